@@ -1,0 +1,219 @@
+"""Build the matrix of documents: plan what to make, render each, write files atomically, record a manifest.
+
+Planning resolves the options ("all available" by default) against the content and layouts trees; each job is
+independent, so jobs can run in worker processes. Every output is written to a temporary file and renamed, so a
+failed or interrupted build never leaves a half-written PDF or a manifest that names a missing file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from handouts import __version__
+from handouts.clinic import Clinic
+from handouts.errors import HandoutsError, UsageError
+from handouts.languages import language_codes, load_language
+from handouts.layouts import PAPERS, layout_names, load_layout
+from handouts.model import LEVELS
+from handouts.reader import document_languages, document_levels, read_document, read_topic, topic_ids
+from handouts.suggest import closest
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    topic: str
+    lang: str
+    level: str
+    layout: str
+    paper: str
+
+    @property
+    def relpath(self) -> str:
+        name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}_{self.paper}.pdf"
+        return f"{self.topic}/{self.lang}/{name}"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content_dir: Path
+    layouts_dir: Path
+    out_dir: Path
+    topics: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    layouts: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()
+    clinic: Clinic | None = None
+    jobs: int = 1
+
+
+@dataclass
+class BuildReport:
+    built: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _check_names(kind: str, requested: Iterable[str], valid: list[str]) -> None:
+    for name in requested:
+        if name not in valid:
+            raise UsageError(f"unknown {kind} '{name}'{closest(name, valid)}; {kind}s: {', '.join(valid) or 'none'}")
+
+
+def plan(options: BuildOptions) -> list[Job]:
+    """Resolve the requested matrix; an explicitly requested combination that has no content is an error."""
+    all_topics = topic_ids(options.content_dir)
+    _check_names("topic", options.topics, all_topics)
+    _check_names("language", options.langs, language_codes(options.content_dir))
+    _check_names("level", options.levels, list(LEVELS))
+    all_layouts = layout_names(options.layouts_dir)
+    layouts = list(options.layouts) or (["leaflet"] if "leaflet" in all_layouts else all_layouts)
+    _check_names("layout", layouts, all_layouts)
+    _check_names("paper", options.papers, list(PAPERS))
+    jobs: list[Job] = []
+    for topic_id in options.topics or all_topics:
+        topic = read_topic(options.content_dir, topic_id)
+        available_langs = document_languages(topic)
+        for lang in options.langs:
+            if lang not in available_langs:
+                raise UsageError(f"topic '{topic_id}' has no content in language '{lang}'; "
+                                 f"it has: {', '.join(available_langs)}")
+        for lang in options.langs or available_langs:
+            available_levels = document_levels(topic, lang)
+            levels = [lv for lv in (options.levels or LEVELS) if lv in available_levels]
+            if options.levels and options.langs and not levels:
+                raise UsageError(f"topic '{topic_id}' in '{lang}' has none of the levels "
+                                 f"{', '.join(options.levels)}; it has: {', '.join(available_levels)}")
+            for level in levels:
+                for layout_name in layouts:
+                    layout = load_layout(options.layouts_dir, layout_name)
+                    if level not in layout.levels:
+                        continue
+                    for paper in options.papers or layout.papers:
+                        if paper in layout.papers:
+                            jobs.append(Job(topic_id, lang, level, layout_name, paper))
+    return jobs
+
+
+# Worker state: each process loads fonts, layouts and content once and reuses them for all its jobs.
+_STATE: dict[str, object] = {}
+
+
+def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
+    from handouts.fonts import FontLibrary
+    from handouts.render import render_pdf, template_context
+
+    fonts = _STATE.get("fonts")
+    if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
+        fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
+        _STATE["layouts_dir"] = options.layouts_dir
+    topic = read_topic(options.content_dir, job.topic)
+    language = load_language(options.content_dir, job.lang)
+    layout = load_layout(options.layouts_dir, job.layout)
+    document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+    rendered = render_pdf(document, language, layout, job.paper, fonts, options.clinic)  # type: ignore[arg-type]
+    return rendered.data, rendered.pages
+
+
+def _safe_render(job: Job, options: BuildOptions) -> tuple[Job, bytes | None, int, str | None]:
+    try:
+        data, pages = _render_job(job, options)
+        return job, data, pages, None
+    except HandoutsError as exc:
+        return job, None, 0, exc.format_message()
+    except Exception as exc:  # a bug, not bad input: still report it per document, with its type
+        return job, None, 0, f"internal error {type(exc).__name__}: {exc}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same directory, then rename: readers see all or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, bytes | None, int, str | None]]:
+    if options.jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _safe_render(job, options)
+        return
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        yield from pool.map(_safe_render, jobs, [options] * len(jobs), chunksize=1)
+
+
+def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None,
+          fail_fast: bool = False) -> BuildReport:
+    jobs = plan(options)
+    _check_writable(options.out_dir)
+    report = BuildReport()
+    manifest = _read_manifest(options.out_dir)
+    for job, data, pages, error in run_jobs(jobs, options):
+        if progress:
+            progress(job)
+        if error is not None:
+            report.failed.append({"path": job.relpath, "error": error, **asdict(job)})
+            if fail_fast:
+                break
+            continue
+        assert data is not None
+        atomic_write(options.out_dir / job.relpath, data)
+        entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
+                 "sha256": hashlib.sha256(data).hexdigest()}
+        manifest[job.relpath] = entry
+        report.built.append(entry)
+    write_manifest(options.out_dir, manifest)
+    return report
+
+
+def _check_writable(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HandoutsError(f"cannot create the output directory: {exc.strerror}", path=out_dir,
+                            hint="choose another directory with --out") from None
+    if not os.access(out_dir, os.W_OK):
+        raise HandoutsError("the output directory is not writable", path=out_dir,
+                            hint="choose another directory with --out or fix its permissions")
+
+
+def _read_manifest(out_dir: Path) -> dict[str, dict]:
+    """Entries of earlier builds stay while their files exist, so partial builds keep a complete manifest."""
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    entries = {}
+    for entry in data.get("documents", []) if isinstance(data, dict) else []:
+        if isinstance(entry, dict) and (out_dir / str(entry.get("path", ""))).is_file():
+            entries[entry["path"]] = entry
+    return entries
+
+
+def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
+    manifest = {"generator": f"handouts {__version__}",
+                "documents": [entries[key] for key in sorted(entries)]}
+    atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())

@@ -1,0 +1,62 @@
+"""The clinic profile (`--clinic clinic.yaml`): who hands the leaflet out and how to reach them.
+
+Values are plain text. They are escaped where they meet Markdown (templating) and reportlab markup (markup), so a
+clinic called `Smith & Jones <Physio>` prints exactly so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from handouts.errors import ContentError
+from handouts.reader import load_yaml
+
+FIELDS = ("name", "address", "phone", "email", "website", "logo", "accent", "clinician")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Path | None = None
+    accent: str = ""
+    clinician: str = ""
+
+    def as_template_values(self) -> dict[str, str]:
+        return {"name": self.name, "address": self.address, "phone": self.phone, "email": self.email,
+                "website": self.website, "clinician": self.clinician}
+
+
+def load_clinic(path: Path) -> Clinic:
+    data = load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise ContentError("a clinic profile should be a mapping of fields", path=path,
+                           hint=f"use the keys {', '.join(FIELDS)}")
+    unknown = [k for k in data if k not in FIELDS]
+    if unknown:
+        from handouts.suggest import closest
+
+        raise ContentError(f"unknown field '{unknown[0]}'{closest(str(unknown[0]), FIELDS)}", path=path,
+                           hint=f"the fields are {', '.join(FIELDS)}")
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise ContentError("field 'name' is required", path=path, hint="add 'name: Your Clinic'")
+    values: dict[str, Any] = {}
+    for key in FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, (str, int)):
+            raise ContentError(f"field '{key}' should be text", path=path)
+        values[key] = str(value).strip()
+    if "logo" in values:
+        logo = (path.parent / values["logo"]).resolve()
+        if not logo.is_file():
+            raise ContentError(f"field 'logo': file {logo} not found", path=path,
+                               hint="give a path relative to the profile")
+        values["logo"] = logo
+    return Clinic(**values)

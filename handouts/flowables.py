@@ -1,0 +1,267 @@
+"""Model blocks → reportlab flowables.
+
+One function per block type, all sharing a RenderContext that carries the styles, fonts and figure labels of the
+document. Boxes are single-column tables with one row per block so that a long box can still split across
+columns and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib import colors
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, Paragraph,
+                                Spacer, Table, TableStyle)
+
+from handouts import model
+from handouts.errors import FigureError
+from handouts.fonts import FontChain
+from handouts.languages import Language
+from handouts.layouts import Layout
+from handouts.markup import spans_markup, text_markup
+from handouts.styles import Styles
+
+
+@dataclass
+class RenderContext:
+    document: model.Document
+    language: Language
+    layout: Layout
+    styles: Styles
+    chain: FontChain
+    frame_width: float
+    draw_figure: Callable[[str, float], Drawing]
+
+    def where(self, line: int | None = None) -> str:
+        return f"{self.document.path}" + (f":{line}" if line else "")
+
+    def para(self, spans: tuple[model.Span, ...], style, line: int | None = None) -> Paragraph:
+        link = self.layout.colours["accent"].hexval().replace("0x", "#")
+        return Paragraph(spans_markup(spans, self.chain, link_colour=link, where=self.where(line)), style)
+
+    def text(self, text: str, style) -> Paragraph:
+        return Paragraph(text_markup(text, self.chain, where=self.where()), style)
+
+
+class SectionHeading(Paragraph):
+    """A heading that also becomes a bookmark (outline entry) when it is drawn."""
+
+    def __init__(self, text: str, style, *, outline_title: str, outline_level: int, key: str) -> None:
+        super().__init__(text, style)
+        self.outline_title = outline_title
+        self.outline_level = outline_level
+        self.outline_key = key
+
+
+class FigureFlowable(Flowable):
+    """A vector figure drawn once per document as a form XObject and placed wherever it is used."""
+
+    def __init__(self, figure_id: str, drawing: Drawing, alt: str) -> None:
+        super().__init__()
+        self.figure_id = figure_id
+        self.drawing = drawing
+        self.alt = alt
+        self.width = drawing.width
+        self.height = drawing.height
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        canvas = self.canv
+        name = f"Fig-{self.figure_id}-{int(round(self.width))}x{int(round(self.height))}"
+        if not canvas.hasForm(name):
+            canvas.beginForm(name, 0, 0, self.width, self.height)
+            renderPDF.draw(self.drawing, canvas, 0, 0)
+            canvas.endForm()
+        canvas.doForm(name)
+
+
+def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summary: bool = False) -> list[Flowable]:
+    heading = SectionHeading(text_markup(section.title, ctx.chain, where=ctx.where(section.line)), ctx.styles.h2,
+                             outline_title=section.title, outline_level=0, key=f"sec-{section.id}")
+    out: list[Flowable] = [CondPageBreak(ctx.styles.body.leading * 5), heading]
+    for block in section.blocks:
+        if skip_summary and isinstance(block, model.Box) and block.kind == "summary":
+            continue
+        out.extend(block_flowables(block, ctx, ctx.frame_width, section.id))
+    return out
+
+
+def block_flowables(block: model.Block, ctx: RenderContext, width: float, section_id: str) -> list[Flowable]:
+    s = ctx.styles
+    if isinstance(block, model.Paragraph):
+        return [ctx.para(block.spans, s.body)]
+    if isinstance(block, model.Heading):
+        return [SectionHeading(spans_markup(block.spans, ctx.chain), s.h3, outline_title=block.text,
+                               outline_level=1, key=f"sec-{section_id}-{abs(hash(block.text)) % 10**8}")]
+    if isinstance(block, model.ListBlock):
+        return [list_flowable(block, ctx, width, section_id)]
+    if isinstance(block, model.Figure):
+        return [figure_flowables(block.figure_id, block.caption, ctx, width * s.level.figure_width, block.line)]
+    if isinstance(block, model.Box):
+        return [box_flowable(block, ctx, width, section_id)]
+    if isinstance(block, model.PictureRow):
+        return [picture_row(block, ctx, width, section_id)]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str) -> Flowable:
+    s = ctx.styles
+    if block.checklist:
+        return checklist_table(block, ctx, width, section_id)
+    items = []
+    indent = s.body.fontSize * 1.3
+    for item in block.items:
+        parts: list[Flowable] = []
+        for sub in item:
+            if isinstance(sub, model.Paragraph):
+                parts.append(ctx.para(sub.spans, s.list_item))
+            else:
+                parts.extend(block_flowables(sub, ctx, width - indent, section_id))
+        items.append(ListItem(parts))
+    rtl = ctx.language.rtl
+    return ListFlowable(
+        items,
+        bulletType="1" if block.ordered else "bullet",
+        start=None if block.ordered else "•",
+        bulletFontName=ctx.chain.primary.name,
+        bulletFontSize=s.body.fontSize,
+        bulletColor=ctx.layout.colours["accent"],
+        leftIndent=0 if rtl else indent,
+        rightIndent=indent if rtl else 0,
+        bulletDedent="auto",
+        bulletDir="rtl" if rtl else "ltr",
+        spaceAfter=s.body.spaceAfter * 0.5,
+    )
+
+
+def _tick_box(size: float, colour: colors.Color) -> Drawing:
+    d = Drawing(size, size)
+    d.add(Rect(1, 1, size - 2, size - 2, rx=2, ry=2, strokeColor=colour, strokeWidth=1.3,
+               fillColor=colors.white))
+    return d
+
+
+def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    box = s.body.fontSize * 1.1
+    rows = []
+    for item in block.items:
+        cell: list[Flowable] = []
+        for sub in item:
+            cell.extend([ctx.para(sub.spans, s.list_item)] if isinstance(sub, model.Paragraph)
+                        else block_flowables(sub, ctx, width - box * 2, section_id))
+        rows.append([_tick_box(box, ctx.layout.colours["ink"]), cell])
+    col = [box * 1.6, width - box * 1.6]
+    if ctx.language.rtl:
+        rows = [list(reversed(r)) for r in rows]
+        col.reverse()
+    table = Table(rows, colWidths=col, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def figure_flowables(figure_id: str, caption: str, ctx: RenderContext, width: float,
+                     line: int | None = None) -> Flowable:
+    drawing = ctx.draw_figure(figure_id, width)
+    fig = FigureFlowable(figure_id, drawing, ctx.document.figures[figure_id].alt)
+    parts: list[Flowable] = [Spacer(1, ctx.styles.body.fontSize * 0.3), fig]
+    if caption:
+        parts.append(ctx.text(caption, ctx.styles.caption))
+    return KeepTogether(parts)
+
+
+def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    c = ctx.layout.colours
+    warning = block.kind == "warning"
+    pad = s.body.fontSize * 0.75
+    inner = width - 2 * pad
+    rows: list[list[object]] = []
+    if block.title:
+        title_style = s.box_title.clone("box_title_w", textColor=c["warning"]) if warning else s.box_title
+        rows.append([ctx.text(block.title, title_style)])
+    for sub in block.blocks:
+        if isinstance(sub, model.ListBlock) and not sub.checklist:
+            for item in sub.items:  # one row per item keeps long boxes splittable
+                rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id)])
+        else:
+            rows.append([block_flowables(sub, ctx, inner, section_id)])
+    if not rows:
+        rows.append([Spacer(1, 1)])
+    border = c["warning"] if warning else c["rule"]
+    table = Table(rows, colWidths=[width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), c["warning_tint"] if warning else c["tint"]),
+        ("BOX", (0, 0), (-1, -1), 2.2 if warning else 0.8, border),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
+    ]))
+    table.spaceBefore = s.body.fontSize * 0.4
+    table.spaceAfter = s.body.fontSize * 0.9
+    table.box_kind = block.kind  # read by tagging and tests
+    return table
+
+
+def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    pic_w = min(s.level.picture_width, width * 0.4)
+    drawing = ctx.draw_figure(block.figure_id, pic_w)
+    fig = FigureFlowable(block.figure_id, drawing, ctx.document.figures[block.figure_id].alt)
+    text: list[Flowable] = []
+    for sub in block.blocks:
+        text.extend(block_flowables(sub, ctx, width - pic_w - 12, section_id))
+    row = [fig, text]
+    cols = [pic_w + 12, width - pic_w - 12]
+    if ctx.language.rtl:
+        row.reverse()
+        cols.reverse()
+    table = Table([row], colWidths=cols, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    table.spaceAfter = s.body.fontSize * 0.5
+    return table
+
+
+def check_figures(document: model.Document, known: tuple[str, ...], label_keys: Callable[[str], tuple[str, ...]]
+                  ) -> None:
+    """Fail early and clearly: an unknown figure id or a figure without its words in this language."""
+    from handouts.suggest import closest
+
+    def where(fig_line: int | None) -> dict:
+        return {"path": document.path, "line": fig_line}
+
+    def walk(blocks: tuple[model.Block, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, (model.Figure, model.PictureRow)):
+                fid = block.figure_id
+                if fid not in known:
+                    raise FigureError(f"unknown figure id '{fid}'{closest(fid, known)}", **where(block.line),
+                                      hint="run 'handouts figures' to see the figures that exist")
+                text = document.figures.get(fid)
+                figures_file = document.path.parent / "figures.yaml"
+                if text is None:
+                    raise FigureError(f"figure '{fid}' has no alt text and labels in this language",
+                                      path=figures_file, hint=f"add '{fid}:' with 'alt' and 'labels'")
+                missing = [k for k in label_keys(fid) if k not in text.labels]
+                if missing:
+                    raise FigureError(f"figure '{fid}' lacks label(s) {', '.join(missing)}", path=figures_file,
+                                      hint="add them under 'labels'")
+            if isinstance(block, (model.Box, model.PictureRow)):
+                walk(block.blocks)
+            elif isinstance(block, model.ListBlock):
+                for item in block.items:
+                    walk(item)
+
+    for section in document.sections:
+        walk(section.blocks)

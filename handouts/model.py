@@ -1,0 +1,165 @@
+"""The content model: what a leaflet says, independent of how it is drawn.
+
+Readers fill it from files, the layout and PDF stages draw it, and checks, tags and the HTML twin read it. No I/O
+here, so every later step can be tested on hand-made models.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SECTION_IDS: tuple[str, ...] = (
+    "what-is-it",
+    "causes",
+    "symptoms",
+    "diagnosis",
+    "look-alikes",
+    "self-care",
+    "treatment",
+    "prevention",
+    "faq",
+    "when-to-get-help",
+    "references",
+)
+
+LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text with one set of attributes; `href` makes it a live link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple["Block", ...], ...]
+    checklist: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    figure_id: str
+    caption: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Box:
+    """A container from a `::: kind Title` fence: key points, summary, warning, checklist."""
+
+    kind: str
+    title: str
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class PictureRow:
+    """Easy Read: one short idea with its picture beside it."""
+
+    figure_id: str
+    blocks: tuple["Block", ...]
+    line: int | None = None
+
+
+Block = Paragraph | Heading | ListBlock | Figure | Box | PictureRow
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    source_hash: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class FigureText:
+    """A figure's words in one language: its text alternative and the labels drawn inside it."""
+
+    alt: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    path: Path
+    titles: dict[str, str]
+    subtitles: dict[str, str]
+    publisher: str
+    published: _dt.date
+    review: _dt.date
+    version: str
+    keywords: dict[str, list[str]]
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One topic in one language at one reading level: the unit that layouts turn into PDFs."""
+
+    topic: Topic
+    lang: str
+    level: str
+    path: Path
+    title: str
+    subtitle: str
+    status: str
+    sections: tuple[Section, ...]
+    figures: dict[str, FigureText] = field(default_factory=dict)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def figure_ids(self) -> list[str]:
+        """Every figure the prose refers to, in reading order."""
+        found: list[str] = []
+
+        def walk(blocks: tuple[Block, ...]) -> None:
+            for block in blocks:
+                if isinstance(block, (Figure, PictureRow)):
+                    found.append(block.figure_id)
+                if isinstance(block, (Box, PictureRow)):
+                    walk(block.blocks)
+                elif isinstance(block, ListBlock):
+                    for item in block.items:
+                        walk(item)
+
+        for section in self.sections:
+            walk(section.blocks)
+        return found

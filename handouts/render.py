@@ -1,0 +1,163 @@
+"""One document, one layout, one paper → PDF bytes.
+
+Assembles the pieces for a single PDF: the font chain of the language, the styles of the reading level, the
+flowables of every section in the layout's order, the furniture (header, footer, cover), then hands them to the
+PDF writer and the post-processor. Pure apart from font loading: no files are written here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from babel.dates import format_date
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from handouts import __version__, model
+from handouts.clinic import Clinic
+from handouts.flowables import RenderContext, box_flowable, check_figures, section_flowables
+from handouts.fonts import FontLibrary, font_chain
+from handouts.languages import Language
+from handouts.layouts import Layout
+from handouts.markup import text_markup
+from handouts.pdfdoc import Furniture, PageGeometry, write_pdf
+from handouts.postprocess import finish_pdf
+from handouts.layouts import PAPERS
+from handouts.styles import build_styles
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    data: bytes
+    pages: int
+
+
+def template_context(topic: model.Topic, language: Language, clinic: Clinic | None) -> dict[str, Any]:
+    """The variables content templates may use (documented in content/README.md)."""
+    clinic = clinic or Clinic()
+    return {
+        "clinic": clinic.as_template_values(),
+        "topic": {
+            "title": topic.titles.get(language.code, topic.titles.get("en", topic.id)),
+            "version": topic.version,
+            "published": local_date(topic.published, language),
+            "review": local_date(topic.review, language),
+        },
+    }
+
+
+def local_date(date: _dt.date, language: Language) -> str:
+    return format_date(date, format="long", locale=language.locale)
+
+
+def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
+               clinic: Clinic | None = None) -> RenderedPDF:
+    from handouts import figures as figures_pkg
+
+    chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
+    styles = build_styles(layout, document.level, language, chain)
+    level_style = layout.level(document.level)
+    width, height = PAPERS[paper]
+    geometry = PageGeometry(width, height, level_style.columns, layout)
+    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
+    figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
+                                           palette=figures_pkg.DEFAULT_PALETTE, rtl=language.rtl)
+
+    def draw(fig_id: str, fig_width: float):
+        return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, figure_style, fig_width)
+
+    ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
+
+    cover: list[Flowable] = []
+    summary = _summary_box(document)
+    if layout.cover_summary and summary is not None:
+        cover.append(box_flowable(summary, RenderContext(document, language, layout, styles, chain,
+                                                         geometry.usable_width(), draw),
+                                  geometry.usable_width(), "what-is-it"))
+    body: list[Flowable] = []
+    for section_id in layout.sections:
+        section = document.section(section_id)
+        if section is not None:
+            body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
+    body.extend(_about_block(document, language, ctx))
+
+    furniture = _furniture(document, language, ctx, clinic)
+    buffer = io.BytesIO()
+    pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                      cover_flowables=cover, body_flowables=body, metadata=_metadata(document, language, clinic),
+                      lang=language.code)
+    data = finish_pdf(buffer.getvalue(), published=document.topic.published)
+    return RenderedPDF(data, pages)
+
+
+def _summary_box(document: model.Document) -> model.Box | None:
+    first = document.section("what-is-it")
+    if first is None:
+        return None
+    return next((b for b in first.blocks if isinstance(b, model.Box) and b.kind == "summary"), None)
+
+
+def _metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:
+    topic = document.topic
+    title = document.title + (f": {document.subtitle}" if document.subtitle else "")
+    return {
+        "title": title,
+        "author": (clinic.name if clinic and clinic.name else topic.publisher) or "handouts",
+        "subject": f"{document.subtitle or document.title} ({document.level})",
+        "keywords": ", ".join(topic.keywords.get(language.code) or topic.keywords.get("en") or []),
+        "creator": f"handouts {__version__}",
+        "producer": f"handouts {__version__} with ReportLab",
+    }
+
+
+def _status_text(document: model.Document, language: Language) -> str:
+    return language.s("status_draft") if document.status == "draft" else language.s("status_reviewed")
+
+
+def _furniture(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
+               ) -> Furniture:
+    topic = document.topic
+    chain = ctx.chain
+
+    def t(text: str) -> str:
+        return text_markup(text, chain, where=str(document.path))
+
+    footer = " · ".join([language.s("version", version=topic.version),
+                         language.s("published", date=local_date(topic.published, language)),
+                         language.s("review", date=local_date(topic.review, language))])
+    page_labels: dict[tuple[int, int], str] = {}
+
+    def page_label(page: int, pages: int) -> str:
+        if (page, pages) not in page_labels:
+            page_labels[(page, pages)] = t(language.s("page", page=page, pages=pages))
+        return page_labels[(page, pages)]
+
+    return Furniture(
+        title=t(document.title),
+        subtitle=t(document.subtitle),
+        header_left=t(document.title),
+        header_right=t(clinic.name if clinic and clinic.name else (topic.publisher or "")),
+        footer_left=t(footer),
+        footer_status=t(_status_text(document, language)),
+        page_label=page_label,
+        rtl=language.rtl,
+        styles=ctx.styles,
+    )
+
+
+def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
+    """Trust marks at the end: who produced it, when, the next review, version and review status."""
+    topic = document.topic
+    s = ctx.styles
+    lines = [
+        language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
+        " · ".join([language.s("version", version=topic.version),
+                    language.s("published", date=local_date(topic.published, language)),
+                    language.s("review", date=local_date(topic.review, language))]),
+        _status_text(document, language),
+    ]
+    out: list[Flowable] = [Spacer(1, s.body.fontSize)]
+    out += [Paragraph(text_markup(line, ctx.chain, where=str(document.path)), s.small) for line in lines if line]
+    return out
