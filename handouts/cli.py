@@ -111,5 +111,20 @@ def list_(content_dir, layouts_dir) -> None:
     click.echo(f"layouts: {', '.join(layout_names(layouts_dir or default_layouts_dir()))}")
 
 
+@main.command()
+@click.option("--topic", "topic_id", default="back-mouse", show_default=True, help="Topic id.")
+@click.option("--lang", default="en", show_default=True, help="Language of the source text.")
+@click.option("--level", type=click.Choice(LEVEL_CHOICES), required=True, help="Reading level.")
+@content_option
+def sources(topic_id, lang, level, content_dir) -> None:
+    """Print the `source:` front matter block that records what a translation was made from."""
+    from handouts.reader import read_topic, source_hashes
+
+    topic = read_topic(content_dir or default_content_dir(), topic_id)
+    click.echo("source:")
+    for section_id, digest in source_hashes(topic, lang, level).items():
+        click.echo(f"  {section_id}: {digest}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -197,6 +197,13 @@ def check_section_ids(raw: RawDocument) -> None:
                            hint="every language and level has every section; add '## Title {#id}'")
 
 
+def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
+    """Hash of every section as written: translations record these to notice when their source changes."""
+    raw = split_document(topic.path / lang / f"{level}.md")
+    check_section_ids(raw)
+    return {section.id: section.source_hash for section in raw.sections}
+
+
 def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
     path = topic.path / lang / "figures.yaml"
     if not path.is_file():
