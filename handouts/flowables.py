@@ -74,12 +74,34 @@ class FigureFlowable(Flowable):
         from reportlab.graphics import renderPDF
 
         canvas = self.canv
+        # renderPDF starts every drawing with a Helvetica font selection unless told otherwise; Helvetica is
+        # not embedded, so name the document's own font.
+        self.drawing.initialFontName = canvas._fontname
         name = f"Fig-{self.figure_id}-{int(round(self.width))}x{int(round(self.height))}"
         if not canvas.hasForm(name):
             canvas.beginForm(name, 0, 0, self.width, self.height)
             renderPDF.draw(self.drawing, canvas, 0, 0)
             canvas.endForm()
+            _keep_form_transparency(canvas, name)
         canvas.doForm(name)
+
+
+def _keep_form_transparency(canvas, name: str) -> None:
+    """Work around reportlab 5.1: a form XObject records its transparency states (ExtGState) but never writes
+    them into its resources, so viewers cannot resolve the '/gRLs0 gs' operators inside it. Build the resources
+    the way reportlab would and add the states."""
+    from reportlab.pdfbase.pdfdoc import PDFResourceDictionary, xObjectName
+
+    form = canvas._doc.idToObject.get(xObjectName(name))
+    if form is None or not getattr(form, "ExtGState", None) or form.Resources:
+        return
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.basicProcs()
+    if form.XObjects:
+        resources.XObject = form.XObjects
+    resources.ExtGState = form.ExtGState
+    form.Resources = resources
 
 
 def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summary: bool = False) -> list[Flowable]:
@@ -141,8 +163,8 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
     )
 
 
-def _tick_box(size: float, colour: colors.Color) -> Drawing:
-    d = Drawing(size, size)
+def _tick_box(size: float, colour: colors.Color, font: str) -> Drawing:
+    d = Drawing(size, size, initialFontName=font)
     d.add(Rect(1, 1, size - 2, size - 2, rx=2, ry=2, strokeColor=colour, strokeWidth=1.3,
                fillColor=colors.white))
     return d
@@ -157,13 +179,13 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
         for sub in item:
             cell.extend([ctx.para(sub.spans, s.list_item)] if isinstance(sub, model.Paragraph)
                         else block_flowables(sub, ctx, width - box * 2, section_id))
-        rows.append([_tick_box(box, ctx.layout.colours["ink"]), cell])
+        rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name), cell])
     col = [box * 1.6, width - box * 1.6]
     if ctx.language.rtl:
         rows = [list(reversed(r)) for r in rows]
         col.reverse()
     table = Table(rows, colWidths=col, hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return table
@@ -200,6 +222,7 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     border = c["warning"] if warning else c["rule"]
     table = Table(rows, colWidths=[width], hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), ctx.chain.primary.name),
         ("BACKGROUND", (0, 0), (-1, -1), c["warning_tint"] if warning else c["tint"]),
         ("BOX", (0, 0), (-1, -1), 2.2 if warning else 0.8, border),
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -226,7 +249,7 @@ def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, secti
         row.reverse()
         cols.reverse()
     table = Table([row], colWidths=cols, hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     table.spaceAfter = s.body.fontSize * 0.5

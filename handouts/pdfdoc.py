@@ -159,7 +159,7 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str) -> int:
+              lang: str, base_font: str) -> int:
     """Write one PDF to `target` (a path or a binary file); returns the page count."""
     width, height = PAPERS[paper]
     g = PageGeometry(width, height, columns, layout)
@@ -170,7 +170,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         title=metadata.get("title", ""), author=metadata.get("author", ""), subject=metadata.get("subject", ""),
         keywords=metadata.get("keywords", ""), creator=metadata.get("creator", ""),
         producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
-        displayDocTitle=1,
+        displayDocTitle=1, initialFontName=base_font,
     )
     body_top = height - m["top"] - layout.header_height
     body_bottom = m["bottom"] + layout.footer_height

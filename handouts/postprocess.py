@@ -41,3 +41,4 @@ def finish_pdf(data: bytes, *, published: _dt.date) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+

@@ -87,7 +87,7 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     buffer = io.BytesIO()
     pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=_metadata(document, language, clinic),
-                      lang=language.code)
+                      lang=language.code, base_font=chain.primary.name)
     data = finish_pdf(buffer.getvalue(), published=document.topic.published)
     return RenderedPDF(data, pages)
 

@@ -1,0 +1,69 @@
+"""Helpers that read built PDFs back, for assertions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+from pypdf import PdfReader
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def normalized(path: Path) -> str:
+    return re.sub(r"\s+", " ", text(path))
+
+
+def fonts(path: Path) -> dict[str, dict]:
+    """Every font a page or form uses: base name -> {embedded, subset}."""
+    found: dict[str, dict] = {}
+    with pikepdf.open(path) as pdf:
+        def visit(resources) -> None:
+            if resources is None:
+                return
+            for font in (resources.get("/Font") or {}).values():
+                descendants = font.get("/DescendantFonts")
+                base = str(font.get("/BaseFont"))
+                descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                embedded = descriptor is not None and any(
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                found[base.lstrip("/")] = {"embedded": embedded,
+                                           "subset": bool(re.match(r"/?[A-Z]{6}\+", base))}
+            for xobject in (resources.get("/XObject") or {}).values():
+                visit(xobject.get("/Resources"))
+
+        for page in pdf.pages:
+            visit(page.get("/Resources"))
+    return found
+
+
+def outline_titles(path: Path) -> list[str]:
+    reader = PdfReader(path)
+    titles: list[str] = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def form_names(path: Path) -> list[str]:
+    """Names of form XObjects drawn on each page (figures are drawn as forms named Fig-<id>-...)."""
+    names: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            xobjects = page.get("/Resources", {}).get("/XObject") or {}
+            content = page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream) else b"".join(
+                c.read_bytes() for c in page.Contents)
+            for name in xobjects.keys():
+                if (name.encode() + b" Do") in content:
+                    names.append(name)
+    return names
