@@ -1,0 +1,26 @@
+"""The style a caller passes to every figure (fonts, palette, direction).
+
+Kept in its own module so drawing modules can import it without importing the
+package ``__init__`` (which imports them: that would be circular).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .palette import DEFAULT_PALETTE, Palette
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """How to draw: fonts come from the caller (never base-14 Helvetica)."""
+
+    font: str            # registered reportlab font name for labels
+    bold_font: str
+    palette: Palette = DEFAULT_PALETTE
+    rtl: bool = False    # mirror layouts (arrows, label sides); never text
+
+
+# Stroke widths at design size, shared by every figure.
+LINE = 1.2     # main outlines
+THIN = 0.8     # textures, leaders, secondary detail
+BOLD = 2.0     # arrows and emphasis

@@ -1,0 +1,124 @@
+"""The single choke point for text inside figures.
+
+Every word a figure shows goes through :func:`label`. A later change will make
+this function shape complex scripts (Arabic, Hindi) and lay out right-to-left
+text; keeping one entry point means no figure needs to change for that.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Group, String
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .style import FigureStyle
+
+LINE_GAP = 1.18   # line height as a multiple of the font size
+CAP = 0.70        # approximate cap height / x-middle as a fraction of size
+MIN_FRACTION = 0.72  # smallest size we shrink to, as a fraction of the asked size
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Result of fitting a text into a width: lines, size, squeeze factor."""
+
+    lines: tuple[str, ...]
+    size: float
+    hscale: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return self.size * (1 + LINE_GAP * (len(self.lines) - 1))
+
+
+def _width(lines: tuple[str, ...], font: str, size: float) -> float:
+    return max(stringWidth(line, font, size) for line in lines)
+
+
+def _two_line_split(text: str, font: str, size: float) -> tuple[str, ...] | None:
+    """Best split of ``text`` into two lines at a space (narrowest result)."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    best: tuple[str, ...] | None = None
+    best_w = float("inf")
+    for i in range(1, len(words)):
+        cand = (" ".join(words[:i]), " ".join(words[i:]))
+        w = _width(cand, font, size)
+        if w < best_w:
+            best, best_w = cand, w
+    return best
+
+
+def fit_text(text: str, font: str, size: float, max_width: float | None,
+             max_lines: int = 2, min_size: float | None = None) -> Fitted:
+    """Fit ``text`` into ``max_width``: wrap to two lines, then shrink.
+
+    Why this order: a slightly smaller font is worse for low-vision readers
+    than a second line, so we wrap first at full size and only then shrink, down
+    to ``min_size``. If even that overflows we squeeze horizontally so a label
+    can never spill out of its figure.
+    """
+    forced = tuple(part.strip() for part in text.split("\n"))
+    if max_width is None:
+        return Fitted(forced, size)
+    floor = min_size if min_size is not None else size * MIN_FRACTION
+    s = size
+    while True:
+        if len(forced) > 1:
+            options = [forced]
+        else:
+            options = [forced]
+            if max_lines >= 2:
+                split = _two_line_split(text, font, s)
+                if split:
+                    options.append(split)
+        for lines in options:
+            if _width(lines, font, s) <= max_width:
+                return Fitted(lines, s)
+        if s <= floor:
+            lines = min(options, key=lambda ls: _width(ls, font, s))
+            return Fitted(lines, s, max_width / _width(lines, font, s))
+        s = max(floor, s - 0.25)
+
+
+def label(text: str, x: float, y: float, style: FigureStyle, size: float,
+          anchor: str = "middle", bold: bool = False, *,
+          max_width: float | None = None, max_lines: int = 2,
+          min_size: float | None = None, valign: str = "baseline",
+          fill: Color | None = None) -> Group:
+    """Draw ``text`` at (x, y) using the caller's fonts; returns a Group.
+
+    ``anchor`` is 'start', 'middle' or 'end' (horizontal). ``valign`` says what
+    ``y`` is: 'baseline' of the first line, 'middle' of the whole block, or
+    'top' of the block. Long text wraps / shrinks to ``max_width``.
+    """
+    font = style.bold_font if bold else style.font
+    fitted = fit_text(text, font, size, max_width, max_lines, min_size)
+    step = fitted.size * LINE_GAP
+    n = len(fitted.lines)
+    if valign == "middle":
+        first = y + (n - 1) * step / 2 - CAP * fitted.size / 2
+    elif valign == "top":
+        first = y - CAP * fitted.size
+    else:
+        first = y
+    color = fill if fill is not None else style.palette.ink
+    group = Group()
+    for i, line in enumerate(fitted.lines):
+        group.add(String(x, first - i * step, line, fontName=font,
+                         fontSize=fitted.size, fillColor=color,
+                         textAnchor=anchor))
+    if fitted.hscale < 1.0:
+        hs = fitted.hscale
+        group.transform = (hs, 0, 0, 1, x * (1 - hs), 0)
+    return group
+
+
+def text_block_height(text: str, style: FigureStyle, size: float,
+                      max_width: float | None, bold: bool = False,
+                      max_lines: int = 2) -> float:
+    """Height a label will take, so layouts can stack labels without overlap."""
+    font = style.bold_font if bold else style.font
+    return fit_text(text, font, size, max_width, max_lines).height
