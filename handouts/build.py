@@ -59,7 +59,14 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     built: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"built": self.built, "skipped": [e["path"] for e in self.skipped], "failed": self.failed,
+                "stale": self.stale, "pruned": self.pruned, "ok": self.ok}
 
     @property
     def ok(self) -> bool:
@@ -139,19 +146,26 @@ def _safe_render(job: Job, options: BuildOptions) -> tuple[Job, bytes | None, in
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same directory, then rename: readers see all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise HandoutsError(f"cannot write: {exc.strerror}", path=path,
+                            hint="check the output directory's permissions or choose another with --out") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise HandoutsError(f"cannot write: {exc.strerror}", path=path,
+                                hint="free some disk space or choose another directory with --out") from None
         raise
 
 
@@ -160,32 +174,74 @@ def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, byte
         for job in jobs:
             yield _safe_render(job, options)
         return
-    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:
         yield from pool.map(_safe_render, jobs, [options] * len(jobs), chunksize=1)
 
 
-def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None,
-          fail_fast: bool = False) -> BuildReport:
+def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None, fail_fast: bool = False,
+          force: bool = False, prune: bool = False) -> BuildReport:
+    """Build what changed. The manifest is rewritten even when the build fails or is interrupted, and it only
+    ever names files that exist with the recorded hash."""
+    from handouts.inputs import input_hash
+
     jobs = plan(options)
     _check_writable(options.out_dir)
     report = BuildReport()
     manifest = _read_manifest(options.out_dir)
-    for job, data, pages, error in run_jobs(jobs, options):
-        if progress:
-            progress(job)
-        if error is not None:
-            report.failed.append({"path": job.relpath, "error": error, **asdict(job)})
-            if fail_fast:
-                break
-            continue
-        assert data is not None
-        atomic_write(options.out_dir / job.relpath, data)
-        entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
-                 "sha256": hashlib.sha256(data).hexdigest()}
-        manifest[job.relpath] = entry
-        report.built.append(entry)
-    write_manifest(options.out_dir, manifest)
+    todo: list[Job] = []
+    hashes: dict[Job, str] = {}
+    for job in jobs:
+        hashes[job] = input_hash(job, options)
+        previous = manifest.get(job.relpath)
+        if not force and previous and previous.get("input_hash") == hashes[job] and _intact(options.out_dir, previous):
+            report.skipped.append(previous)
+            if progress:
+                progress(job)
+        else:
+            todo.append(job)
+    try:
+        for job, data, pages, error in run_jobs(todo, options):
+            if progress:
+                progress(job)
+            if error is not None:
+                report.failed.append({"path": job.relpath, "error": error, **asdict(job)})
+                if fail_fast:
+                    break
+                continue
+            assert data is not None
+            atomic_write(options.out_dir / job.relpath, data)
+            entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
+                     "sha256": hashlib.sha256(data).hexdigest(), "input_hash": hashes[job]}
+            manifest[job.relpath] = entry
+            report.built.append(entry)
+    finally:
+        report.stale = stale_outputs(options, manifest)
+        if prune:
+            for relpath in report.stale:
+                (options.out_dir / relpath).unlink(missing_ok=True)
+                manifest.pop(relpath, None)
+            report.pruned = list(report.stale)
+        write_manifest(options.out_dir, manifest)
     return report
+
+
+def _intact(out_dir: Path, entry: dict) -> bool:
+    path = out_dir / str(entry.get("path", ""))
+    try:
+        return path.stat().st_size == entry.get("bytes") and \
+            hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+    except FileNotFoundError:
+        return False
+
+
+def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]:
+    """Outputs in the manifest whose document no longer exists in the content or layouts."""
+    full = BuildOptions(content_dir=options.content_dir, layouts_dir=options.layouts_dir, out_dir=options.out_dir)
+    try:
+        possible = {job.relpath for job in plan(full)}
+    except HandoutsError:
+        return []
+    return sorted(path for path in manifest if path not in possible)
 
 
 def _check_writable(out_dir: Path) -> None:

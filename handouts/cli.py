@@ -26,10 +26,30 @@ def layouts_option(f):
                         default=None, help="Layouts tree to read (default: the project's layouts/).")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one line (the traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted; finished files and the manifest are complete") from None
+        except Exception as exc:
+            if ctx.meta.get("handouts.debug"):
+                raise
+            raise click.ClickException(f"internal error {type(exc).__name__}: {exc} "
+                                       "(run with --debug for the traceback and report it)") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Build printable, illustrated patient leaflets from reviewed clinical content."""
+    ctx.meta["handouts.debug"] = debug
 
 
 @main.command()
@@ -47,11 +67,15 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
               help="Worker processes (default 0: one per CPU core).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
+@click.option("--force", is_flag=True, help="Rebuild documents whose inputs did not change.")
+@click.option("--prune", is_flag=True, help="Delete outputs of documents that no longer exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report of what was built, skipped, failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
-def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fail_fast, quiet, content_dir,
-          layouts_dir) -> None:
+def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fail_fast, force, prune, as_json,
+          quiet, verbose, content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
@@ -67,15 +91,28 @@ def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fa
         jobs=jobs or (os.cpu_count() or 1),
     )
     total = len(plan(options))
-    show_bar = not quiet and sys.stderr.isatty()
+    show_bar = not quiet and not verbose and not as_json and sys.stderr.isatty()
+
+    def progress(job) -> None:
+        if verbose:
+            click.echo(f"  {job.relpath}", err=True)
+        bar.update(1, job)
+
     with click.progressbar(length=total, label="Building", file=sys.stderr,
                            item_show_func=lambda j: j.relpath if j else "") if show_bar else _NoBar() as bar:
-        report = run_build(options, progress=lambda job: bar.update(1, job), fail_fast=fail_fast)
+        report = run_build(options, progress=progress, fail_fast=fail_fast, force=force, prune=prune)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     for failure in report.failed:
         click.echo(f"FAILED {failure['path']}: {failure['error']}", err=True)
     if not quiet:
-        click.echo(f"Built {len(report.built)} document(s) into {out_dir}/"
-                   + (f"; {len(report.failed)} failed" if report.failed else ""), err=True)
+        for path in report.stale:
+            click.echo(f"{'removed' if prune else 'stale (use --prune to remove)'}: {path}", err=True)
+        click.echo(f"Built {len(report.built)}, unchanged {len(report.skipped)}"
+                   + (f", failed {len(report.failed)}" if report.failed else "") + f" document(s) in {out_dir}/",
+                   err=True)
     if report.failed:
         sys.exit(1)
 
@@ -124,6 +161,26 @@ def sources(topic_id, lang, level, content_dir) -> None:
     click.echo("source:")
     for section_id, digest in source_hashes(topic, lang, level).items():
         click.echo(f"  {section_id}: {digest}")
+
+
+@main.command()
+@click.option("--topic", "topics", multiple=True, help="Topic id (repeatable; default: all).")
+@click.option("--lang", "langs", multiple=True, help="Language code (repeatable; default: every language with content).")
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVEL_CHOICES),
+              help="Reading level (repeatable; default: all available).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (per-document results and a summary).")
+@content_option
+def check(topics, langs, levels, as_json, content_dir) -> None:
+    """Check content: section ids, template variables, figures, links, stale translations and reading level."""
+    from handouts.check import format_report, run_check
+
+    report = run_check(content_dir or default_content_dir(), topics, langs, levels)
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        for line in format_report(report):
+            click.echo(line)
+    sys.exit(report.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover
