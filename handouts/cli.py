@@ -149,6 +149,36 @@ def list_(content_dir, layouts_dir) -> None:
 
 
 @main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for the figure PDFs.")
+@click.option("--topic", "topic_id", default="back-mouse", show_default=True, help="Topic id.")
+@click.option("--lang", default="en", show_default=True, help="Language of the labels.")
+@content_option
+@layouts_option
+def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
+    """Write one PDF per figure, with this language's labels, for review."""
+    from handouts.figures import DEFAULT_PALETTE, FIGURE_IDS, FigureStyle
+    from handouts.figures.gallery import write_gallery
+    from handouts.fonts import FontLibrary, font_chain
+    from handouts.languages import load_language
+    from handouts.reader import read_figure_texts, read_topic
+
+    content = content_dir or default_content_dir()
+    language = load_language(content, lang)
+    texts = read_figure_texts(read_topic(content, topic_id), lang)
+    missing = [fid for fid in FIGURE_IDS if fid not in texts]
+    if missing:
+        raise click.ClickException(f"{content / topic_id / lang / 'figures.yaml'}: no labels for "
+                                   f"{', '.join(missing)} (add them, with their alt text)")
+    chain = font_chain(FontLibrary(layouts_dir or default_layouts_dir()), language.body_font,
+                       list(language.fallback_fonts), lang)
+    style = FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
+                        palette=DEFAULT_PALETTE, rtl=language.rtl)
+    paths = write_gallery(out_dir, {fid: texts[fid].labels for fid in FIGURE_IDS}, style)
+    click.echo(f"Wrote {len(paths)} file(s) into {out_dir}/", err=True)
+
+
+@main.command()
 @click.option("--topic", "topic_id", default="back-mouse", show_default=True, help="Topic id.")
 @click.option("--lang", default="en", show_default=True, help="Language of the source text.")
 @click.option("--level", type=click.Choice(LEVEL_CHOICES), required=True, help="Reading level.")

@@ -19,6 +19,10 @@ def build_into(out: Path, **kwargs) -> dict:
                            layouts_dir=kwargs.pop("layouts_dir", LAYOUTS), out_dir=out, **kwargs)
     report = build(options)
     assert report.ok, report.failed
+    from tests.pdfread import qpdf_problems
+
+    for entry in report.built:  # every PDF the suite builds must pass qpdf's structural check
+        assert qpdf_problems(out / entry["path"]) == [], entry["path"]
     return {entry["path"]: entry for entry in report.built}
 
 

@@ -67,3 +67,15 @@ def form_names(path: Path) -> list[str]:
                 if (name.encode() + b" Do") in content:
                     names.append(name)
     return names
+
+
+def qpdf_problems(path: Path) -> list[str]:
+    """What `qpdf --check` would complain about (pikepdf bundles qpdf), plus every page's content parsed."""
+    with pikepdf.open(path) as pdf:
+        problems = list(pdf.check_pdf_syntax())
+        for number, page in enumerate(pdf.pages, 1):
+            try:
+                pikepdf.parse_content_stream(page)
+            except pikepdf.PdfError as exc:
+                problems.append(f"page {number}: {exc}")
+    return problems

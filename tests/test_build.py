@@ -1,0 +1,131 @@
+"""Pipelines: incremental and forced rebuilds, the JSON report, stale outputs, interruption, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.cli import main
+from tests.pdfread import qpdf_problems
+from tests.trees import english_tree, replace_in
+
+
+def build(content: Path, layouts: Path, out: Path, *extra: str):
+    return CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
+                                     "--out", str(out), "-j", "1", "--json", *extra])
+
+
+def report(result) -> dict:
+    assert result.exit_code in (0, 1), result.output
+    start = result.stdout.index("{")
+    return json.loads(result.stdout[start:result.stdout.rindex("}") + 1])
+
+
+def test_second_build_skips_and_force_is_identical(tmp_path):
+    content, layouts, out = *english_tree(tmp_path, levels=("easy", "standard")), tmp_path / "out"
+    first = report(build(content, layouts, out))
+    assert len(first["built"]) == 4 and first["skipped"] == []
+    bytes_before = {e["path"]: (out / e["path"]).read_bytes() for e in first["built"]}
+    second = report(build(content, layouts, out))
+    assert second["built"] == [] and len(second["skipped"]) == 4
+    forced = report(build(content, layouts, out, "--force"))
+    assert len(forced["built"]) == 4
+    for path, data in bytes_before.items():
+        assert (out / path).read_bytes() == data
+
+
+def test_changed_content_rebuilds_only_that_document(tmp_path):
+    content, layouts, out = *english_tree(tmp_path, levels=("easy", "standard")), tmp_path / "out"
+    report(build(content, layouts, out))
+    replace_in(content / "back-mouse/en/easy.md", "Anyone can get", "Anybody can get")
+    again = report(build(content, layouts, out))
+    assert sorted(e["level"] for e in again["built"]) == ["easy", "easy"]
+    assert len(again["skipped"]) == 2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert all("input_hash" in e for e in manifest["documents"])
+
+
+def test_stale_outputs_reported_and_pruned(tmp_path):
+    content, layouts, out = *english_tree(tmp_path, levels=("easy", "standard")), tmp_path / "out"
+    report(build(content, layouts, out))
+    (content / "back-mouse/en/easy.md").unlink()
+    stale = report(build(content, layouts, out))
+    assert sorted(stale["stale"]) == ["back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf",
+                                      "back-mouse/en/back-mouse_en_easy_leaflet_letter.pdf"]
+    assert (out / stale["stale"][0]).exists()
+    pruned = report(build(content, layouts, out, "--prune"))
+    assert sorted(pruned["pruned"]) == sorted(stale["stale"])
+    assert not (out / stale["stale"][0]).exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["documents"]) == 2
+
+
+def test_failure_still_builds_others_and_exits_1(tmp_path):
+    content, layouts, out = *english_tree(tmp_path, levels=("easy", "standard")), tmp_path / "out"
+    replace_in(content / "back-mouse/en/easy.md", "{#causes}", "{#cause}")
+    result = build(content, layouts, out)
+    assert result.exit_code == 1
+    data = report(result)
+    assert len(data["built"]) == 2 and len(data["failed"]) == 2
+    assert "easy.md" in data["failed"][0]["error"]
+    assert "FAILED back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf" in result.output
+
+
+def test_parallel_build_matches_serial(tmp_path):
+    content, layouts = english_tree(tmp_path, levels=("easy", "standard"))
+    report(build(content, layouts, tmp_path / "serial"))
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
+                                       "--out", str(tmp_path / "parallel"), "-j", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    for pdf in (tmp_path / "serial").rglob("*.pdf"):
+        twin = tmp_path / "parallel" / pdf.relative_to(tmp_path / "serial")
+        assert twin.read_bytes() == pdf.read_bytes()
+
+
+def test_interrupted_build_leaves_only_complete_files(tmp_path):
+    """SIGINT in the middle of a build: every PDF left opens, and the manifest names only such files."""
+    content, layouts = english_tree(tmp_path)
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--content", str(content), "--layouts",
+                             str(layouts), "--out", str(out), "-j", "1", "--verbose"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.rglob("*.pdf")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 or len(list(out.rglob("*.pdf"))) == 6
+    assert b"Traceback" not in err
+    leftovers = [p for p in out.rglob("*") if p.is_file() and p.suffix not in (".pdf", ".json")]
+    assert leftovers == []
+    for pdf in out.rglob("*.pdf"):
+        assert qpdf_problems(pdf) == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["documents"]:
+        assert len(PdfReader(out / entry["path"]).pages) == entry["pages"]
+
+
+def test_list_and_version():
+    runner = CliRunner()
+    listing = runner.invoke(main, ["list"])
+    assert listing.exit_code == 0
+    assert "back-mouse" in listing.output and "leaflet" in listing.output and "en:" in listing.output
+    version = runner.invoke(main, ["--version"])
+    assert version.exit_code == 0 and "handouts, version" in version.output
+
+
+def test_figures_gallery_command(tmp_path):
+    result = CliRunner().invoke(main, ["figures", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    from handouts.figures import FIGURE_IDS
+
+    assert {p.stem for p in tmp_path.glob("*.pdf")} >= set(FIGURE_IDS)
