@@ -1,0 +1,221 @@
+"""`handouts check`: every kind of problem is found, named with its file and line, and sets the exit code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.check import check_document, format_line, run_check
+from handouts.cli import main
+from handouts.reader import read_topic
+
+FIXTURE = Path(__file__).parent / "fixtures" / "check" / "content"
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the fixture tree that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def only(report, lang: str, level: str = "easy"):
+    return next(d for d in report.documents if d.lang == lang and d.level == level)
+
+
+def checks(result) -> set[str]:
+    return {p.check for p in result.problems}
+
+
+def test_fixture_tree_passes_with_one_line_per_document_and_a_summary(content):
+    result = run("--content", str(content))
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("demo en easy  OK  Flesch-Kincaid grade ")
+    assert "(target ≤ 6" in lines[0] and " words, " in lines[0] and "SMOG" in lines[0]
+    assert lines[1].startswith("demo es easy  OK  Fernández-Huerta ease ") and "(target ≥ 70)" in lines[1]
+    assert lines[2].startswith("demo zh-Hans easy  OK  no validated readability formula; mean sentence length ")
+    assert "characters" in lines[2]
+    assert lines[-1] == "3 documents: 3 passed, 0 failed"
+
+
+def test_references_are_not_measured(content):
+    before = only(run_check(content, langs=["en"]), "en").readability
+    edit(content / "demo/en/easy.md", "This leaflet uses expert sources.", "Short. Words. Here. Too. Many.")
+    after = only(run_check(content, langs=["en"]), "en").readability
+    assert (before.words, before.sentences, before.score) == (after.words, after.sentences, after.score)
+
+
+def test_stale_translation_is_reported(content):
+    edit(content / "demo/en/easy.md", "We do not know why it forms.", "Nobody knows why it forms.")
+    result = run("--content", str(content), "--lang", "es")
+    assert result.exit_code == 1
+    assert "FAIL" in result.output and "English changed since translation: causes" in result.output
+    doc = only(run_check(content, langs=["es"]), "es")
+    assert doc.stale_sections == ["causes"]
+    # Chinese records the same hashes: stale too, and only that section.
+    assert only(run_check(content, langs=["zh-Hans"]), "zh-Hans").stale_sections == ["causes"]
+
+
+def test_missing_source_hash_counts_as_stale(content):
+    edit(content / "demo/es/easy.md", "  faq:", "  faq-old:")
+    assert only(run_check(content, langs=["es"]), "es").stale_sections == ["faq (no source hash)"]
+
+
+def test_missing_section_is_reported_and_does_not_stop_the_run(content):
+    path = content / "demo/es/easy.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("## ¿Se puede evitar?"), text.index("## Preguntas")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = run_check(content)
+    es = only(report, "es")
+    assert not es.ok and "missing section(s): prevention" in format_line(es)
+    assert only(report, "en").ok and only(report, "zh-Hans").ok
+    assert report.exit_code == 1
+
+
+def test_extra_and_duplicate_sections_are_reported(content):
+    edit(content / "demo/es/easy.md", "{#faq}", "{#faqs}")
+    edit(content / "demo/es/easy.md", "{#diagnosis}", "{#causes}")
+    doc = only(run_check(content, langs=["es"]), "es")
+    messages = " | ".join(str(p) for p in doc.problems)
+    assert "extra section 'faqs'" in messages
+    assert "section id 'causes' appears twice" in messages
+    assert "missing section(s): diagnosis, faq" in messages
+
+
+def test_undefined_template_variable_is_reported_with_file_and_line(content):
+    path = content / "demo/en/easy.md"
+    edit(path, "We do not know why it forms.", "We do not know why it forms. Ask {{ clinic.fax }}.")
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "clinic.fax" in t)
+    doc = only(run_check(content, langs=["en"]), "en")
+    problem = next(p for p in doc.problems if p.check == "template")
+    assert problem.path.endswith("demo/en/easy.md") and problem.line == line
+    assert "fax" in problem.message
+    result = run("--content", str(content), "--lang", "en")
+    assert result.exit_code == 1 and f"easy.md:{line}: undefined template variable" in result.output
+
+
+def test_template_errors_in_several_sections_are_all_reported(content):
+    path = content / "demo/en/easy.md"
+    edit(path, "It can be sore.", "It can be {{ clinic.fax }}.")
+    edit(path, "Keep active.", "Keep {{ topic.nope }}.")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert len([p for p in doc.problems if p.check == "template"]) == 2
+
+
+def test_figures_unknown_and_without_text(content):
+    edit(content / "demo/en/easy.md", "It can be sore.\n", "It can be sore.\n\n![A lump.](figure:lump-view)\n")
+    topic = read_topic(content, "demo")
+    doc = check_document(content, topic, "en", "easy", frozenset({"where-it-happens"}))
+    messages = [str(p) for p in doc.problems if p.check == "figures"]
+    assert any("unknown figure id(s): lump-view" in m for m in messages)
+    assert any("figures.yaml: no text alternative for figure(s): lump-view" in m for m in messages)
+    (content / "demo/en/figures.yaml").write_text("lump-view:\n  alt: A lump on a back.\n")
+    doc = check_document(content, topic, "en", "easy", frozenset({"lump-view"}))
+    assert doc.ok, doc.problems
+    assert doc.readability is not None
+
+
+def test_figure_check_skipped_with_a_note_when_figures_cannot_be_imported(content, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if name == "handouts" and fromlist and "figures" in fromlist:
+            raise ImportError("figures not ready")
+        return real_import(name, globals, locals, fromlist, level)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    report = run_check(content, langs=["en"])
+    assert report.exit_code == 0
+    assert any("figure ids not checked" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("link, message", [
+    ("[read more](www.nhs.uk)", "points to 'www.nhs.uk'"),
+    ("[read more](javascript:alert(1))", "use http(s)://, tel: or mailto:"),
+    ("[read more]()", "link 'read more' has no target"),
+    ("[call](tel:)", "has an empty target"),
+])
+def test_bad_links_are_reported(content, link, message):
+    edit(content / "demo/en/easy.md", "[read more](https://www.nhs.uk/)", link)
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert any(p.check == "links" and message in p.message for p in doc.problems), doc.problems
+
+
+def test_good_links_pass(content):
+    edit(content / "demo/en/easy.md", "[read more](https://www.nhs.uk/)",
+         "[read more](https://www.nhs.uk/), [call](tel:+441234567890), [mail](mailto:a@b.org)")
+    assert only(run_check(content, langs=["en"]), "en").ok
+
+
+def test_level_in_translation_but_not_in_english(content):
+    shutil.copy(content / "demo/es/easy.md", content / "demo/es/standard.md")
+    doc = only(run_check(content, langs=["es"]), "es", "standard")
+    assert any("exists in this translation but not in English" in p.message for p in doc.problems)
+
+
+def test_readability_miss_fails_and_draft_is_only_a_note(content):
+    edit(content / "languages/es.yaml", "easy: 70", "easy: 140")
+    result = run("--content", str(content), "--lang", "es")
+    assert result.exit_code == 1
+    assert "misses its target ≥ 140" in result.output and "draft translation" in result.output
+    doc = only(run_check(content, langs=["es"]), "es")
+    assert [p.check for p in doc.problems] == ["readability"]
+    assert any("draft" in n for n in doc.notes)
+
+
+def test_language_folder_without_language_entry_is_a_document_failure(content):
+    shutil.copytree(content / "demo/es", content / "demo/xx")
+    report = run_check(content)
+    doc = only(report, "xx")
+    assert not doc.ok and "language" in checks(doc)
+    assert only(report, "en").ok
+
+
+def test_json_output(content):
+    edit(content / "demo/en/easy.md", "We do not know why it forms.", "Nobody knows why it forms.")
+    result = run("--content", str(content), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["summary"] == {"documents": 3, "passed": 1, "failed": 2, "ok": False}
+    en = next(d for d in data["documents"] if d["lang"] == "en")
+    assert en["ok"] and en["readability"]["method"] == "flesch-kincaid" and en["readability"]["info"]["smog"] > 0
+    es = next(d for d in data["documents"] if d["lang"] == "es")
+    assert es["stale_sections"] == ["causes"] and es["problems"][0]["check"] == "stale"
+    zh = next(d for d in data["documents"] if d["lang"] == "zh-Hans")
+    assert zh["readability"]["unit"] == "characters per sentence" and zh["readability"]["characters"] > 0
+
+
+def test_selection_by_level_and_missing_requested_level(content):
+    result = run("--content", str(content), "--lang", "en", "--level", "standard")
+    assert result.exit_code == 1 and "demo en standard  FAIL" in result.output
+
+
+@pytest.mark.parametrize("args", [("--lang", "xx"), ("--topic", "nope"), ("--level", "hard")])
+def test_usage_errors_exit_2(content, args):
+    result = CliRunner().invoke(main, ["check", "--content", str(content), *args])
+    assert result.exit_code == 2, result.output
+
+
+def test_real_english_content_passes_every_check():
+    result = run("--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "3 documents: 3 passed, 0 failed"
