@@ -236,7 +236,8 @@ def _intact(out_dir: Path, entry: dict) -> bool:
 
 def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]:
     """Outputs in the manifest whose document no longer exists in the content or layouts."""
-    full = BuildOptions(content_dir=options.content_dir, layouts_dir=options.layouts_dir, out_dir=options.out_dir)
+    full = BuildOptions(content_dir=options.content_dir, layouts_dir=options.layouts_dir, out_dir=options.out_dir,
+                        layouts=tuple(layout_names(options.layouts_dir)))
     try:
         possible = {job.relpath for job in plan(full)}
     except HandoutsError:
