@@ -64,6 +64,7 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
     """A static instance of a variable font, made once and cached."""
     digest = hashlib.sha256(source.read_bytes())
     digest.update(repr(sorted(axes.items())).encode())
+    digest.update(b"named-instances-v2")  # bump when the way instances are made changes
     target = cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
     if target.is_file():
         return target
@@ -72,11 +73,26 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
 
     font = FTFont(str(source))
     static = instantiateVariableFont(font, dict(axes), updateFontNames=False)
+    _name_instance(static, axes)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     static.save(str(tmp))
     os.replace(tmp, target)
     return target
+
+
+def _name_instance(font: Any, axes: Mapping[str, float]) -> None:
+    """Every instance of a variable font keeps the default instance's PostScript name, so a bold and a regular
+    instance would be embedded under one name and viewers would draw both with one of them. Give each instance
+    a name of its own (family name, weight and width)."""
+    name_table = font["name"]
+    family = (name_table.getDebugName(16) or name_table.getDebugName(1) or "Font").replace(" ", "")
+    suffix = "-".join(f"{tag}{int(round(value))}" for tag, value in sorted(axes.items()))
+    postscript = f"{family}-{suffix}"[:63]
+    for record in list(name_table.names):
+        if record.nameID in (3, 4, 6):
+            name_table.setName(postscript if record.nameID != 4 else postscript.replace("-", " "),
+                               record.nameID, record.platformID, record.platEncID, record.langID)
 
 
 def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Path) -> Face:
@@ -159,15 +175,28 @@ def _register(family: Family) -> None:
     del pdfmetrics  # imported for its side effect of being loaded once
 
 
+# Registered face name -> font file, for code that needs the outlines (figure labels drawn as paths).
+FACE_PATHS: dict[str, str] = {}
+# Registered face name -> the chain whose body family it belongs to, so a caller holding only a font name (a
+# figure label) still gets fallback, shaping and direction.
+_CHAINS: dict[str, "FontChain"] = {}
+
+
 @lru_cache(maxsize=None)
 def _register_face(name: str, path: str) -> None:
     """Each font file is parsed once per process, however many documents use it."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    FACE_PATHS[name] = path
     if name in pdfmetrics.getRegisteredFontNames():
         return
     pdfmetrics.registerFont(TTFont(name, path))
+
+
+def chain_for_face(name: str) -> "FontChain | None":
+    """The chain of the most recent language whose body family has a face called `name`."""
+    return _CHAINS.get(name)
 
 
 @lru_cache(maxsize=None)
@@ -217,4 +246,7 @@ class FontChain:
 
 
 def font_chain(library: FontLibrary, body: str, fallback: list[str], lang: str) -> FontChain:
-    return FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)
+    chain = FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)
+    for face in chain.primary.faces.values():
+        _CHAINS[face.name] = chain
+    return chain

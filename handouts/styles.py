@@ -35,7 +35,9 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
     align = TA_RIGHT if language.rtl else TA_LEFT
     common = dict(fontName=font, textColor=c["ink"], alignment=align,
                   wordWrap="CJK" if language.line_breaking == "characters" else None,
-                  shaping=1 if language.extra.get("shaping") else 0)
+                  shaping=1 if language.extra.get("shaping") else 0,
+                  # read by handouts.paragraph, which lays out right-to-left text itself
+                  textDirection="rtl" if language.rtl else "ltr")
     size = lv.body_size
     body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after,
                           **common)

@@ -1,0 +1,260 @@
+"""Arabic, Hindi and Chinese: shaping, right-to-left order, fallback fonts and line breaking, read back from
+the PDF (pypdf/pikepdf/fontTools; no apt tools)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+import uharfbuzz
+from click.testing import CliRunner
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont as FTFont
+from pypdf import PdfReader
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate
+
+from handouts.cli import main
+from handouts.errors import FontError
+from handouts.fonts import FontLibrary, font_chain
+from handouts.markup import text_markup
+from handouts.paragraph import Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "scripts"
+
+ARABIC = "يفحص الطبيب ظهرك بيديه ويسألك عن الألم"
+HINDI = "डॉक्टर हाथों से आपकी पीठ की जांच करते हैं और पूछते हैं कि दर्द कहाँ है"
+
+
+@pytest.fixture(scope="module")
+def library() -> FontLibrary:
+    return FontLibrary(ROOT / "layouts")
+
+
+def _chain(library: FontLibrary, lang: str):
+    body = {"ar": "noto-sans-arabic", "hi": "noto-sans-devanagari", "zh-Hans": "droid-sans-fallback",
+            "en": "atkinson-hyperlegible"}[lang]
+    return font_chain(library, body, ["noto-sans"], lang)
+
+
+def _pdf(paragraphs: list[Paragraph], width: float = 800) -> bytes:
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=(width, 800), leftMargin=20, rightMargin=20, invariant=1).build(paragraphs)
+    return out.getvalue()
+
+
+def _style(chain, *, rtl: bool, shaping: bool = True, width_size: float = 14) -> ParagraphStyle:
+    return ParagraphStyle("t", fontName=chain.primary.name, fontSize=width_size, leading=width_size * 1.5,
+                          alignment=TA_RIGHT if rtl else 0, shaping=int(shaping),
+                          textDirection="rtl" if rtl else "ltr")
+
+
+# -- reading glyphs back from the PDF ---------------------------------------------------------------------
+
+def _outline(font: FTFont, glyph_name: str) -> tuple:
+    pen = DecomposingRecordingPen(font.getGlyphSet())
+    font.getGlyphSet()[glyph_name].draw(pen)
+    return tuple((op, tuple(args)) for op, args in pen.value)
+
+
+def _drawn_outlines(data: bytes) -> list[tuple]:
+    """Outlines of the glyphs the first page draws, in content-stream order, through the embedded subsets."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0]
+    fonts = page.Resources.Font
+    subsets: dict[str, FTFont] = {}
+    for name, font in fonts.items():
+        if "/FontDescriptor" in font:   # a TrueType subset (reportlab also lists its default Helvetica)
+            subsets[name] = FTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+    out: list[tuple] = []
+    current = None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "Tf":
+            current = subsets.get(str(operands[0]))
+        elif op in ("Tj", "TJ") and current is not None:
+            strings = [operands[0]] if op == "Tj" else [x for x in operands[0] if isinstance(x, pikepdf.String)]
+            cmap = current["cmap"].getcmap(1, 0).cmap  # reportlab subsets map byte codes (Mac 1,0)
+            for s in strings:
+                for code in bytes(s):
+                    outline = _outline(current, cmap[code])
+                    if outline:
+                        out.append(outline)
+    return out
+
+
+def _harfbuzz_outlines(path: str, text: str, rtl: bool) -> list[tuple]:
+    blob = uharfbuzz.Blob.from_file_path(path)
+    font = uharfbuzz.Font(uharfbuzz.Face(blob))
+    buf = uharfbuzz.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"
+    uharfbuzz.shape(font, buf, {"kern": True, "liga": True})
+    ft = FTFont(path)
+    order = ft.getGlyphOrder()
+    outlines = [_outline(ft, order[info.codepoint]) for info in buf.glyph_infos]
+    return [o for o in outlines if o]
+
+
+@pytest.mark.parametrize("lang, text, rtl", [("ar", ARABIC, True), ("hi", HINDI, False)])
+def test_drawn_glyphs_are_harfbuzz_glyphs(library, lang, text, rtl):
+    chain = _chain(library, lang)
+    data = _pdf([Paragraph(text_markup(text, chain), _style(chain, rtl=rtl))])
+    expected = _harfbuzz_outlines(str(chain.primary.face("regular").path), text, rtl)
+    drawn = _drawn_outlines(data)
+    assert len(drawn) == len(expected)
+    assert drawn == expected
+
+
+# -- right-to-left order over several lines -----------------------------------------------------------------
+
+def _visual_lines(data: bytes, leading: float) -> list[str]:
+    """The text the first page shows, line by line from the top, each line as read from left to right."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            found.append((tm[5] * cm[3] + cm[5], tm[4] * cm[0] + cm[4], text))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for y, x, text in found:
+        rows.setdefault(round(y / leading), []).append((x, text))
+    return ["".join(text for _, text in sorted(rows[key])) for key in sorted(rows, reverse=True)]
+
+
+def test_rtl_paragraph_reads_right_to_left_over_several_lines(library):
+    chain = _chain(library, "ar")
+    text = " ".join(f"الخطوة {n}" for n in range(1, 25))
+    style = _style(chain, rtl=True)
+    lines = _visual_lines(_pdf([Paragraph(text_markup(text, chain), style)], width=300), style.leading)
+    assert len(lines) >= 3
+    # Read each line from right to left, lines from the top: the steps come in their logical order, so the first
+    # words are on the first line at its right end, and "12" is not reversed into "21".
+    read = [int(n) for line in lines for n in reversed(re.findall(r"\d+", line))]
+    assert read == list(range(1, 25))
+
+
+def test_phone_numbers_and_urls_keep_left_to_right_order_inside_arabic(library):
+    chain = _chain(library, "ar")
+    text = ("اتصل بالعيادة على الرقم +44 20 7946 0000 أو زر موقعنا https://www.example.org/back-mouse "
+            "لمعرفة المزيد عن فحص MRI قبل الموعد")
+    style = _style(chain, rtl=True)
+    [line] = _visual_lines(_pdf([Paragraph(text_markup(text, chain), style)], width=2000), style.leading)
+    phone, url, mri = (line.find(s) for s in ("+44 20 7946 0000", "https://www.example.org/back-mouse", "MRI"))
+    assert min(phone, url, mri) >= 0, line
+    assert mri < url < phone   # reading from the right: phone number, then the URL, then MRI
+
+
+def test_chinese_lines_break_by_the_punctuation_rules(library):
+    from handouts.paragraph import CANNOT_END, CANNOT_START
+
+    chain = _chain(library, "zh-Hans")
+    text = ("医生会用手检查您的背部。如果不确定，医生可能会安排磁共振成像（MRI）或超声检查。"
+            "请拨打诊所电话+44 20 7946 0000，或访问“什么时候要马上就医”一节；有时会复发！") * 3
+    style = ParagraphStyle("zh", fontName=chain.primary.name, fontSize=11, leading=16, wordWrap="CJK")
+    for width in range(60, 260, 7):
+        para = Paragraph(text_markup(text, chain), style)
+        para.wrap(width, 10000)
+        texts = ["".join(p.text for w in line for p in w.pieces + ([w.space] if w.space else []))
+                 for line in para._lines]
+        assert "".join(texts).replace(" ", "") == text.replace(" ", "")
+        assert len(texts) > 1
+        for line in texts[1:]:
+            assert line[0] not in CANNOT_START, (width, line)
+        for line in texts[:-1]:
+            assert line.rstrip()[-1] not in CANNOT_END, (width, line)
+        if width > 120:   # wide enough for it: a phone number is never split
+            assert all("+44 20 7946 0000" in t for t in texts if "7946" in t)
+
+
+def test_multi_line_shaped_paragraph_does_not_crash(library):
+    """reportlab 5.1's own shaped multi-line paragraphs crash in setRise; ours must not."""
+    chain = _chain(library, "ar")
+    para = Paragraph(text_markup((ARABIC + " ") * 12, chain), _style(chain, rtl=True))
+    assert _drawn_outlines(_pdf([para]))
+
+
+# -- whole leaflets from the fixture content ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("scripts")
+    result = CliRunner().invoke(main, ["build", "--content", str(FIXTURE), "--lang", "ar", "--lang", "hi",
+                                       "--lang", "zh-Hans", "--level", "standard", "--paper", "a4",
+                                       "--out", str(out), "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    return out / "sample"
+
+
+def _pdf_of(built: Path, lang: str) -> Path:
+    return next((built / lang).glob("*.pdf"))
+
+
+def _font_names(path: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]))
+            assert "/FontFile2" in font["/FontDescriptor"]   # embedded TrueType outlines
+    return names
+
+
+def test_chinese_text_extracts_as_han_characters(built):
+    text = "".join(page.extract_text() for page in PdfReader(_pdf_of(built, "zh-Hans")).pages)
+    for phrase in ("背鼠是下背部皮肤下面的一个小脂肪团", "医生会用手检查您的背部", "请立即就医"):
+        assert phrase in text.replace("\n", "")
+
+
+def test_fallback_font_draws_latin_and_digits_in_chinese(built):
+    names = _font_names(_pdf_of(built, "zh-Hans"))
+    assert any("DroidSansFallback" in n for n in names)
+    assert any(re.search(r"\+NotoSans-", n) for n in names)
+    assert all(re.match(r"/?[A-Z]{6}\+", n) for n in names)   # every font is a subset
+
+
+def test_arabic_and_hindi_embed_their_fonts(built):
+    assert any("NotoSansArabic" in n for n in _font_names(_pdf_of(built, "ar")))
+    assert any("NotoSansDevanagari" in n for n in _font_names(_pdf_of(built, "hi")))
+
+
+def test_fallback_switches_font_inside_arabic(library):
+    chain = _chain(library, "ar")
+    greek = "Ω"   # not in Noto Sans Arabic (which carries Latin itself), present in Noto Sans
+    assert [family.name for family, _ in chain.runs(f"وحدة {greek} هنا")] == \
+        ["noto-sans-arabic", "noto-sans", "noto-sans-arabic"]
+    data = _pdf([Paragraph(text_markup(f"المقاومة بوحدة {greek} تقاس هنا", chain), _style(chain, rtl=True))])
+    pdf = pikepdf.open(io.BytesIO(data))
+    names = {str(f.BaseFont) for f in pdf.pages[0].Resources.Font.values() if "/FontDescriptor" in f}
+    assert any("NotoSansArabic" in n for n in names) and any("+NotoSans-" in n for n in names)
+
+
+# -- a character no font has -----------------------------------------------------------------------------------
+
+def test_character_no_font_has_is_a_clear_error(library):
+    chain = _chain(library, "en")
+    with pytest.raises(FontError) as info:
+        text_markup("Smile \U0001F600 please", chain, where="content/x/en/standard.md:12")
+    message = info.value.format_message()
+    assert "U+1F600" in message and "'en'" in message and "standard.md:12" in message
+    assert "\U0001F600" in message
+
+
+def test_build_fails_naming_character_language_and_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content, symlinks=False)
+    doc = content / "sample" / "hi" / "standard.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("कारण {#causes}\n\n", "कारण {#causes}\n\nழ ",
+                                                           1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--lang", "hi", "--level", "standard",
+                                       "--paper", "a4", "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code != 0
+    assert "U+0BB4" in result.output and "'hi'" in result.output and "standard.md" in result.output
