@@ -14,7 +14,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from handouts import __version__
 from handouts.clinic import Clinic
@@ -26,6 +26,9 @@ from handouts.reader import document_languages, document_levels, read_document, 
 from handouts.suggest import closest
 
 MANIFEST = "manifest.json"
+
+if TYPE_CHECKING:
+    from handouts.personal import PersonalCopy
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,15 @@ def _safe_render(job: Job, options: BuildOptions) -> tuple[Job, bytes | None, in
         return job, None, 0, f"internal error {type(exc).__name__}: {exc}"
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same directory, then rename: readers see all or nothing."""
     try:
@@ -153,6 +165,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise HandoutsError(f"cannot write: {exc.strerror}", path=path,
                             hint="check the output directory's permissions or choose another with --out") from None
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -274,3 +287,35 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
     manifest = {"generator": f"handouts {__version__}",
                 "documents": [entries[key] for key in sorted(entries)]}
     atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None) -> Path:
+    """One copy for one patient. Not recorded in the manifest and never named in output: the file name carries
+    only a slug of the patient's name, for the clinician to find it."""
+    from handouts.fonts import FontLibrary
+    from handouts.personal import slug
+    from handouts.render import render_pdf, template_context
+
+    jobs = plan(options)
+    if not options.papers:
+        first_paper = jobs[0].paper if jobs else None
+        jobs = [job for job in jobs if job.paper == first_paper]
+    if len(jobs) != 1:
+        raise UsageError(f"a personalised copy is one document, but the options select {len(jobs)}; "
+                         "give one --lang, one --level and at most one --layout and --paper")
+    (job,) = jobs
+    _check_writable(options.out_dir)
+    topic = read_topic(options.content_dir, job.topic)
+    language = load_language(options.content_dir, job.lang)
+    layout = load_layout(options.layouts_dir, job.layout)
+    document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+    rendered = render_pdf(document, language, layout, job.paper, FontLibrary(options.layouts_dir),
+                          options.clinic, personal)
+    data = rendered.data
+    if password:
+        from handouts.encryption import encrypt_pdf
+
+        data = encrypt_pdf(data, password)
+    path = options.out_dir / f"{Path(job.relpath).stem}_{slug(personal.patient)}.pdf"
+    atomic_write(path, data)
+    return path

@@ -66,6 +66,11 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Clinic profile (YAML) to brand the leaflets with.")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
               help="Worker processes (default 0: one per CPU core).")
+@click.option("--patient", default=None, help="Make one personalised copy for this patient (name on the cover).")
+@click.option("--clinician", default=None, help="Personalised copy: who wrote the plan.")
+@click.option("--note", default=None, help="Personalised copy: the clinician's note, shown as 'Your plan'.")
+@click.option("--encrypt", is_flag=True,
+              help="Personalised copy: protect with a password from $HANDOUTS_PDF_PASSWORD or a prompt.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
 @click.option("--force", is_flag=True, help="Rebuild documents whose inputs did not change.")
 @click.option("--prune", is_flag=True, help="Delete outputs of documents that no longer exist.")
@@ -74,8 +79,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
-def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fail_fast, force, prune, as_json,
-          quiet, verbose, content_dir, layouts_dir) -> None:
+def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, patient, clinician, note, encrypt,
+          fail_fast, force, prune, as_json, quiet, verbose, content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
@@ -90,6 +95,9 @@ def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fa
         clinic=load_clinic(clinic_file) if clinic_file else None,
         jobs=jobs or (os.cpu_count() or 1),
     )
+    if patient is not None or clinician or note or encrypt:
+        _build_personal(options, patient, clinician, note, encrypt, quiet)
+        return
     total = len(plan(options))
     show_bar = not quiet and not verbose and not as_json and sys.stderr.isatty()
 
@@ -115,6 +123,24 @@ def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, fa
                    err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _build_personal(options, patient, clinician, note, encrypt, quiet) -> None:
+    from handouts.build import build_personal
+    from handouts.personal import PersonalCopy
+
+    if not patient or not patient.strip():
+        raise click.UsageError("--clinician, --note and --encrypt make a personalised copy: give --patient too")
+    password = None
+    if encrypt:
+        from handouts.encryption import password_from_env_or_prompt
+
+        password = password_from_env_or_prompt()
+    build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(), (note or "").strip()),
+                   password=password)
+    if not quiet:  # the patient's name stays out of logs: say what was made, not for whom
+        click.echo(f"Wrote 1 personalised copy into {options.out_dir}/"
+                   + (" (password protected)" if password else ""), err=True)
 
 
 class _NoBar:
@@ -211,6 +237,33 @@ def check(topics, langs, levels, as_json, content_dir) -> None:
         for line in format_report(report):
             click.echo(line)
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The packet PDF to write (replaced atomically).")
+@click.option("--title", default=None, help="Title of the packet (default: the parts' titles joined by ' / ').")
+@click.option("--encrypt", is_flag=True,
+              help="Protect the packet with a password (AES-256) from $HANDOUTS_PDF_PASSWORD or a prompt.")
+def merge(inputs, output, title, encrypt) -> None:
+    """Join PDFs into one packet, each part's bookmarks under a bookmark named after the part."""
+    from handouts.build import atomic_write
+    from handouts.merge import merge_pdfs, read_part
+
+    parts = [read_part(path) for path in inputs]  # all checked before anything is written
+    password = None
+    if encrypt:
+        from handouts.encryption import password_from_env_or_prompt
+
+        password = password_from_env_or_prompt()
+    data = merge_pdfs(parts, title=title)
+    if password is not None:
+        from handouts.encryption import encrypt_pdf
+
+        data = encrypt_pdf(data, password)
+    atomic_write(output, data)
+    click.echo(f"Wrote {output} ({len(parts)} part(s))", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,4 +59,12 @@ def load_clinic(path: Path) -> Clinic:
             raise ContentError(f"field 'logo': file {logo} not found", path=path,
                                hint="give a path relative to the profile")
         values["logo"] = logo
+    from handouts.branding import check_logo, parse_accent  # local: branding needs reportlab, clinic does not
+
+    if "logo" in values:
+        check_logo(values["logo"])
+    if values.get("accent"):
+        parse_accent(values["accent"], path=path)
+    if values.get("website") and not values["website"].startswith(("http://", "https://")):
+        raise ContentError(f"field 'website' should start with https:// (got {values['website']!r})", path=path)
     return Clinic(**values)

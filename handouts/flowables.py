@@ -12,8 +12,8 @@ from typing import Callable
 
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, Paragraph,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, Spacer,
+                                Table, TableStyle)
 
 from handouts import model
 from handouts.errors import FigureError
@@ -21,6 +21,7 @@ from handouts.fonts import FontChain
 from handouts.languages import Language
 from handouts.layouts import Layout
 from handouts.markup import spans_markup, text_markup
+from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.styles import Styles
 
 
@@ -146,13 +147,13 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
                 parts.append(ctx.para(sub.spans, s.list_item))
             else:
                 parts.extend(block_flowables(sub, ctx, width - indent, section_id))
-        items.append(ListItem(parts))
+        items.append(ListItem(parts or [ctx.text("", s.list_item)]))  # an empty "- " item
     rtl = ctx.language.rtl
     return ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
         start=None if block.ordered else "•",
-        bulletFontName=ctx.chain.primary.name,
+        bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
         bulletFontSize=s.body.fontSize,
         bulletColor=ctx.layout.colours["accent"],
         leftIndent=0 if rtl else indent,

@@ -50,6 +50,19 @@ def language_codes(content_dir: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def _with_english_defaults(content_dir: Path, code: str, strings: dict) -> dict:
+    """Strings added to English after a translation was made fall back to English rather than to a bare key;
+    `handouts check` lists them as untranslated."""
+    english = languages_dir(content_dir) / "en.yaml"
+    if code == "en" or not english.is_file():
+        return strings
+    data = load_yaml(english)
+    defaults = data.get("strings") if isinstance(data, Mapping) else None
+    if not isinstance(defaults, Mapping):
+        return strings
+    return {**defaults, **strings}
+
+
 def load_language(content_dir: Path, code: str) -> Language:
     codes = language_codes(content_dir)
     if code not in codes:
@@ -80,6 +93,7 @@ def load_language(content_dir: Path, code: str) -> Language:
     if missing:
         raise ContentError(f"field 'strings' lacks {', '.join(missing)}", path=path,
                            hint="copy them from content/languages/en.yaml and translate")
+    strings = _with_english_defaults(content_dir, code, strings)
     breaking = data.get("line_breaking", "words")
     if breaking not in ("words", "characters"):
         raise ContentError(f"field 'line_breaking' is {breaking!r}", path=path, hint="use 'words' or 'characters'")

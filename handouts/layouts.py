@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import cm, inch, mm
 
 from handouts.errors import LayoutError, UsageError
@@ -21,6 +21,12 @@ from handouts.reader import load_yaml
 from handouts.suggest import closest
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+# Page sizes a layout may draw on before imposition (booklet pages are imposed two-up on the paper).
+PAGE_SIZES: dict[str, tuple[float, float]] = {**PAPERS, "a5": A5, "half-letter": (5.5 * inch, 8.5 * inch)}
+KINDS = ("pages", "trifold")
+IMPOSITIONS = ("none", "booklet")
+BLOCK_KINDS = ("all", "summary", "keypoints", "warning", "checklist", "figures", "lists", "paragraphs",
+               "pictures")
 _UNITS = {"mm": mm, "cm": cm, "in": inch, "pt": 1.0, "": 1.0}
 _LENGTH_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$")
 
@@ -34,6 +40,25 @@ class LevelStyle:
     figure_width: float
     picture_width: float
     space_after: float
+
+
+@dataclass(frozen=True)
+class SectionPick:
+    """A section placed by a layout, optionally only some of its blocks (a trifold has room for less)."""
+
+    id: str
+    blocks: tuple[str, ...] = ("all",)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of a folded sheet: where it sits and what it holds."""
+
+    id: str
+    side: str          # "outside" or "inside" of the sheet
+    slot: int          # 0, 1, 2 from the left edge of that side
+    content: tuple[str, ...]   # special blocks: cover, contact, about
+    sections: tuple[SectionPick, ...]
 
 
 @dataclass(frozen=True)
@@ -51,9 +76,28 @@ class Layout:
     cover_summary: bool
     levels: dict[str, LevelStyle]
     sections: tuple[str, ...]
+    kind: str = "pages"
+    orientation: str = "portrait"
+    page_sizes: dict[str, str] | None = None   # paper -> page size drawn on, before imposition
+    imposition: str = "none"
+    panels: tuple[Panel, ...] = ()
+    fold_marks: bool = False
 
     def level(self, name: str) -> LevelStyle:
         return self.levels[name]
+
+    def page_size(self, paper: str) -> tuple[float, float]:
+        """The size pages are drawn at: the paper itself, landscape for folded sheets, or the booklet page."""
+        name = (self.page_sizes or {}).get(paper, paper)
+        width, height = PAGE_SIZES[name]
+        return (max(width, height), min(width, height)) if self.orientation == "landscape" else (width, height)
+
+    def sheet_size(self, paper: str) -> tuple[float, float]:
+        """The size of the printed sheet; booklets impose two pages side by side on a landscape sheet."""
+        width, height = PAPERS[paper]
+        if self.imposition == "booklet" or self.orientation == "landscape":
+            return max(width, height), min(width, height)
+        return width, height
 
 
 def layout_names(layouts_dir: Path) -> list[str]:
@@ -150,6 +194,24 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
             raise LayoutError(f"field 'sections' names unknown section '{sid}'{closest(str(sid), SECTION_IDS)}",
                               path=path)
     cover = f.sub("cover", {})
+    kind = f.raw("kind", "pages")
+    if kind not in KINDS:
+        raise LayoutError(f"field 'kind' is {kind!r}{closest(str(kind), KINDS)}", path=path,
+                          hint=f"use one of: {', '.join(KINDS)}")
+    orientation = f.raw("orientation", "landscape" if kind == "trifold" else "portrait")
+    if orientation not in ("portrait", "landscape"):
+        raise LayoutError(f"field 'orientation' is {orientation!r}", path=path, hint="use portrait or landscape")
+    imposition = f.raw("imposition", "none")
+    if imposition not in IMPOSITIONS:
+        raise LayoutError(f"field 'imposition' is {imposition!r}", path=path,
+                          hint=f"use one of: {', '.join(IMPOSITIONS)}")
+    page_sizes = f.raw("page_sizes", None)
+    if page_sizes is not None:
+        if not isinstance(page_sizes, dict) or any(k not in PAPERS or v not in PAGE_SIZES
+                                                   for k, v in page_sizes.items()):
+            raise LayoutError("field 'page_sizes' should map papers to page sizes, e.g. {a4: a5}", path=path,
+                              hint=f"page sizes: {', '.join(PAGE_SIZES)}")
+    panels = _panels(f, path) if kind == "trifold" else ()
     return Layout(
         name=name,
         path=path,
@@ -164,4 +226,44 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         cover_summary=bool(cover.raw("summary", True)),
         levels=level_styles,
         sections=tuple(sections),
+        kind=kind,
+        orientation=orientation,
+        page_sizes=page_sizes,
+        imposition=imposition,
+        panels=panels,
+        fold_marks=bool(f.raw("fold_marks", kind == "trifold")),
     )
+
+
+def _section_pick(entry: Any, where: str, path: Path) -> SectionPick:
+    if isinstance(entry, str):
+        entry = {"id": entry}
+    if not isinstance(entry, Mapping) or entry.get("id") not in SECTION_IDS:
+        name = entry.get("id") if isinstance(entry, Mapping) else entry
+        raise LayoutError(f"{where} names unknown section {name!r}{closest(str(name), SECTION_IDS)}", path=path)
+    blocks = entry.get("blocks", ["all"])
+    if not isinstance(blocks, list) or any(b not in BLOCK_KINDS for b in blocks):
+        raise LayoutError(f"{where}: 'blocks' should list some of {', '.join(BLOCK_KINDS)}", path=path)
+    return SectionPick(entry["id"], tuple(blocks))
+
+
+def _panels(f: _Fields, path: Path) -> tuple[Panel, ...]:
+    raw = f.raw("panels")
+    if not isinstance(raw, list) or len(raw) != 6:
+        raise LayoutError("field 'panels' should list the six panels of a tri-fold", path=path)
+    panels = []
+    seen: set[tuple[str, int]] = set()
+    for index, entry in enumerate(raw):
+        p = _Fields(entry, path, f"panels[{index}]")
+        side = p.raw("side")
+        slot = int(p.number("slot", low=0, high=2))
+        if side not in ("outside", "inside") or (side, slot) in seen:
+            raise LayoutError(f"field 'panels[{index}]': side must be outside or inside, and each (side, slot) "
+                              "used once", path=path)
+        seen.add((side, slot))
+        content = p.raw("content", [])
+        if not isinstance(content, list) or any(c not in ("cover", "contact", "about") for c in content):
+            raise LayoutError(f"field 'panels[{index}].content' may list cover, contact, about", path=path)
+        picks = tuple(_section_pick(e, f"panels[{index}].sections", path) for e in p.raw("sections", []))
+        panels.append(Panel(str(p.raw("id")), side, slot, tuple(content), picks))
+    return tuple(panels)

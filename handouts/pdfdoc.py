@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate,
-                                Paragraph)
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
+
+from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
 from handouts.flowables import SectionHeading
-from handouts.layouts import PAPERS, Layout
+from handouts.layouts import Layout
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class PageGeometry:
     height: float
     columns: int
     layout: Layout
+    rtl: bool = False           # right-to-left text flows from the right-hand column to the left-hand one
 
     def column_width(self) -> float:
         m = self.layout.margins
@@ -61,6 +63,8 @@ class PageGeometry:
             frames.append(Frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
                                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                                 id=f"{prefix}{i}"))
+        if self.rtl:
+            frames.reverse()
         return frames
 
 
@@ -96,10 +100,12 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
     return FurnitureCanvas
 
 
-def _place(canvas: Canvas, markup: str, style: Any, x: float, y: float, width: float, align_right: bool) -> None:
+def _place(canvas: Canvas, markup: str, style: Any, x: float, y: float, width: float, align_right: bool) -> float:
+    """Draw a paragraph of page furniture hanging from y; returns its height so the next line can follow."""
     para = Paragraph(markup, style.clone("furniture", alignment=2 if align_right else 0))
     _, h = para.wrap(width, 200)
     para.drawOn(canvas, x, y - h)
+    return h
 
 
 def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, total: int) -> None:
@@ -108,7 +114,9 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     odd = page % 2 == 1
     left = g.left_margin(odd)
     width = g.usable_width()
-    small = f.styles.small
+    # Furniture stays small print at every reading level, so that long localised dates fit the footer band.
+    size = min(8.5, f.styles.small.fontSize)
+    small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
     c = layout.colours
     canvas.saveState()
     if page > 1:
@@ -131,8 +139,8 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     number_left = (not odd) != f.rtl
     text_x = left + (0 if number_left else 0) + (number_w if number_left else 0)
     num_x = left if number_left else left + text_w
-    _place(canvas, f.footer_left, small, text_x, bottom_top - 3, text_w, f.rtl)
-    _place(canvas, f.footer_status, small, text_x, bottom_top - 3 - small.leading, text_w, f.rtl)
+    used = _place(canvas, f.footer_left, small, text_x, bottom_top - 3, text_w, f.rtl)
+    _place(canvas, f.footer_status, small, text_x, bottom_top - 3 - used, text_w, f.rtl)
     _place(canvas, f.page_label(page, total), small, num_x, bottom_top - 3, number_w, not number_left)
     canvas.restoreState()
 
@@ -161,8 +169,8 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
               lang: str, base_font: str) -> int:
     """Write one PDF to `target` (a path or a binary file); returns the page count."""
-    width, height = PAPERS[paper]
-    g = PageGeometry(width, height, columns, layout)
+    width, height = layout.page_size(paper)
+    g = PageGeometry(width, height, columns, layout, furniture.rtl)
     m = layout.margins
     doc = LeafletDocTemplate(
         target, pagesize=(width, height),

@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_date
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from handouts import __version__, model
 from handouts.clinic import Clinic
+from handouts.personal import PersonalCopy
 from handouts.flowables import RenderContext, box_flowable, check_figures, section_flowables
 from handouts.fonts import FontLibrary, font_chain
 from handouts.languages import Language
 from handouts.layouts import Layout
 from handouts.markup import text_markup
+from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdfdoc import Furniture, PageGeometry, write_pdf
 from handouts.postprocess import finish_pdf
-from handouts.layouts import PAPERS
 from handouts.styles import build_styles
 
 
@@ -48,18 +49,26 @@ def template_context(topic: model.Topic, language: Language, clinic: Clinic | No
     }
 
 
-def local_date(date: _dt.date, language: Language) -> str:
-    return format_date(date, format="long", locale=language.locale)
+def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
+    return format_date(date, format=style, locale=language.locale)
 
 
 def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
-               clinic: Clinic | None = None) -> RenderedPDF:
+               clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> RenderedPDF:
+    if layout.kind == "trifold":  # one folded sheet of fixed panels: handouts/trifold.py
+        from handouts.trifold import render_trifold
+
+        return render_trifold(document, language, layout, paper, fonts, clinic, personal)
     from handouts import figures as figures_pkg
+    from handouts.branding import branded_layout
+    from handouts.contact import clinic_strip, contact_block, personal_cover, questions_area
+
+    layout = branded_layout(layout, clinic)
 
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     styles = build_styles(layout, document.level, language, chain)
     level_style = layout.level(document.level)
-    width, height = PAPERS[paper]
+    width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
@@ -70,17 +79,21 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
 
     ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
 
-    cover: list[Flowable] = []
+    full_width = geometry.usable_width()
+    wide = RenderContext(document, language, layout, styles, chain, full_width, draw)
+    cover: list[Flowable] = clinic_strip(wide, clinic, full_width)
+    if personal is not None:
+        cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
     summary = _summary_box(document)
     if layout.cover_summary and summary is not None:
-        cover.append(box_flowable(summary, RenderContext(document, language, layout, styles, chain,
-                                                         geometry.usable_width(), draw),
-                                  geometry.usable_width(), "what-is-it"))
+        cover.append(box_flowable(summary, wide, full_width, "what-is-it"))
     body: list[Flowable] = []
     for section_id in layout.sections:
         section = document.section(section_id)
         if section is not None:
             body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
+    body.extend(questions_area(ctx, personal, ctx.frame_width))
+    body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx))
 
     furniture = _furniture(document, language, ctx, clinic)
@@ -125,8 +138,8 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         return text_markup(text, chain, where=str(document.path))
 
     footer = " · ".join([language.s("version", version=topic.version),
-                         language.s("published", date=local_date(topic.published, language)),
-                         language.s("review", date=local_date(topic.review, language))])
+                         language.s("published", date=local_date(topic.published, language, "medium")),
+                         language.s("review", date=local_date(topic.review, language, "medium"))])
     page_labels: dict[tuple[int, int], str] = {}
 
     def page_label(page: int, pages: int) -> str:
@@ -148,16 +161,11 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
 
 
 def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
-    """Trust marks at the end: who produced it, when, the next review, version and review status."""
+    """Trust marks at the end: who produced it. Version, dates and review status are in every page's footer,
+    so they are not repeated here."""
     topic = document.topic
     s = ctx.styles
-    lines = [
-        language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
-        " · ".join([language.s("version", version=topic.version),
-                    language.s("published", date=local_date(topic.published, language)),
-                    language.s("review", date=local_date(topic.review, language))]),
-        _status_text(document, language),
-    ]
-    out: list[Flowable] = [Spacer(1, s.body.fontSize)]
-    out += [Paragraph(text_markup(line, ctx.chain, where=str(document.path)), s.small) for line in lines if line]
-    return out
+    lines = [language.s("produced_by", publisher=topic.publisher) if topic.publisher else ""]
+    paragraphs = [Paragraph(text_markup(line, ctx.chain, where=str(document.path)), s.small)
+                  for line in lines if line]
+    return [Spacer(1, s.body.fontSize), KeepTogether(paragraphs)]

@@ -1,0 +1,131 @@
+"""Flowables for who hands the leaflet out and who it is for: the clinic strip on the cover, the contact block
+at the end, and the parts of a personalised copy ("Prepared for", "Your plan", "My questions").
+
+User-supplied values (clinic details, patient name, note) only ever pass through `text_markup`, which escapes
+them, so `Smith & Jones <Physio>` prints exactly so.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from reportlab.platypus import Flowable
+
+from handouts.branding import contact_table, logo_flowable, qr_drawing
+from handouts.clinic import Clinic
+from handouts.flowables import RenderContext
+from handouts.markup import text_markup
+from handouts.paragraph import Paragraph
+from handouts.personal import PersonalCopy, boxed, ruled_lines
+
+
+def _p(ctx: RenderContext, text: str, style, href: str | None = None) -> Paragraph:
+    markup = text_markup(text, ctx.chain, where="clinic profile")
+    if href:
+        colour = "#" + ctx.layout.colours["accent"].hexval()[2:]
+        markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
+    return Paragraph(markup, style)
+
+
+def _tel(phone: str) -> str:
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
+    s = ctx.styles
+    lang = ctx.language
+    bold = s.body.clone("contact_name", fontName=ctx.chain.primary.face("bold").name)
+    lines: list[Flowable] = [_p(ctx, clinic.name, bold)]
+    if clinic.address:
+        lines.append(_p(ctx, clinic.address, s.body))
+    if clinic.phone:
+        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, _tel(clinic.phone)))
+    if clinic.email:
+        lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}"))
+    if clinic.website:
+        lines.append(_p(ctx, f"{lang.s('website')}: {clinic.website}", s.body, clinic.website))
+    if clinic.clinician:
+        lines.append(_p(ctx, lang.s("your_clinician", clinician=clinic.clinician), s.body))
+    return lines
+
+
+def clinic_strip(ctx: RenderContext, clinic: Clinic | None, width: float) -> list[Flowable]:
+    """Cover: logo, name and how to reach the clinic, with a QR code for its website."""
+    if clinic is None or not clinic.name:
+        return []
+    s = ctx.styles
+    size = s.body.fontSize
+    logo_w = 0.0
+    cells: list[object] = []
+    widths: list[float] = []
+    if clinic.logo is not None:
+        logo_w = min(40 * 2.8346, width * 0.25)
+        cells.append(logo_flowable(clinic.logo, logo_w, size * 4))
+        widths.append(logo_w + 6)
+    qr_w = size * 4.5 if clinic.website else 0.0
+    text_w = width - sum(widths) - qr_w - (6 if qr_w else 0)
+    small = s.small.clone("contact_small", textColor=ctx.layout.colours["ink"])
+    lines = [_p(ctx, clinic.name, s.box_title)]
+    contact_bits = [x for x in (clinic.phone, clinic.website) if x]
+    if contact_bits:
+        lines.append(_p(ctx, " · ".join(contact_bits), small))
+    cells.append(lines)
+    widths.append(text_w)
+    if qr_w:
+        cells.append(qr_drawing(clinic.website, qr_w - 4))
+        widths.append(qr_w + 6)
+    if ctx.language.rtl:
+        cells.reverse()
+        widths.reverse()
+    table = contact_table([cells], widths, ctx.chain.primary.name)
+    table.spaceAfter = size * 0.6
+    return [table]
+
+
+def contact_block(ctx: RenderContext, clinic: Clinic | None, width: float) -> list[Flowable]:
+    """End of the leaflet: the full contact details in a box, so the reader knows whom to call."""
+    if clinic is None or not clinic.name:
+        return []
+    c = ctx.layout.colours
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("contact"), ctx.styles.box_title)]]
+    rows += [[line] for line in contact_lines(ctx, clinic)]
+    if clinic.website:
+        rows.append([qr_drawing(clinic.website, ctx.styles.body.fontSize * 5)])
+    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
+                  pad=ctx.styles.body.fontSize * 0.6)]
+
+
+def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: float, date_text: str
+                   ) -> list[Flowable]:
+    """Cover of a personalised copy: who it is for, and the clinician's plan in a box."""
+    if personal is None:
+        return []
+    s = ctx.styles
+    c = ctx.layout.colours
+    out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
+                              s.box_title)]
+    if personal.note or personal.clinician:
+        rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
+        if personal.note:
+            for line in personal.note.splitlines() or [personal.note]:
+                if line.strip():
+                    rows.append([_p(ctx, line.strip(), s.body)])
+        if personal.clinician:
+            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small)])
+        out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
+                         pad=s.body.fontSize * 0.6))
+    return out
+
+
+def questions_area(ctx: RenderContext, personal: PersonalCopy | None, width: float) -> list[Flowable]:
+    """A blank, ruled "My questions" area to fill in by hand before the next visit."""
+    if personal is None:
+        return []
+    s = ctx.styles
+    c = ctx.layout.colours
+    inner = width - 2 * s.body.fontSize * 0.6
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title)],
+                                [_p(ctx, ctx.language.s("my_questions_hint"), s.small)],
+                                [ruled_lines(inner, 6, s.body.leading * 1.6, c["rule"])]]
+    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
+                  pad=s.body.fontSize * 0.6)]
