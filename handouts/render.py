@@ -102,7 +102,23 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
                       cover_flowables=cover, body_flowables=body, metadata=_metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name)
     data = finish_pdf(buffer.getvalue(), published=document.topic.published)
+    if layout.imposition == "booklet":
+        data, pages = _impose(data, pages, layout, paper, language, chain.primary.name)
     return RenderedPDF(data, pages)
+
+
+def _impose(data: bytes, pages: int, layout: Layout, paper: str, language: Language, font: str
+            ) -> tuple[bytes, int]:
+    """Booklet: pad with notes pages to a multiple of four and impose two-up for saddle stitching."""
+    from functools import partial
+
+    from handouts.imposition import impose_booklet, notes_pages, padded_count
+
+    # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
+    # that need either get ruled lines without a heading rather than a wrongly drawn one.
+    plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
+    notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=font)
+    return impose_booklet(data, layout.sheet_size(paper), notes_page=notes), padded_count(pages) // 2
 
 
 def _summary_box(document: model.Document) -> model.Box | None:
