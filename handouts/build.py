@@ -38,10 +38,14 @@ class Job:
     level: str
     layout: str
     paper: str
+    format: str = "pdf"
 
     @property
     def relpath(self) -> str:
-        name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}_{self.paper}.pdf"
+        if self.format == "html":  # one web page per document: paper sizes do not apply
+            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}.html"
+        else:
+            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}_{self.paper}.pdf"
         return f"{self.topic}/{self.lang}/{name}"
 
 
@@ -55,6 +59,7 @@ class BuildOptions:
     levels: tuple[str, ...] = ()
     layouts: tuple[str, ...] = ()
     papers: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("pdf",)
     clinic: Clinic | None = None
     jobs: int = 1
 
@@ -111,9 +116,12 @@ def plan(options: BuildOptions) -> list[Job]:
                     layout = load_layout(options.layouts_dir, layout_name)
                     if level not in layout.levels:
                         continue
-                    for paper in options.papers or layout.papers:
-                        if paper in layout.papers:
-                            jobs.append(Job(topic_id, lang, level, layout_name, paper))
+                    if "pdf" in options.formats:
+                        for paper in options.papers or layout.papers:
+                            if paper in layout.papers:
+                                jobs.append(Job(topic_id, lang, level, layout_name, paper))
+                    if "html" in options.formats and layout.kind == "pages" and layout.imposition == "none":
+                        jobs.append(Job(topic_id, lang, level, layout_name, "", "html"))
     return jobs
 
 
@@ -133,6 +141,13 @@ def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
     language = load_language(options.content_dir, job.lang)
     layout = load_layout(options.layouts_dir, job.layout)
     document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+    if job.format == "html":
+        from handouts.branding import branded_layout
+        from handouts.htmlwriter import render_html
+
+        html = render_html(document, language, branded_layout(layout, options.clinic), options.clinic,
+                           fonts=fonts)  # type: ignore[arg-type]
+        return html, 0
     rendered = render_pdf(document, language, layout, job.paper, fonts, options.clinic)  # type: ignore[arg-type]
     return rendered.data, rendered.pages
 
@@ -250,7 +265,7 @@ def _intact(out_dir: Path, entry: dict) -> bool:
 def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]:
     """Outputs in the manifest whose document no longer exists in the content or layouts."""
     full = BuildOptions(content_dir=options.content_dir, layouts_dir=options.layouts_dir, out_dir=options.out_dir,
-                        layouts=tuple(layout_names(options.layouts_dir)))
+                        layouts=tuple(layout_names(options.layouts_dir)), formats=("pdf", "html"))
     try:
         possible = {job.relpath for job in plan(full)}
     except HandoutsError:

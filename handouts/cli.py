@@ -60,6 +60,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--layout", "layouts", multiple=True, help="Layout name (repeatable; default: leaflet).")
 @click.option("--paper", "papers", multiple=True, type=click.Choice(("a4", "letter")),
               help="Paper size (repeatable; default: every size the layout supports).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(("pdf", "html")),
+              help="Output format (repeatable; default: pdf). html writes a self-contained web page per document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Output directory.")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -79,7 +81,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
-def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, patient, clinician, note, encrypt,
+def build(topics, langs, levels, layouts, papers, formats, out_dir, clinic_file, jobs, patient, clinician, note, encrypt,
           fail_fast, force, prune, as_json, quiet, verbose, content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
@@ -91,7 +93,7 @@ def build(topics, langs, levels, layouts, papers, out_dir, clinic_file, jobs, pa
         content_dir=content_dir or default_content_dir(),
         layouts_dir=layouts_dir or default_layouts_dir(),
         out_dir=out_dir,
-        topics=topics, langs=langs, levels=levels, layouts=layouts, papers=papers,
+        topics=topics, langs=langs, levels=levels, layouts=layouts, papers=papers, formats=formats or ("pdf",),
         clinic=load_clinic(clinic_file) if clinic_file else None,
         jobs=jobs or (os.cpu_count() or 1),
     )

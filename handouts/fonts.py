@@ -228,10 +228,26 @@ class FontChain:
                         f"'{self.lang}'{' in ' + where if where else ''}",
                         hint="remove the character or add a fallback font family to the language entry")
 
+    @property
+    def right_to_left(self) -> bool:
+        """Whether the body font is made for a right-to-left script (its paragraphs then do their own bidi)."""
+        return any(code in coverage(self.primary.face("regular").path) for code in (0x0627, 0x05D0))
+
     def runs(self, text: str, *, where: str = "") -> list[tuple[Family, str]]:
-        """Split text into (family, text) runs; spaces and marks stay with the run around them."""
+        """Split text into (family, text) runs; spaces and marks stay with the run around them.
+
+        An invisible format character (direction mark, zero-width joiner, soft hyphen) that the run's font
+        lacks would be drawn as the font's missing-glyph box. Left-to-right text does no bidi, so there such a
+        character is dropped; right-to-left paragraphs keep them for their bidi step, which consumes them.
+        """
         result: list[tuple[Family, str]] = []
+        drop_uncovered = not self.right_to_left
         for char in text:
+            if drop_uncovered and char not in " \n\t" and (ord(char) in _INVISIBLE
+                                                          or unicodedata.category(char) == "Cf"):
+                current = result[-1][0] if result else self.primary
+                if ord(char) not in coverage(current.face("regular").path):
+                    continue
             if result and (ord(char) in _INVISIBLE or unicodedata.combining(char)):
                 family = result[-1][0]
                 if ord(char) not in _INVISIBLE and ord(char) not in coverage(family.face("regular").path):

@@ -18,6 +18,14 @@ from handouts.errors import ContentError
 from handouts.model import Block, Box, Figure, Heading, ListBlock, Paragraph, PictureRow, Span
 
 BOX_KINDS = ("keypoints", "summary", "warning", "checklist")
+_SOFT_BREAK = "\n"
+
+
+def _is_wide(char: str) -> bool:
+    """Han, kana, Hangul and full-width punctuation: scripts that put no spaces between words."""
+    import unicodedata
+
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
 CONTAINER_KINDS = BOX_KINDS + ("picture",)
 
 
@@ -128,6 +136,19 @@ class _Stream:
         return Paragraph(tuple(self.spans(inline)))
 
     def spans(self, inline: Token) -> Iterator[Span]:
+        """Inline runs; a line break inside a paragraph becomes a space, except between Chinese or Japanese
+        characters, which are written without spaces."""
+        spans = list(self._spans(inline))
+        for index, span in enumerate(spans):
+            if span.text != _SOFT_BREAK:
+                continue
+            before = next((s.text[-1] for s in reversed(spans[:index]) if s.text and s.text != _SOFT_BREAK), "")
+            after = next((s.text[0] for s in spans[index + 1:] if s.text and s.text != _SOFT_BREAK), "")
+            joined = "" if _is_wide(before) or _is_wide(after) else " "
+            spans[index] = Span(joined, span.bold, span.italic, span.href)
+        yield from (span for span in spans if span.text)
+
+    def _spans(self, inline: Token) -> Iterator[Span]:
         bold = italic = 0
         href: str | None = None
         for child in inline.children or []:
@@ -135,7 +156,9 @@ class _Stream:
             if kind == "text" or kind == "code_inline":
                 if child.content:
                     yield Span(child.content, bool(bold), bool(italic), href)
-            elif kind in ("softbreak", "hardbreak"):
+            elif kind == "softbreak":
+                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href)
+            elif kind == "hardbreak":
                 yield Span(" ", bool(bold), bool(italic), href)
             elif kind == "strong_open":
                 bold += 1

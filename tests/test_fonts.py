@@ -1,0 +1,101 @@
+"""Fonts come from declared packages or the shipped folder, variable fonts become cached static instances, and
+every character of the translations has a font."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont as FTFont
+
+from handouts import bidi
+from handouts.errors import FontError
+from handouts.fonts import FontLibrary, _instance, font_chain
+from handouts.languages import load_language
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "handouts" / "fonts"
+
+
+@pytest.fixture(scope="module")
+def library() -> FontLibrary:
+    return FontLibrary(ROOT / "layouts")
+
+
+@pytest.mark.parametrize("family", ["noto-sans-arabic", "noto-sans-devanagari", "noto-sans"])
+def test_variable_fonts_become_static_cached_instances(library, family):
+    faces = library.family(family).faces
+    regular, bold = FTFont(str(faces["regular"].path)), FTFont(str(faces["bold"].path))
+    assert "fvar" not in regular and "glyf" in regular          # static TrueType outlines reportlab can embed
+    assert regular["OS/2"].usWeightClass == 400 and bold["OS/2"].usWeightClass == 700
+
+
+def test_instances_are_cached(tmp_path, monkeypatch):
+    import fontpkg_noto_sans_arabic
+
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path))
+    source = Path(fontpkg_noto_sans_arabic.__file__).parent / "files" / "NotoSansArabic[wdth,wght].ttf"
+    first = _instance(source, {"wght": 400, "wdth": 100})
+    stamp = first.stat().st_mtime_ns
+    assert _instance(source, {"wght": 400, "wdth": 100}) == first and first.stat().st_mtime_ns == stamp
+    assert first.parent.parent == tmp_path
+
+
+def test_cjk_font_is_shipped_with_its_licence_and_packaged():
+    assert (SHIPPED / "DroidSansFallbackFull.ttf").is_file()
+    assert "Apache License" in (SHIPPED / "LICENSE-DroidSansFallback.txt").read_text()
+    assert "Google" in (SHIPPED / "NOTICE-DroidSansFallback.txt").read_text()
+    assert "glyf" in FTFont(str(SHIPPED / "DroidSansFallbackFull.ttf"), lazy=True)   # TrueType, not CFF
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    assert "fonts/*" in config["options.package_data"]["handouts"]
+    requires = config["options"]["install_requires"]
+    assert "fontpkg-noto-sans-arabic" in requires and "fontpkg-noto-sans-devanagari" in requires
+
+
+@pytest.mark.parametrize("lang", ["ar", "hi", "zh-Hans"])
+def test_every_character_of_the_translations_has_a_font(library, lang):
+    language = load_language(ROOT / "content", lang)
+    chain = font_chain(library, language.body_font, list(language.fallback_fonts), lang)
+    folder = ROOT / "content" / "back-mouse" / lang
+    files = sorted(folder.glob("*.md")) + sorted(folder.glob("*.yaml")) + [ROOT / "content" / "languages" /
+                                                                            f"{lang}.yaml"]
+    if not folder.is_dir():
+        pytest.skip(f"no {lang} translation yet")
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        chain.runs(text.replace("\n", " "), where=str(path))   # raises FontError naming the character
+
+
+def test_missing_character_names_character_code_point_language_and_place(library):
+    chain = font_chain(library, "noto-sans-devanagari", ["noto-sans"], "hi")
+    with pytest.raises(FontError, match=r"U\+0BB4 TAMIL LETTER LLLA\) in language 'hi' in x/hi/easy.md:3"):
+        chain.runs("नमस्ते ழ", where="x/hi/easy.md:3")
+
+
+def test_visual_order_reverses_right_to_left_runs():
+    # levels of "A b c D" style runs: RTL paragraph with an embedded LTR pair
+    assert bidi.visual_order([1, 1, 2, 2, 1]) == [4, 2, 3, 1, 0]
+    assert bidi.visual_order([0, 0, 1, 1, 0]) == [0, 1, 3, 2, 4]
+
+
+def test_phone_numbers_and_urls_are_isolated():
+    text = bidi.isolate_ltr_units("اتصل على +44 20 7946 0000 أو https://example.org/a.")
+    assert f"{bidi.LRI}+44 20 7946 0000{bidi.PDI}" in text
+    assert f"{bidi.LRI}https://example.org/a{bidi.PDI}." in text
+    levels = bidi.levels(text, rtl=True)
+    assert levels[0] == 1 and levels[text.index("7946")] == 2
+
+
+def test_label_path_shapes_and_falls_back(library):
+    from handouts.labels import label_path, label_width
+
+    chain = font_chain(library, "noto-sans-arabic", ["noto-sans"], "ar")
+    path = label_path("العمود الفقري MRI", 100, 20, chain.primary.name, 12, anchor="middle")
+    assert len(path.points) > 100
+    xs = path.points[0::2]
+    assert abs((min(xs) + max(xs)) / 2 - 100) < 3
+    assert label_width("العمود", chain.primary.name, 12) < label_width("العمود الفقري", chain.primary.name, 12)
+    with pytest.raises(FontError):
+        label_path("\U0001F600", 0, 0, chain.primary.name, 12)
