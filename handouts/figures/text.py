@@ -1,8 +1,9 @@
 """The single choke point for text inside figures.
 
-Every word a figure shows goes through :func:`label`. A later change will make
-this function shape complex scripts (Arabic, Hindi) and lay out right-to-left
-text; keeping one entry point means no figure needs to change for that.
+Every word a figure shows goes through :func:`label`. Text that a plain graphics
+String can draw (one font, no shaping, left to right) stays a String, so it can
+be searched and copied; text that needs shaping (Arabic, Devanagari), right-to-left
+ordering or a fallback font is drawn as outlines by handouts.labels.
 """
 from __future__ import annotations
 
@@ -32,8 +33,36 @@ class Fitted:
         return self.size * (1 + LINE_GAP * (len(self.lines) - 1))
 
 
+def needs_outlines(text: str, font: str) -> bool:
+    """Whether a String would draw this text wrongly: a character the face lacks (drawn as a box), a script
+    that needs shaping, or right-to-left text."""
+    import unicodedata
+
+    from handouts.fonts import FACE_PATHS, coverage
+    from pathlib import Path
+
+    path = FACE_PATHS.get(font)
+    covered = coverage(Path(path)) if path else None
+    for char in text:
+        if char.isspace():
+            continue
+        if covered is not None and ord(char) not in covered:
+            return True
+        if unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char) in ("Mn", "Mc"):
+            return True
+    return False
+
+
+def _line_width(line: str, font: str, size: float) -> float:
+    if needs_outlines(line, font):
+        from handouts.labels import label_width
+
+        return label_width(line, font, size)
+    return stringWidth(line, font, size)
+
+
 def _width(lines: tuple[str, ...], font: str, size: float) -> float:
-    return max(stringWidth(line, font, size) for line in lines)
+    return max(_line_width(line, font, size) for line in lines)
 
 
 def _two_line_split(text: str, font: str, size: float) -> tuple[str, ...] | None:
@@ -107,9 +136,14 @@ def label(text: str, x: float, y: float, style: FigureStyle, size: float,
     color = fill if fill is not None else style.palette.ink
     group = Group()
     for i, line in enumerate(fitted.lines):
-        group.add(String(x, first - i * step, line, fontName=font,
-                         fontSize=fitted.size, fillColor=color,
-                         textAnchor=anchor))
+        if needs_outlines(line, font):
+            from handouts.labels import label_path
+
+            group.add(label_path(line, x, first - i * step, font, fitted.size, anchor=anchor, fill=color))
+        else:
+            group.add(String(x, first - i * step, line, fontName=font,
+                             fontSize=fitted.size, fillColor=color,
+                             textAnchor=anchor))
     if fitted.hscale < 1.0:
         hs = fitted.hscale
         group.transform = (hs, 0, 0, 1, x * (1 - hs), 0)
