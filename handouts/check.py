@@ -221,6 +221,12 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
                    content_dir / "languages" / f"{lang}.yaml")
         return result
 
+    if lang != SOURCE_LANG:
+        untranslated = _untranslated_strings(content_dir, lang)
+        if untranslated:
+            result.notes.append(f"page-furniture strings still in English: {', '.join(untranslated)} "
+                                f"(add them to languages/{lang}.yaml)")
+
     from handouts.render import template_context
     from handouts.templating import render
 
@@ -245,6 +251,16 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
     _check_figures(result, document, figure_ids)
     _check_readability(result, document, language)
     return result
+
+
+def _untranslated_strings(content_dir: Path, lang: str) -> list[str]:
+    """Keys of the English furniture strings that the language entry lacks (they fall back to English)."""
+    from handouts.reader import load_yaml
+
+    own = load_yaml(content_dir / "languages" / f"{lang}.yaml") or {}
+    english = load_yaml(content_dir / "languages" / f"{SOURCE_LANG}.yaml") or {}
+    own_strings = own.get("strings") or {} if isinstance(own, dict) else {}
+    return sorted(k for k in (english.get("strings") or {}) if k not in own_strings)
 
 
 def _language(content_dir: Path, lang: str):
