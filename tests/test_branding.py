@@ -1,0 +1,161 @@
+"""Clinic profiles, personalised copies and the print layouts, read back from real builds."""
+
+from __future__ import annotations
+
+import collections
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.cli import main
+from tests.pdfread import normalized
+
+PROFILE = """name: "Smith & Jones <Physio>"
+address: "12 High Street, Anytown"
+phone: "+44 20 7946 0000"
+email: "hello@smithjones.example"
+website: "https://smithjones.example/back"
+accent: "#2e6b3a"
+clinician: "J. Smith, PT"
+"""
+
+
+def png(width: int, height: int) -> bytes:
+    """A small valid PNG, made here so that the test needs no image files."""
+    raw = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.fixture
+def profile(tmp_path) -> Path:
+    (tmp_path / "logo.png").write_bytes(png(60, 30))
+    path = tmp_path / "clinic.yaml"
+    path.write_text(PROFILE + "logo: logo.png\n")
+    return path
+
+
+def test_branded_leaflet_prints_clinic_text_literally(profile, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "standard", "--paper", "a4", "--clinic", str(profile),
+                 "--out", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    pdf = out / "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf"
+    text = normalized(pdf)
+    assert "Smith & Jones <Physio>" in text
+    assert "+44 20 7946 0000" in text
+    reader = PdfReader(pdf)
+    assert reader.metadata.author == "Smith & Jones <Physio>"
+    uris = {str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots") or []
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]}
+    assert "tel:+442079460000" in uris and "https://smithjones.example/back" in uris
+    with pikepdf.open(pdf) as doc:
+        images = [x for x in doc.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"]
+        assert images, "the logo is on the cover"
+
+
+@pytest.mark.parametrize("change,needle", [
+    ('accent: "#2e6b3a"', 'accent: "#f0e000"'),
+    ("logo: logo.png", "logo: missing.png"),
+    ("logo: logo.png", "logo: broken.png"),
+    ('name: "Smith & Jones <Physio>"', 'nmae: "Smith"'),
+])
+def test_bad_profiles_fail_clearly(profile, tmp_path, change, needle):
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    profile.write_text(profile.read_text().replace(change, needle))
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "easy", "--paper", "a4", "--clinic", str(profile),
+                 "--out", str(out))
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert ("clinic.yaml" in result.output or ".png" in result.output), result.output
+    assert not list(out.rglob("*.pdf"))
+
+
+def test_huge_logo_is_refused(profile, tmp_path):
+    (tmp_path / "logo.png").write_bytes(png(60, 30) + b"\0" * (3 * 1024 * 1024))
+    result = run("build", "--lang", "en", "--level", "easy", "--clinic", str(profile), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1 and "KB" in result.output
+
+
+def test_personal_copy_keeps_personal_data_on_the_page(profile, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "es", "--level", "easy", "--patient", "Ana López", "--clinician", "J. Smith, PT",
+                 "--note", "Calor 15 min, dos veces al día", "--clinic", str(profile), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Ana" not in result.output
+    (pdf,) = out.glob("*.pdf")
+    assert pdf.name == "back-mouse_es_easy_leaflet_a4_ana-lopez.pdf"
+    text = normalized(pdf)
+    assert "Ana López" in text and "Calor 15 min" in text and "Mis preguntas" in text
+    with pikepdf.open(pdf) as doc:
+        info = " ".join(str(v) for v in doc.docinfo.values())
+        xmp = bytes(doc.Root.Metadata.read_bytes()) if "/Metadata" in doc.Root else b""
+    assert "Ana" not in info and b"Ana" not in xmp and "Calor" not in info
+    assert not (out / "manifest.json").exists()
+    assert pdf.stat().st_size <= 300_000
+
+
+def test_encrypted_copy_opens_only_with_the_password(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "standard", "--patient", "Sam Lee", "--encrypt",
+                 "--out", str(out), env={"HANDOUTS_PDF_PASSWORD": "correct horse"})
+    assert result.exit_code == 0, result.output
+    (pdf,) = out.glob("*.pdf")
+    reader = PdfReader(pdf)
+    assert reader.is_encrypted
+    with pytest.raises(Exception):
+        reader.pages[0].extract_text()
+    assert PdfReader(pdf).decrypt("wrong password") == 0
+    reader = PdfReader(pdf)
+    assert reader.decrypt("correct horse") != 0
+    assert "Sam Lee" in reader.pages[0].extract_text()
+
+
+def test_large_print_body_is_at_least_16pt(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "standard", "--layout", "large-print", "--paper", "letter",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = out / "back-mouse/en/back-mouse_en_standard_large-print_letter.pdf"
+    shown: collections.Counter = collections.Counter()  # font size -> bytes of text shown at that size
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages[1:3]:
+            size = 0.0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tf":
+                    size = float(operands[1])
+                elif str(operator) == "Tj":
+                    shown[size] += len(bytes(operands[0]))
+                elif str(operator) == "TJ":
+                    shown[size] += sum(len(bytes(x)) for x in operands[0] if isinstance(x, pikepdf.String))
+    body_size, _ = shown.most_common(1)[0]
+    assert body_size >= 16, shown
+
+
+def test_booklet_is_imposed_on_landscape_sheets(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "standard", "--layout", "booklet", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["documents"]:
+        reader = PdfReader(out / entry["path"])
+        box = reader.pages[0].mediabox
+        assert float(box.width) > float(box.height)
+        expected = (841.89, 595.28) if entry["paper"] == "a4" else (792.0, 612.0)
+        assert float(box.width) == pytest.approx(expected[0], abs=0.5)
+        assert (len(reader.pages) * 2) % 4 == 0
