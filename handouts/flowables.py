@@ -128,7 +128,10 @@ def block_flowables(block: model.Block, ctx: RenderContext, width: float, sectio
     if isinstance(block, model.Figure):
         return [figure_flowables(block.figure_id, block.caption, ctx, width * s.level.figure_width, block.line)]
     if isinstance(block, model.Box):
-        return [box_flowable(block, ctx, width, section_id)]
+        box = box_flowable(block, ctx, width, section_id)
+        # Red flags are read as one list: move the whole box to the next column rather than split it, unless
+        # it is taller than a column anyway.
+        return [KeepTogether([box])] if block.kind == "warning" else [box]
     if isinstance(block, model.PictureRow):
         return [picture_row(block, ctx, width, section_id)]
     raise TypeError(f"unknown block {block!r}")
@@ -238,7 +241,10 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
 
 def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, section_id: str) -> Table:
     s = ctx.styles
-    pic_w = min(s.level.picture_width, width * 0.4)
+    # A picture with words inside it (a labelled diagram) needs room for them to stay legible; a pictogram
+    # reads at the layout's picture width.
+    labelled = bool(ctx.document.figures[block.figure_id].labels)
+    pic_w = width * 0.45 if labelled else min(s.level.picture_width, width * 0.4)
     drawing = ctx.draw_figure(block.figure_id, pic_w)
     fig = FigureFlowable(block.figure_id, drawing, ctx.document.figures[block.figure_id].alt)
     text: list[Flowable] = []
