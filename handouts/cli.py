@@ -21,6 +21,15 @@ def content_option(f):
                         default=None, help="Content tree to read (default: the project's content/).")(f)
 
 
+def matrix_options(f):
+    """--topic, --lang and --level: which documents a command works on (each repeatable, default: all)."""
+    f = click.option("--level", "levels", multiple=True, type=click.Choice(LEVEL_CHOICES),
+                     help="Reading level (repeatable; default: all available).")(f)
+    f = click.option("--lang", "langs", multiple=True,
+                     help="BCP 47 language code, e.g. en, es, zh-Hans (repeatable; default: all).")(f)
+    return click.option("--topic", "topics", multiple=True, help="Topic id (repeatable; default: all).")(f)
+
+
 def layouts_option(f):
     return click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=None, help="Layouts tree to read (default: the project's layouts/).")(f)
@@ -53,10 +62,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.option("--topic", "topics", multiple=True, help="Topic id (repeatable; default: all).")
-@click.option("--lang", "langs", multiple=True, help="BCP 47 language code, e.g. en, es, zh-Hans (repeatable).")
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVEL_CHOICES),
-              help="Reading level (repeatable; default: all available).")
+@matrix_options
 @click.option("--layout", "layouts", multiple=True, help="Layout name (repeatable; default: leaflet).")
 @click.option("--paper", "papers", multiple=True, type=click.Choice(("a4", "letter")),
               help="Paper size (repeatable; default: every size the layout supports).")
@@ -222,10 +228,7 @@ def sources(topic_id, lang, level, content_dir) -> None:
 
 
 @main.command()
-@click.option("--topic", "topics", multiple=True, help="Topic id (repeatable; default: all).")
-@click.option("--lang", "langs", multiple=True, help="Language code (repeatable; default: every language with content).")
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVEL_CHOICES),
-              help="Reading level (repeatable; default: all available).")
+@matrix_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (per-document results and a summary).")
 @content_option
 def check(topics, langs, levels, as_json, content_dir) -> None:
