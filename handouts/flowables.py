@@ -12,10 +12,10 @@ from typing import Callable
 
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, Spacer,
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListItem, Spacer,
                                 Table, TableStyle)
 
-from handouts import model
+from handouts import model, tagging
 from handouts.errors import FigureError
 from handouts.fonts import FontChain
 from handouts.languages import Language
@@ -50,7 +50,7 @@ class SectionHeading(Paragraph):
     """A heading that also becomes a bookmark (outline entry) when it is drawn."""
 
     def __init__(self, text: str, style, *, outline_title: str, outline_level: int, key: str) -> None:
-        super().__init__(text, style)
+        super().__init__(text, style, tag_role="H2" if outline_level == 0 else "H3")  # tagged PDF heading level
         self.outline_title = outline_title
         self.outline_level = outline_level
         self.outline_key = key
@@ -70,6 +70,11 @@ class FigureFlowable(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        # Tagged PDF: a Figure element with the text alternative; the form (labels included) is drawn inside it.
+        with tagging.leaf(canvas, "Figure", alt=self.alt):
+            super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         from reportlab.graphics import renderPDF
@@ -137,7 +142,9 @@ def block_flowables(block: model.Block, ctx: RenderContext, width: float, sectio
     raise TypeError(f"unknown block {block!r}")
 
 
-def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str) -> Flowable:
+def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str, *,
+                  tag_key: object = None) -> Flowable:
+    """`tag_key`: lists made with the same key are one list (L) in the tagged PDF (a box's list, one row per item)."""
     s = ctx.styles
     if block.checklist:
         return checklist_table(block, ctx, width, section_id)
@@ -152,8 +159,9 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
                 parts.extend(block_flowables(sub, ctx, width - indent, section_id))
         items.append(ListItem(parts or [ctx.text("", s.list_item)]))  # an empty "- " item
     rtl = ctx.language.rtl
-    return ListFlowable(
+    return tagging.TagList(  # reportlab's ListFlowable, tagged L > LI > Lbl + LBody
         items,
+        tag_key=tag_key,
         bulletType="1" if block.ordered else "bullet",
         start=None if block.ordered else "•",
         bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
@@ -183,12 +191,14 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
         for sub in item:
             cell.extend([ctx.para(sub.spans, s.list_item)] if isinstance(sub, model.Paragraph)
                         else block_flowables(sub, ctx, width - box * 2, section_id))
-        rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name), cell])
+        # Tagged PDF: the checklist is a list (L), each row's text an item (LI > LBody); the tick box is an artifact.
+        rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name),
+                     tagging.TagGroup(cell, ("LI", "LBody"))])
     col = [box * 1.6, width - box * 1.6]
     if ctx.language.rtl:
         rows = [list(reversed(r)) for r in rows]
         col.reverse()
-    table = Table(rows, colWidths=col, hAlign="LEFT")
+    table = tagging.TagTable(rows, colWidths=col, hAlign="LEFT", tag_role="L")
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
@@ -217,14 +227,16 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
         rows.append([ctx.text(block.title, title_style)])
     for sub in block.blocks:
         if isinstance(sub, model.ListBlock) and not sub.checklist:
+            key = object()  # the rows of one list stay one list (L) in the tagged PDF
             for item in sub.items:  # one row per item keeps long boxes splittable
-                rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id)])
+                rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id,
+                                           tag_key=key)])
         else:
             rows.append([block_flowables(sub, ctx, inner, section_id)])
     if not rows:
         rows.append([Spacer(1, 1)])
     border = c["warning"] if warning else c["rule"]
-    table = Table(rows, colWidths=[width], hAlign="LEFT")
+    table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), ctx.chain.primary.name),
         ("BACKGROUND", (0, 0), (-1, -1), c["warning_tint"] if warning else c["tint"]),
@@ -255,7 +267,7 @@ def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, secti
     if ctx.language.rtl:
         row.reverse()
         cols.reverse()
-    table = Table([row], colWidths=cols, hAlign="LEFT")
+    table = tagging.TagTable([row], colWidths=cols, hAlign="LEFT", tag_role="Div")  # picture + words: one Div
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))

@@ -29,7 +29,7 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.platypus import Paragraph as _RLParagraph
 
-from handouts import bidi, shaping
+from handouts import bidi, shaping, tagging
 
 _CONTROLS = {"\u200e", "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
              "\u2066", "\u2067", "\u2068", "\u2069"}
@@ -195,8 +195,12 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
 class Paragraph(_RLParagraph):
     """reportlab's Paragraph; shaped and right-to-left styles get handouts' line layout (see module doc)."""
 
-    def __init__(self, text: str, style: Any = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, text: str, style: Any = None, *args: Any, tag_role: str = "P", **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)
+        # Tagged PDF (handouts.tagging): the structure role, and a key shared by the parts of a split paragraph
+        # so that they stay one element.
+        self.tag_role = tag_role
+        self._tag_key = object()
         self._own = needs_layout(self.style)
         if not self._own:
             _drop_unsupported_controls(self.frags)
@@ -242,7 +246,10 @@ class Paragraph(_RLParagraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         if not self._own:
-            return super().split(availWidth, availHeight)
+            parts = super().split(availWidth, availHeight)
+            for part in parts:  # reportlab makes new paragraphs: keep them one tagged element
+                part.tag_role, part._tag_key = self.tag_role, self._tag_key
+            return parts
         self.wrap(availWidth, availHeight)
         count = len(self._lines)
         fit = int((availHeight + 1e-6) // self.style.leading)
@@ -258,6 +265,14 @@ class Paragraph(_RLParagraph):
                 self._part(self._lines[fit:], spaceBefore=0)]
 
     # -- drawing ------------------------------------------------------------------------------------------
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        # Marked content for the tagged PDF. Shaped and right-to-left text also gives its element the words in
+        # logical order (/ActualText), which screen readers use instead of piecing the glyphs together.
+        shaped = self._own and (self.rtl or bool(getattr(self.style, "shaping", 0)))
+        with tagging.leaf(canvas, self.tag_role, self._tag_key, actual_text=_logical_text(self._lines) if shaped
+                          else None):
+            super().drawOn(canvas, x, y, _sW)
+
     def draw(self) -> None:
         if not self._own:
             return super().draw()
@@ -286,7 +301,9 @@ class Paragraph(_RLParagraph):
 
     def _draw_glyphs(self, visual: list[Piece], x: float, y: float) -> None:
         """Neighbouring pieces in one font, size and colour are drawn as one glyph stream (spaces included), so
-        the content stream stays short and text extraction sees whole lines."""
+        the content stream stays short and text extraction sees whole lines. A cluster whose glyphs do not map
+        back to its characters (a joining form, a conjunct, a vowel mark) is marked with an /ActualText span
+        that gives the characters, for copying, search and screen readers (see `_clusters`)."""
         canvas = self.canv
         i = 0
         while i < len(visual):
@@ -294,10 +311,16 @@ class Paragraph(_RLParagraph):
             j = i + 1
             while j < len(visual) and _same_ink(visual[j].frag, frag):
                 j += 1
-            glyphs = tuple(g for piece in visual[i:j] for g in piece.run.glyphs)
-            run = shaping.ShapedRun(frag.fontName, glyphs, visual[i].run.upem)
+            glyphs: list[shaping.Glyph] = []
+            spans: dict[int, tuple[int, str]] = {}
+            for piece in visual[i:j]:
+                for cluster, text in _clusters(piece):
+                    if text is not None:
+                        spans.update(_spans(cluster, len(glyphs), text))
+                    glyphs.extend(cluster)
+            run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
             canvas.setFillColor(frag.textColor)
-            shaping.draw_run(canvas, run, frag.fontSize, x, y)
+            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=_merge_empty(spans))
             x += sum(piece.width for piece in visual[i:j])
             i = j
 
@@ -314,6 +337,84 @@ class Paragraph(_RLParagraph):
         for _, href in getattr(frag, "link", None) or ():
             canvas.linkURL(href, (x, y - size * 0.25, end, y + size * 0.8), relative=1, thickness=0)
         return end
+
+
+def _logical_text(lines: list[list[Word]]) -> str:
+    """The words of these lines in logical order, with the spaces between them."""
+    return "".join("".join(p.text for p in word.pieces) + (" " if word.space is not None else "")
+                   for line in lines for word in line).strip()
+
+
+def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int, tuple[int, str]]:
+    """The /ActualText spans of one cluster drawn from glyph index `start`: its text goes on its first glyphs
+    that advance; glyphs that do not (dots, vowel marks) get empty spans, so that the span with the text covers
+    exactly the width extractors measure it by (else poppler sees gaps inside words)."""
+    if not any(g.x_advance for g in glyphs):
+        return {start: (start + len(glyphs), tagging.actual_text_operator(text))}
+    out: dict[int, tuple[int, str]] = {}
+    given = False
+    k = 0
+    while k < len(glyphs):
+        advancing = glyphs[k].x_advance != 0
+        m = k + 1
+        while m < len(glyphs) and (glyphs[m].x_advance != 0) == advancing:
+            m += 1
+        out[start + k] = (start + m, tagging.actual_text_operator(text if advancing and not given else ""))
+        given = given or advancing
+        k = m
+    return out
+
+
+def _merge_empty(spans: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Neighbouring empty spans (the dots and marks at the end of one cluster and the start of the next) as one,
+    which keeps the content stream short."""
+    empty = tagging.actual_text_operator("")
+    out: dict[int, tuple[int, str]] = {}
+    last: int | None = None
+    for start in sorted(spans):
+        end, operator = spans[start]
+        if operator == empty and last is not None and out[last] == (start, empty):
+            out[last] = (end, empty)
+            continue
+        out[start] = (end, operator)
+        last = start
+    return out
+
+
+def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
+    """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
+    its glyphs do not map back to them (joining forms, conjuncts, marks), else None.
+
+    Why per cluster and in visual order rather than one logical string per line: text extractors (poppler's
+    pdftotext, viewers' copy and search) read a line's glyphs from left to right and reverse right-to-left runs
+    themselves, so an /ActualText should not cover more than one right-to-left character. A right-to-left
+    cluster of several characters drawn with at least as many glyphs (a letter and its vowel mark) is therefore
+    cut into one-character parts, the first character on the rightmost part, which the extractor's reversal
+    mostly puts back in logical order."""
+    glyphs = piece.run.glyphs
+    starts = sorted({g.cluster for g in glyphs})
+    ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
+    rtl = piece.level % 2 == 1
+    out: list[tuple[tuple[shaping.Glyph, ...], str | None]] = []
+    i = 0
+    while i < len(glyphs):
+        j = i + 1
+        while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
+            j += 1
+        group = glyphs[i:j]
+        text = piece.text[group[0].cluster:ends[group[0].cluster]]
+        drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
+        if drawn == text:
+            out.append((group, None))
+        elif rtl and 1 < len(text) <= len(group):
+            # one glyph per character from the left; the rightmost part keeps the rest (the letter's own glyphs)
+            last = len(text) - 1
+            parts = [group[k:k + 1] for k in range(last)] + [group[last:]]
+            out.extend(zip(parts, reversed(text)))
+        else:
+            out.append((group, text))
+        i = j
+    return out
 
 
 def _drop_unsupported_controls(frags: list[Any]) -> None:

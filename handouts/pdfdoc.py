@@ -16,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, Nex
 
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
+from handouts import tagging
 from handouts.flowables import SectionHeading
 from handouts.layouts import Layout
 
@@ -69,6 +70,13 @@ class PageGeometry:
 
 
 class LeafletDocTemplate(BaseDocTemplate):
+    tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        if self.tagger is not None:
+            self.tagger.attach(self.canv)
+
     def afterFlowable(self, flowable: Flowable) -> None:
         """Headings become outline entries (bookmarks) pointing at the page where they landed."""
         if isinstance(flowable, SectionHeading):
@@ -93,7 +101,8 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)
-                _draw_furniture(self, furniture, geometry, self._pageNumber, total)
+                with tagging.artifact(self, "Pagination"):   # running header and footer: not content
+                    _draw_furniture(self, furniture, geometry, self._pageNumber, total)
                 super().showPage()
             super().save()
 
@@ -150,11 +159,12 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
         layout = g.layout
         band = layout.cover_band_height
         canvas.saveState()
-        canvas.setFillColor(layout.colours["accent"])
-        canvas.rect(0, g.height - band, g.width, band, stroke=0, fill=1)
+        with tagging.artifact(canvas):   # the band's colour is decoration; the title on it is the H1
+            canvas.setFillColor(layout.colours["accent"])
+            canvas.rect(0, g.height - band, g.width, band, stroke=0, fill=1)
         left = g.left_margin(True)
         width = g.usable_width()
-        title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0))
+        title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
         sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
         _, th = title.wrap(width, band)
         _, sh = sub.wrap(width, band)
@@ -167,8 +177,9 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str) -> int:
-    """Write one PDF to `target` (a path or a binary file); returns the page count."""
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> int:
+    """Write one PDF to `target` (a path or a binary file); returns the page count. A `tagger` records the
+    marked content that handouts.postprocess turns into the structure tree."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     m = layout.margins
@@ -200,6 +211,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False)),
         PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
     ]
+    doc.tagger = tagger
     doc.addPageTemplates(templates)
     story: list[Flowable] = [NextPageTemplate(["even", "odd"]), *cover_flowables]
     if cover_flowables:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+if TYPE_CHECKING:
+    from handouts.tagging import Tagger
 
 
 def build_timestamp(published: _dt.date) -> _dt.datetime:
@@ -26,7 +30,8 @@ def pdf_date(moment: _dt.datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def finish_pdf(data: bytes, *, published: _dt.date) -> bytes:
+def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = None) -> bytes:
+    """`tagger`: the marked content recorded while drawing; its structure tree is added (tagged PDF)."""
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
     stamp = pdf_date(build_timestamp(published))
@@ -37,6 +42,8 @@ def finish_pdf(data: bytes, *, published: _dt.date) -> bytes:
     prefs = prefs.get_object() if prefs is not None else DictionaryObject()
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     root[NameObject("/ViewerPreferences")] = prefs
+    if tagger is not None:
+        tagger.write(writer)
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)

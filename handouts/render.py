@@ -27,6 +27,7 @@ from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-t
 from handouts.pdfdoc import Furniture, PageGeometry, write_pdf
 from handouts.postprocess import finish_pdf
 from handouts.styles import build_styles
+from handouts.tagging import Tagger
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,13 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
 
     furniture = _furniture(document, language, ctx, clinic)
     buffer = io.BytesIO()
+    # Tagged PDF (handouts.tagging), except booklets: imposing pages onto sheets drops the structure, and a
+    # booklet is for printing; the same leaflet layout without imposition is the accessible one.
+    tagger = Tagger() if layout.imposition != "booklet" else None
     pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=_metadata(document, language, clinic),
-                      lang=language.code, base_font=chain.primary.name)
-    data = finish_pdf(buffer.getvalue(), published=document.topic.published)
+                      lang=language.code, base_font=chain.primary.name, tagger=tagger)
+    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger)
     if layout.imposition == "booklet":
         data, pages = _impose(data, pages, layout, paper, language, chain.primary.name)
     return RenderedPDF(data, pages)

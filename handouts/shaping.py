@@ -85,11 +85,14 @@ def glyph_char(font: str, gid: int, advance: int) -> str:
     return chr(ttf.hbAddPrivate(name, gid, ttf.pdfScale(advance)))
 
 
-def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float) -> float:
+def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
+             marked: dict[int, tuple[int, str]] | None = None) -> float:
     """Draw a shaped run with its left edge at x on baseline y; returns the x after it.
 
     Consecutive glyphs whose HarfBuzz position equals where the PDF pen would be anyway are written as one
-    string, so the content stream stays compact and copy-paste keeps words together.
+    string, so the content stream stays compact and copy-paste keeps words together. `marked` (tagged PDF):
+    glyph index -> (end index, BDC operator) of marked-content sequences (/ActualText spans) to open inside the
+    text object; they must not overlap.
     """
     ttf = _ttfont(run.font)
     scale = size / run.upem
@@ -97,10 +100,22 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float) -> fl
     tx.setFont(run.font, size)
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
-    for g in run.glyphs:
+    marked = marked or {}
+    closing: set[int] = set()
+    for index, g in enumerate(run.glyphs):
+        if index in closing or index in marked:   # a span boundary: the pending string ends here
+            if pending:
+                tx.textOut(pending)
+                pending = ""
+            if index in closing:
+                tx._code.append("EMC")
+            if index in marked:
+                end, operator = marked[index]
+                tx._code.append(operator)
+                closing.add(end)
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
         char = glyph_char(run.font, g.gid, g.x_advance)
-        if pending and abs(gx - pen_x) < 0.01 and gy == origin_y:
+        if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
             pending += char
         else:
             if pending:
@@ -111,6 +126,8 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float) -> fl
         x += g.x_advance * scale
     if pending:
         tx.textOut(pending)
+    if len(run.glyphs) in closing:
+        tx._code.append("EMC")
     canvas.drawText(tx)
     return x
 

@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate,
                                 Spacer, Table, TableStyle)
 
-from handouts import model
+from handouts import model, tagging
 from handouts.clinic import Clinic
 from handouts.errors import OverflowError_
 from handouts.flowables import (FigureFlowable, RenderContext, SectionHeading, block_flowables, box_flowable,
@@ -210,7 +210,7 @@ class _Builder:
     def cover(self, width: float) -> list[Flowable]:
         s, c = self.styles, self.layout.colours
         pad = 5 * mm
-        cells: list[list[Any]] = [[Paragraph(self.markup(self.document.title), s.cover_title)]]
+        cells: list[list[Any]] = [[Paragraph(self.markup(self.document.title), s.cover_title, tag_role="H1")]]
         if self.document.subtitle:
             cells.append([Paragraph(self.markup(self.document.subtitle), s.cover_subtitle)])
         band = Table(cells, colWidths=[width], hAlign="LEFT")
@@ -472,10 +472,13 @@ def render_trifold(document: model.Document, language: Language, layout: Layout,
 
         def on_page(canvas: Canvas, doc: Any, folds: list[float] = folds) -> None:
             if layout.fold_marks:
-                _draw_fold_marks(canvas, layout, folds, height)
+                with tagging.artifact(canvas):   # fold marks are for the printer, not content
+                    _draw_fold_marks(canvas, layout, folds, height)
 
         templates.append(PageTemplate(side, frames, onPage=on_page))
         for box in boxes:
+            # Tagged PDF: panels are read in the layout's order (cover first), not the sheet's.
+            story.append(tagging.ReadingRank([p.id for p in layout.panels].index(box.panel.id)))
             story += stories[box.panel.id]
             story += [PanelEnd(box.panel.id, seen), FrameBreak()]
     story.pop()  # no break after the last panel of the inside
@@ -488,6 +491,7 @@ def render_trifold(document: model.Document, language: Language, layout: Layout,
         keywords=metadata["keywords"], creator=metadata["creator"], producer=metadata["producer"],
         lang=language.code, invariant=1, pageCompression=1, displayDocTitle=1, initialFontName=chain.primary.name)
     doc.addPageTemplates(templates)
+    doc.tagger = tagger = tagging.Tagger()   # tagged PDF: marked content recorded while drawing
     doc.build(story)
     for boxes in sides.values():
         for box in boxes:
@@ -497,5 +501,5 @@ def render_trifold(document: model.Document, language: Language, layout: Layout,
         raise OverflowError_(f"the tri-fold came out on {doc.page} pages instead of 2 in "
                              f"{document.lang}/{document.level}", path=layout.path,
                              hint="choose fewer blocks for the panels")
-    data = finish_pdf(buffer.getvalue(), published=document.topic.published)
+    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger)
     return RenderedPDF(data, doc.page)

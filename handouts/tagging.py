@@ -1,0 +1,460 @@
+"""Tagged PDF, aiming at PDF/UA-1: the one module every layout shares.
+
+reportlab writes no structure of its own, so tagging happens in two steps.
+
+1. While drawing, a `Tagger` attached to the canvas (`attach`) records marked content. The flowables call
+   `leaf` around what they draw (a paragraph, a heading, a list label, a figure): it writes
+   `/P <</MCID n>> BDC … EMC` into the page's content stream and records the MCID under the structure element it
+   belongs to. `group` opens a structure element without content of its own (a box `Div`, a list `L`, a list item
+   `LI`, its `LBody`) around the leaves drawn inside it. `artifact` wraps page furniture (header, footer, page
+   number, cover band, fold marks) in `/Artifact … EMC`; leaves drawn inside an artifact are not tagged.
+   Platypus draws the story in story order, which is the logical reading order even when a two-column page is
+   filled right to left or a box is split across columns; a paragraph or box split across columns or pages
+   keeps one structure element because its parts share a key.
+2. After reportlab has written the file, `Tagger.write` (called from handouts.postprocess, with pypdf) builds the
+   structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody, Figure with /Alt, Div), the
+   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations, `/MarkInfo
+   <</Marked true>>`, and marks any remaining untagged graphics (box backgrounds and borders, rules, tick boxes,
+   QR codes) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
+   `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
+
+Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
+joining forms, Devanagari conjuncts and reordered vowel signs). Two things give the real words back:
+- in the content, each such glyph cluster is marked `/Span <</ActualText (…)>> BDC … EMC` (`actual_text_operator`)
+  with its characters, in drawing (visual) order, which is how extractors such as pdftotext expect it: they
+  reverse right-to-left runs themselves. Done whether or not the document is tagged;
+- in the tree, the paragraph's element carries `/ActualText` with its whole text in logical order, which screen
+  readers use instead of piecing glyphs together.
+
+Not tagged: booklets (imposition draws the pages onto sheets with pypdf, which has no structure to carry over),
+and `handouts merge` packets (pypdf's append does not merge structure trees).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from reportlab.platypus import Flowable, ListFlowable, Table
+from reportlab.platypus.flowables import LIIndenter, _Container, _listWrapOn
+
+CANVAS_ATTRIBUTE = "_handouts_tagger"
+
+
+@dataclass(frozen=True)
+class MarkedContent:
+    page: int   # 0-based page index
+    mcid: int
+
+
+@dataclass(frozen=True)
+class LinkAnnotation:
+    page: int
+    index: int  # position in the page's /Annots
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element being recorded; `kids` in reading order."""
+
+    role: str
+    parent: "Element | None" = None
+    kids: list["Element | MarkedContent | LinkAnnotation"] = field(default_factory=list)
+    alt: str | None = None
+    actual_text: str | None = None
+    rank: int = 0   # reading rank among the Document's children (see ReadingRank)
+
+    def has_content(self) -> bool:
+        return any(not isinstance(k, Element) or k.has_content() for k in self.kids)
+
+
+class Tagger:
+    """Per-document recorder of marked content, and the structure-tree builder run on the finished file."""
+
+    def __init__(self) -> None:
+        self.root = Element("Document")
+        self._stack: list[Element] = [self.root]
+        self._by_key: dict[Any, Element] = {}
+        self._next_mcid: dict[int, int] = defaultdict(int)
+        self._artifact_depth = 0
+        self._leaf_depth = 0   # what is drawn inside a leaf (or an artifact) belongs to it: no nested tags
+        self.rank = 0
+
+    # -- recording ------------------------------------------------------------------------------------------
+    def attach(self, canvas: Any) -> None:
+        setattr(canvas, CANVAS_ATTRIBUTE, self)
+
+    def _element(self, role: str, key: Any, alt: str | None = None) -> Element:
+        if key is not None and key in self._by_key:
+            return self._by_key[key]   # the continuation of a split paragraph, box or list
+        parent = self._stack[-1]
+        element = Element(role, parent, alt=alt, rank=self.rank)
+        parent.kids.append(element)
+        if key is not None:
+            self._by_key[key] = element
+        return element
+
+    def _active(self, canvas: Any) -> bool:
+        return (self._artifact_depth == 0 and self._leaf_depth == 0
+                and getattr(canvas, "_formData", None) is None)
+
+    @contextlib.contextmanager
+    def leaf(self, canvas: Any, role: str, key: Any = None, alt: str | None = None,
+             actual_text: str | None = None) -> Iterator[None]:
+        if not self._active(canvas):
+            yield
+            return
+        element = self._element(role, key, alt)
+        if actual_text:   # the parts of a split paragraph add their text in reading order
+            element.actual_text = f"{element.actual_text} {actual_text}" if element.actual_text else actual_text
+        page = canvas.getPageNumber() - 1
+        mcid = self._next_mcid[page]
+        self._next_mcid[page] += 1
+        element.kids.append(MarkedContent(page, mcid))
+        annotations = len(canvas._annotationrefs)
+        canvas._code.append(f"/{role} <</MCID {mcid}>> BDC")
+        self._leaf_depth += 1
+        try:
+            yield
+        finally:
+            self._leaf_depth -= 1
+            canvas._code.append("EMC")
+        # Links drawn inside the leaf (reportlab adds them to the page's /Annots in drawing order).
+        element.kids.extend(LinkAnnotation(page, index)
+                            for index in range(annotations, len(canvas._annotationrefs)))
+
+    @contextlib.contextmanager
+    def group(self, canvas: Any, role: str, key: Any = None) -> Iterator[None]:
+        if not self._active(canvas):
+            yield
+            return
+        self._stack.append(self._element(role, key))
+        try:
+            yield
+        finally:
+            self._stack.pop()
+
+    @contextlib.contextmanager
+    def artifact(self, canvas: Any, kind: str | None = None) -> Iterator[None]:
+        if not self._active(canvas):
+            yield
+            return
+        canvas._code.append(f"/Artifact <</Type /{kind}>> BDC" if kind else "/Artifact BMC")
+        self._artifact_depth += 1
+        try:
+            yield
+        finally:
+            self._artifact_depth -= 1
+            canvas._code.append("EMC")
+
+    # -- building -------------------------------------------------------------------------------------------
+    def write(self, writer: Any) -> None:
+        """Add the structure tree to a pypdf PdfWriter holding the PDF this tagger recorded."""
+        _StructureWriter(writer, self).write()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the flowables call. Each is a no-op on a canvas without a tagger (measuring, booklets).
+
+
+def tagger_of(canvas: Any) -> Tagger | None:
+    return getattr(canvas, CANVAS_ATTRIBUTE, None)
+
+
+def leaf(canvas: Any, role: str, key: Any = None, alt: str | None = None,
+         actual_text: str | None = None) -> contextlib.AbstractContextManager:
+    """Tag what is drawn inside as one content item of the element `key` (a new element of `role` if the key is
+    new). `actual_text`: the element's text in logical order, for shaped and right-to-left paragraphs."""
+    tagger = tagger_of(canvas)
+    return tagger.leaf(canvas, role, key, alt, actual_text) if tagger else contextlib.nullcontext()
+
+
+def group(canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
+    tagger = tagger_of(canvas)
+    return tagger.group(canvas, role, key) if tagger else contextlib.nullcontext()
+
+
+def artifact(canvas: Any, kind: str | None = None) -> contextlib.AbstractContextManager:
+    """Page furniture; kind "Pagination" for running headers, footers and page numbers, else layout."""
+    tagger = tagger_of(canvas)
+    return tagger.artifact(canvas, kind) if tagger else contextlib.nullcontext()
+
+
+def actual_text_operator(text: str) -> str:
+    """The operator that opens a span whose glyphs stand for `text` (closed by EMC): handouts.paragraph marks
+    shaped clusters with it, inside their text objects, whether or not the document is tagged."""
+    return f"/Span <</ActualText {_utf16_hex(text)}>> BDC"
+
+
+def _utf16_hex(text: str) -> str:
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Flowables that group what they draw
+
+
+class ReadingRank(Flowable):
+    """A zero-size marker: what is drawn after it is read in this rank. The tri-fold draws its panels in sheet
+    order but is read cover first; the structure tree lists the Document's children by rank, then as drawn."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, rank: int) -> None:
+        super().__init__()
+        self.rank = rank
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        tagger = tagger_of(self.canv)
+        if tagger is not None:
+            tagger.rank = self.rank
+
+
+class TagTable(Table):
+    """A reportlab Table whose cells are one structure group (`tag_role`, e.g. Div for a box, L for a checklist).
+    A table split across columns or pages stays one group."""
+
+    def __init__(self, *args: Any, tag_role: str = "Div", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tag_role = tag_role
+        self._tag_key = object()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, TagTable):
+                part.tag_role, part._tag_key = self.tag_role, self._tag_key
+        return parts
+
+    def draw(self) -> None:
+        with group(self.canv, self.tag_role, self._tag_key):
+            super().draw()
+
+
+class TagGroup(_Container, Flowable):
+    """A few flowables drawn as nested structure groups, e.g. a checklist row's text as LI > LBody."""
+
+    def __init__(self, flowables: list[Flowable], roles: tuple[str, ...]) -> None:
+        Flowable.__init__(self)
+        self._content = list(flowables)
+        self.roles = roles
+        self._keys = tuple(object() for _ in roles)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = _listWrapOn(self._content, availWidth, self.canv)
+        return self.width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        with contextlib.ExitStack() as stack:
+            for role, key in zip(self.roles, self._keys):
+                stack.enter_context(group(canvas, role, key))
+            _Container.drawOn(self, canvas, x, y, _sW)
+
+
+class _TagLI(LIIndenter):
+    """One flowable of a list item: L > LI > (Lbl for the bullet, LBody for the flowable)."""
+
+    _IndenterAttrs = LIIndenter._IndenterAttrs + ["_tag_list", "_tag_item"]
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        out = []
+        for part in super().split(aW, aH):
+            tagged = _TagLI(part._flowable, part._leftIndent, part._rightIndent, part._bullet,
+                            spaceBefore=part.__dict__.get("spaceBefore"), spaceAfter=part.__dict__.get("spaceAfter"))
+            tagged._tag_list, tagged._tag_item = self._tag_list, self._tag_item
+            out.append(tagged)
+        return out
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+        with group(canv, "L", self._tag_list), group(canv, "LI", self._tag_item):
+            if self._bullet and self._bullet.value:
+                with leaf(canv, "Lbl"):
+                    self._bullet.drawOn(self, canv, x, y, 0)
+            with group(canv, "LBody", (self._tag_item, "LBody")):
+                self._flowable.drawOn(canv, x + self._leftIndent, y,
+                                      max(0, _sW - self._leftIndent - self._rightIndent))
+
+
+class TagList(ListFlowable):
+    """reportlab's ListFlowable, tagged L > LI > Lbl + LBody; a list split across columns stays one L, and lists
+    made with the same `tag_key` are one L (a box sets each item of a list in its own row)."""
+
+    def __init__(self, *args: Any, tag_key: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tag_key = tag_key if tag_key is not None else object()
+
+    def _makeLIIndenter(self, flowable: Any, bullet: Any, params: Any = None) -> LIIndenter:
+        made = super()._makeLIIndenter(flowable, bullet, params)
+        return _TagLI(made._flowable, made._leftIndent, made._rightIndent, made._bullet,
+                      spaceBefore=made.__dict__.get("spaceBefore"), spaceAfter=made.__dict__.get("spaceAfter"))
+
+    def _getContent(self) -> list[Any]:
+        content = super()._getContent()
+        list_key, item = self._tag_key, None
+        for flowable in content:
+            if isinstance(flowable, _TagLI):
+                if flowable._bullet is not None or item is None:   # an item's first flowable carries its bullet
+                    item = object()
+                flowable._tag_list, flowable._tag_item = list_key, item
+        return content
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The structure tree, written with pypdf
+
+_MARKING = {b"m", b"re", b"Do", b"sh", b"INLINE IMAGE"}
+_BREAKS = {b"q", b"Q", b"BT", b"ET", b"BMC", b"BDC", b"EMC"}
+_TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
+
+
+def artifact_untagged_graphics(operations: list) -> tuple[list, bool]:
+    """Wrap each run of graphics drawn outside any marked content (and outside text objects) in
+    `/Artifact BMC … EMC`. Runs stop at q/Q so that marked content and graphics states nest. Returns the new
+    operation list and whether anything changed."""
+    from pypdf.generic import NameObject
+
+    out: list = []
+    depth = 0
+    in_text = False
+    open_run = False
+    changed = False
+    for operands, operator in operations:
+        if open_run and (operator in _BREAKS or operator in _TEXT_SHOWING):
+            out.append(([], b"EMC"))
+            open_run = False
+        if operator in (b"BMC", b"BDC"):
+            depth += 1
+        elif operator == b"EMC":
+            depth = max(0, depth - 1)
+        elif operator == b"BT":
+            in_text = True
+        elif operator == b"ET":
+            in_text = False
+        elif operator in _MARKING and depth == 0 and not in_text and not open_run:
+            out.append(([NameObject("/Artifact")], b"BMC"))
+            open_run = changed = True
+        out.append((operands, operator))
+    if open_run:
+        out.append(([], b"EMC"))
+    return out, changed
+
+
+class _StructureWriter:
+    def __init__(self, writer: Any, tagger: Tagger) -> None:
+        self.writer = writer
+        self.tagger = tagger
+        self.pages = list(writer.pages)
+        self.page_mcids: dict[int, dict[int, Any]] = defaultdict(dict)   # page -> MCID -> element reference
+        self.links: list[tuple[Any, Any]] = []                             # (annotation, Link element reference)
+
+    def write(self) -> None:
+        from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NullObject, NumberObject
+
+        w = self.writer
+        tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+        tree_ref = w._add_object(tree_root)
+        self.tagger.root.kids.sort(key=lambda kid: kid.rank if isinstance(kid, Element) else 0)   # stable
+        document = self._element(self.tagger.root, tree_ref)
+        tree_root[NameObject("/K")] = ArrayObject([document] if document is not None else [])
+        # The parent tree: each page's StructParents key maps its MCIDs to their elements; each link
+        # annotation's StructParent key maps to its Link element.
+        nums = ArrayObject()
+        key = 0
+        for index, page in enumerate(self.pages):
+            page[NameObject("/Tabs")] = NameObject("/S")
+            mcids = self.page_mcids.get(index)
+            if mcids:
+                page[NameObject("/StructParents")] = NumberObject(key)
+                nums += [NumberObject(key), ArrayObject(mcids.get(m, NullObject()) for m in range(max(mcids) + 1))]
+                key += 1
+            self._artifact_graphics(page)
+        for annotation, element in self.links:
+            annotation[NameObject("/StructParent")] = NumberObject(key)
+            nums += [NumberObject(key), element]
+            key += 1
+        tree_root[NameObject("/ParentTree")] = w._add_object(DictionaryObject({NameObject("/Nums"): nums}))
+        tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(key)
+        root = w._root_object
+        root[NameObject("/StructTreeRoot")] = tree_ref
+        root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+
+    def _element(self, element: Element, parent_ref: Any) -> Any:
+        """Write one element and its descendants; returns its reference, or None when it has no content."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+        if not element.has_content():
+            return None
+        node = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
+                                 NameObject("/S"): NameObject("/" + element.role),
+                                 NameObject("/P"): parent_ref})
+        ref = self.writer._add_object(node)
+        if element.alt:
+            node[NameObject("/Alt")] = TextStringObject(element.alt)
+        if element.actual_text:
+            node[NameObject("/ActualText")] = TextStringObject(element.actual_text)
+        first_page = next((k.page for k in element.kids if isinstance(k, MarkedContent)), None)
+        if first_page is not None:
+            node[NameObject("/Pg")] = self.pages[first_page].indirect_reference
+        kids = ArrayObject()
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                child = self._element(kid, ref)
+                if child is not None:
+                    kids.append(child)
+            elif isinstance(kid, MarkedContent):
+                self.page_mcids[kid.page][kid.mcid] = ref
+                if kid.page == first_page:
+                    kids.append(NumberObject(kid.mcid))
+                else:
+                    kids.append(DictionaryObject({NameObject("/Type"): NameObject("/MCR"),
+                                                  NameObject("/Pg"): self.pages[kid.page].indirect_reference,
+                                                  NameObject("/MCID"): NumberObject(kid.mcid)}))
+            else:
+                link = self._link(kid, ref)
+                if link is not None:
+                    kids.append(link)
+        node[NameObject("/K")] = kids[0] if len(kids) == 1 else kids
+        return ref
+
+    def _link(self, kid: LinkAnnotation, parent_ref: Any) -> Any:
+        """A Link element owning the annotation (an object reference); the annotation gets a description."""
+        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+        page = self.pages[kid.page]
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else []
+        if kid.index >= len(annots):
+            return None
+        annotation_ref = annots[kid.index]
+        annotation = annotation_ref.get_object()
+        if annotation.get("/Subtype") != "/Link" or not hasattr(annotation_ref, "idnum"):
+            return None
+        action = annotation.get("/A")
+        uri = action.get_object().get("/URI") if action is not None else None
+        if uri is not None and "/Contents" not in annotation:
+            annotation[NameObject("/Contents")] = TextStringObject(str(uri))
+        node = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Link"),
+            NameObject("/P"): parent_ref, NameObject("/Pg"): page.indirect_reference,
+            NameObject("/K"): DictionaryObject({NameObject("/Type"): NameObject("/OBJR"),
+                                                NameObject("/Obj"): annotation_ref,
+                                                NameObject("/Pg"): page.indirect_reference})})
+        ref = self.writer._add_object(node)
+        self.links.append((annotation, ref))
+        return ref
+
+    def _artifact_graphics(self, page: Any) -> None:
+        from pypdf.generic import ContentStream
+
+        content = ContentStream(page.get_contents(), self.writer)
+        operations, changed = artifact_untagged_graphics(content.operations)
+        if changed:
+            content.operations = operations
+            page.replace_contents(content)
+            page.compress_content_streams()
