@@ -97,6 +97,7 @@ def plan(options: BuildOptions) -> list[Job]:
     layouts = list(options.layouts) or (["leaflet"] if "leaflet" in all_layouts else all_layouts)
     _check_names("layout", layouts, all_layouts)
     _check_names("paper", options.papers, list(PAPERS))
+    loaded = {name: load_layout(options.layouts_dir, name) for name in layouts}
     jobs: list[Job] = []
     for topic_id in options.topics or all_topics:
         topic = read_topic(options.content_dir, topic_id)
@@ -113,7 +114,7 @@ def plan(options: BuildOptions) -> list[Job]:
                                  f"{', '.join(options.levels)}; it has: {', '.join(available_levels)}")
             for level in levels:
                 for layout_name in layouts:
-                    layout = load_layout(options.layouts_dir, layout_name)
+                    layout = loaded[layout_name]
                     if level not in layout.levels:
                         continue
                     if "pdf" in options.formats:
@@ -126,7 +127,23 @@ def plan(options: BuildOptions) -> list[Job]:
 
 
 # Worker state: each process loads fonts, layouts and content once and reuses them for all its jobs.
-_STATE: dict[str, object] = {}
+_STATE: dict[object, object] = {}
+
+
+def _cached(loader: Callable, directory: Path, name: str, source: Path):
+    """A worker renders many documents from the same topic, language and layout files: parse each once, and
+    again only if the file changed."""
+    try:
+        stamp = source.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    key = (loader.__name__, directory, name)
+    hit = _STATE.get(key)
+    if isinstance(hit, tuple) and hit[0] == stamp:
+        return hit[1]
+    value = loader(directory, name)
+    _STATE[key] = (stamp, value)  # type: ignore[assignment]
+    return value
 
 
 def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
@@ -137,9 +154,10 @@ def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
     if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
         fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
         _STATE["layouts_dir"] = options.layouts_dir
-    topic = read_topic(options.content_dir, job.topic)
-    language = load_language(options.content_dir, job.lang)
-    layout = load_layout(options.layouts_dir, job.layout)
+    topic = _cached(read_topic, options.content_dir, job.topic, options.content_dir / job.topic / "topic.yaml")
+    language = _cached(load_language, options.content_dir, job.lang,
+                       options.content_dir / "languages" / f"{job.lang}.yaml")
+    layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
     document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
     if job.format == "html":
         from handouts.branding import branded_layout
@@ -207,12 +225,12 @@ def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, byte
 
 
 def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None, fail_fast: bool = False,
-          force: bool = False, prune: bool = False) -> BuildReport:
+          force: bool = False, prune: bool = False, jobs: list[Job] | None = None) -> BuildReport:
     """Build what changed. The manifest is rewritten even when the build fails or is interrupted, and it only
     ever names files that exist with the recorded hash."""
     from handouts.inputs import input_hash
 
-    jobs = plan(options)
+    jobs = plan(options) if jobs is None else jobs
     _check_writable(options.out_dir)
     report = BuildReport()
     manifest = _read_manifest(options.out_dir)

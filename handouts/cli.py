@@ -106,7 +106,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, clinic_file,
     if patient is not None or clinician or note or encrypt:
         _build_personal(options, patient, clinician, note, encrypt, quiet)
         return
-    total = len(plan(options))
+    matrix = plan(options)
+    total = len(matrix)
     show_bar = not quiet and not verbose and not as_json and sys.stderr.isatty()
 
     def progress(job) -> None:
@@ -116,7 +117,7 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, clinic_file,
 
     with click.progressbar(length=total, label="Building", file=sys.stderr,
                            item_show_func=lambda j: j.relpath if j else "") if show_bar else _NoBar() as bar:
-        report = run_build(options, progress=progress, fail_fast=fail_fast, force=force, prune=prune)
+        report = run_build(options, progress=progress, fail_fast=fail_fast, force=force, prune=prune, jobs=matrix)
     if as_json:
         import json
 

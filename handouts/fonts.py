@@ -200,6 +200,17 @@ def chain_for_face(name: str) -> "FontChain | None":
 
 
 @lru_cache(maxsize=None)
+def _plain_for(path: Path) -> frozenset[str]:
+    """Characters this face draws as themselves with no run decisions to make: covered, visible, not marks."""
+    chars = set()
+    for code in coverage(path):
+        char = chr(code)
+        if code not in _INVISIBLE and unicodedata.category(char) != "Cf" and not unicodedata.combining(char):
+            chars.add(char)
+    return frozenset(chars | {" ", "\n", "\t"})
+
+
+@lru_cache(maxsize=None)
 def coverage(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont as FTFont
 
@@ -240,6 +251,8 @@ class FontChain:
         lacks would be drawn as the font's missing-glyph box. Left-to-right text does no bidi, so there such a
         character is dropped; right-to-left paragraphs keep them for their bidi step, which consumes them.
         """
+        if _plain_for(self.primary.face("regular").path).issuperset(text):
+            return [(self.primary, text)] if text else []   # the common case: the body font has it all
         result: list[tuple[Family, str]] = []
         drop_uncovered = not self.right_to_left
         for char in text:

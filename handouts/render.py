@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -76,7 +77,8 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
                                            palette=figures_pkg.DEFAULT_PALETTE, rtl=language.rtl)
 
     def draw(fig_id: str, fig_width: float):
-        return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, figure_style, fig_width)
+        labels = tuple(sorted(document.figures[fig_id].labels.items()))
+        return _drawing(fig_id, labels, figure_style, round(fig_width, 3))
 
     ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
 
@@ -123,6 +125,14 @@ def _impose(data: bytes, pages: int, layout: Layout, paper: str, language: Langu
     plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
     notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=font)
     return impose_booklet(data, layout.sheet_size(paper), notes_page=notes), padded_count(pages) // 2
+
+
+@lru_cache(maxsize=64)
+def _drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float):
+    """Figures repeat across papers, layouts and levels of one language: draw each once per process."""
+    from handouts import figures as figures_pkg
+
+    return figures_pkg.draw_figure(fig_id, dict(labels), style, width)
 
 
 def _summary_box(document: model.Document) -> model.Box | None:
