@@ -143,8 +143,9 @@ def block_flowables(block: model.Block, ctx: RenderContext, width: float, sectio
 
 
 def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str, *,
-                  tag_key: object = None) -> Flowable:
-    """`tag_key`: lists made with the same key are one list (L) in the tagged PDF (a box's list, one row per item)."""
+                  tag_key: object = None, first_number: int = 1) -> Flowable:
+    """`tag_key`: lists made with the same key are one list (L) in the tagged PDF (a box's list, one row per item);
+    `first_number` continues an ordered list that was cut into rows."""
     s = ctx.styles
     if block.checklist:
         return checklist_table(block, ctx, width, section_id)
@@ -163,7 +164,8 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
         items,
         tag_key=tag_key,
         bulletType="1" if block.ordered else "bullet",
-        start=None if block.ordered else "•",
+        start=first_number if block.ordered else "•",
+        bulletFormat="%s." if block.ordered else None,
         bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
         bulletFontSize=s.body.fontSize,
         bulletColor=ctx.layout.colours["accent"],
@@ -228,9 +230,9 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     for sub in block.blocks:
         if isinstance(sub, model.ListBlock) and not sub.checklist:
             key = object()  # the rows of one list stay one list (L) in the tagged PDF
-            for item in sub.items:  # one row per item keeps long boxes splittable
+            for number, item in enumerate(sub.items, 1):  # one row per item keeps long boxes splittable
                 rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id,
-                                           tag_key=key)])
+                                           tag_key=key, first_number=number)])
         else:
             rows.append([block_flowables(sub, ctx, inner, section_id)])
     if not rows:
