@@ -60,6 +60,8 @@ class BuildOptions:
     layouts: tuple[str, ...] = ()
     papers: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("pdf",)
+    grayscale: bool = False
+    bleed: float = 0.0          # points
     clinic: Clinic | None = None
     jobs: int = 1
 
@@ -158,6 +160,7 @@ def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
     language = _cached(load_language, options.content_dir, job.lang,
                        options.content_dir / "languages" / f"{job.lang}.yaml")
     layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
+    layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
     document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
     if job.format == "html":
         from handouts.branding import branded_layout
@@ -340,7 +343,8 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
     _check_writable(options.out_dir)
     topic = read_topic(options.content_dir, job.topic)
     language = load_language(options.content_dir, job.lang)
-    layout = load_layout(options.layouts_dir, job.layout)
+    layout = load_layout(options.layouts_dir, job.layout).for_print(grayscale=options.grayscale,
+                                                                    bleed=options.bleed)
     document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
     rendered = render_pdf(document, language, layout, job.paper, FontLibrary(options.layouts_dir),
                           options.clinic, personal)

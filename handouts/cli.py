@@ -70,6 +70,9 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Output format (repeatable; default: pdf). html writes a self-contained web page per document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Output directory.")
+@click.option("--grayscale", is_flag=True, help="Gray colours of the same lightness, for black-and-white printers.")
+@click.option("--bleed", default=None, metavar="LENGTH",
+              help="For print shops: extend the page by LENGTH (e.g. 3mm) with trim/bleed boxes and crop marks.")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Clinic profile (YAML) to brand the leaflets with.")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
@@ -87,13 +90,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
-def build(topics, langs, levels, layouts, papers, formats, out_dir, clinic_file, jobs, patient, clinician, note, encrypt,
+def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, patient, clinician, note, encrypt,
           fail_fast, force, prune, as_json, quiet, verbose, content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
     from handouts.build import BuildOptions, build as run_build, plan
     from handouts.clinic import load_clinic
+    from handouts.layouts import parse_length
 
     options = BuildOptions(
         content_dir=content_dir or default_content_dir(),
@@ -102,6 +106,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, clinic_file,
         topics=topics, langs=langs, levels=levels, layouts=layouts, papers=papers, formats=formats or ("pdf",),
         clinic=load_clinic(clinic_file) if clinic_file else None,
         jobs=jobs or (os.cpu_count() or 1),
+        grayscale=grayscale,
+        bleed=parse_length(bleed, where="--bleed") if bleed else 0.0,
     )
     if patient is not None or clinician or note or encrypt:
         _build_personal(options, patient, clinician, note, encrypt, quiet)

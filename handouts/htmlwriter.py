@@ -52,7 +52,7 @@ def render_html(document: model.Document, language: Language, layout: Layout, cl
     chain = font_chain(library, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=figures_pkg.DEFAULT_PALETTE, rtl=language.rtl)
+                                           palette=_figure_palette(layout), rtl=language.rtl)
     families = _css_families(chain)
     svg = _FigureMaker(document, figure_style, families)
     page = _environment().get_template("document.html.j2")
@@ -335,3 +335,9 @@ def _subset_woff(path: str, chars: str) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _figure_palette(layout: Layout):
+    from handouts.render import figure_palette  # render imports reportlab's PDF side; only needed here
+
+    return figure_palette(layout)

@@ -86,6 +86,7 @@ def input_hash(job: "Job", options: "BuildOptions") -> str:
         digest.update(repr(options.clinic).encode())
         if options.clinic.logo is not None:
             digest.update(file_digest(Path(options.clinic.logo)).encode())
+    digest.update(f"grayscale={options.grayscale} bleed={options.bleed}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(tool_fingerprint().encode())
     return digest.hexdigest()

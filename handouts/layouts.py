@@ -7,7 +7,7 @@ designer who edits a layout gets told exactly what is wrong.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -82,6 +82,13 @@ class Layout:
     imposition: str = "none"
     panels: tuple[Panel, ...] = ()
     fold_marks: bool = False
+    grayscale: bool = False     # print options, set per build (--grayscale, --bleed), not in the YAML
+    bleed: float = 0.0
+
+    def for_print(self, *, grayscale: bool = False, bleed: float = 0.0) -> "Layout":
+        """The layout with a build's print options: gray colours of the same lightness, and a bleed."""
+        colours = {key: gray_of(value) for key, value in self.colours.items()} if grayscale else self.colours
+        return replace(self, colours=colours, grayscale=grayscale, bleed=bleed)
 
     def level(self, name: str) -> LevelStyle:
         return self.levels[name]
@@ -98,6 +105,20 @@ class Layout:
         if self.imposition == "booklet" or self.orientation == "landscape":
             return max(width, height), min(width, height)
         return width, height
+
+
+def gray_of(colour: colors.Color) -> colors.Color:
+    """The gray a printer would use: same relative luminance (Rec. 709 weights), so contrasts survive."""
+    level = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue
+    return colors.Color(level, level, level)
+
+
+def parse_length(value: str, *, where: str) -> float:
+    """A length such as '3mm' in points, for options given on the command line."""
+    match = _LENGTH_RE.match(str(value))
+    if not match:
+        raise UsageError(f"{where}: {value!r} is not a length (write e.g. 3mm or 0.125in)")
+    return float(match[1]) * _UNITS[match[2] or ""]
 
 
 def layout_names(layouts_dir: Path) -> list[str]:

@@ -161,7 +161,10 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
         canvas.saveState()
         with tagging.artifact(canvas):   # the band's colour is decoration; the title on it is the H1
             canvas.setFillColor(layout.colours["accent"])
-            canvas.rect(0, g.height - band, g.width, band, stroke=0, fill=1)
+            # With a bleed the band runs past the trim into it (postprocess.add_bleed_and_crop_marks grows the
+            # page around the trimmed page), and stops there, clear of the crop marks.
+            over = layout.bleed
+            canvas.rect(-over, g.height - band, g.width + 2 * over, band + over, stroke=0, fill=1)
         left = g.left_margin(True)
         width = g.usable_width()
         title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")

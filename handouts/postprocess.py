@@ -30,8 +30,9 @@ def pdf_date(moment: _dt.datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = None) -> bytes:
-    """`tagger`: the marked content recorded while drawing; its structure tree is added (tagged PDF)."""
+def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = None, bleed: float = 0.0) -> bytes:
+    """`tagger`: the marked content recorded while drawing; its structure tree is added (tagged PDF).
+    `bleed` (points): grow each page for a print shop, with trim and bleed boxes and crop marks."""
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
     stamp = pdf_date(build_timestamp(published))
@@ -44,8 +45,43 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     root[NameObject("/ViewerPreferences")] = prefs
     if tagger is not None:
         tagger.write(writer)
+    if bleed > 0:
+        for page in writer.pages:
+            add_bleed_and_crop_marks(writer, page, bleed)
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
+
+
+MARK_LENGTH = 5 * 72 / 25.4     # crop marks: 5 mm long,
+MARK_GAP = 1 * 72 / 25.4        # starting 1 mm beyond the bleed so they never print on the trimmed page
+
+
+def add_bleed_and_crop_marks(writer: PdfWriter, page, bleed: float) -> None:
+    """Grow the media box around the trimmed page instead of moving the content: the page keeps its coordinates
+    (and its tags), the TrimBox says where the sheet is cut, the BleedBox how far backgrounds run past it, and
+    crop marks in the margin outside the bleed show the cutter where to cut. Backgrounds that run to the page
+    edge are drawn oversize, so they fill the bleed."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject
+
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    margin = bleed + MARK_GAP + MARK_LENGTH
+    page[NameObject("/TrimBox")] = ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1))
+    page[NameObject("/BleedBox")] = ArrayObject(FloatObject(v) for v in (x0 - bleed, y0 - bleed,
+                                                                          x1 + bleed, y1 + bleed))
+    page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (x0 - margin, y0 - margin,
+                                                                          x1 + margin, y1 + margin))
+    page[NameObject("/CropBox")] = page["/MediaBox"]
+    start, end = bleed + MARK_GAP, margin
+    lines = []
+    for x, y, sx, sy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+        lines.append(f"{x + sx * start:.2f} {y:.2f} m {x + sx * end:.2f} {y:.2f} l S")   # horizontal mark
+        lines.append(f"{x:.2f} {y + sy * start:.2f} m {x:.2f} {y + sy * end:.2f} l S")   # vertical mark
+    marks = DecodedStreamObject()
+    marks.set_data(("q /Artifact BMC 0.25 w 0 0 0 RG [] 0 d\n" + "\n".join(lines) + "\nEMC Q\n").encode())
+    contents = page.get("/Contents")
+    existing = contents.get_object() if contents is not None else None
+    parts = list(existing) if isinstance(existing, ArrayObject) else ([contents] if contents is not None else [])
+    page[NameObject("/Contents")] = ArrayObject(parts + [writer._add_object(marks)])

@@ -74,7 +74,7 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     geometry = PageGeometry(width, height, level_style.columns, layout)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=figures_pkg.DEFAULT_PALETTE, rtl=language.rtl)
+                                           palette=figure_palette(layout), rtl=language.rtl)
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
@@ -107,7 +107,7 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=_metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger)
+    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger, bleed=layout.bleed)
     if layout.imposition == "booklet":
         data, pages = _impose(data, pages, layout, paper, language, chain.primary.name)
     return RenderedPDF(data, pages)
@@ -125,6 +125,13 @@ def _impose(data: bytes, pages: int, layout: Layout, paper: str, language: Langu
     plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
     notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=font)
     return impose_booklet(data, layout.sheet_size(paper), notes_page=notes), padded_count(pages) // 2
+
+
+def figure_palette(layout: Layout):
+    """The figures' palette: gray when the build prints in grayscale, like the rest of the page."""
+    from handouts.figures import DEFAULT_PALETTE
+
+    return DEFAULT_PALETTE.grayscale() if layout.grayscale else DEFAULT_PALETTE
 
 
 @lru_cache(maxsize=64)

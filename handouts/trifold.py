@@ -35,7 +35,7 @@ from handouts.personal import PersonalCopy
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdfdoc import LeafletDocTemplate
 from handouts.postprocess import finish_pdf
-from handouts.render import RenderedPDF, _metadata, _status_text, _summary_box, local_date
+from handouts.render import RenderedPDF, _metadata, _status_text, _summary_box, figure_palette, local_date
 from handouts.styles import Styles, build_styles
 
 # The flap that tucks inside is made this much narrower than the other panels, so that it folds in without
@@ -415,7 +415,7 @@ def _prepare(document: model.Document, language: Language, layout: Layout, paper
     styles = build_styles(layout, document.level, language, chain)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=figures_pkg.DEFAULT_PALETTE, rtl=language.rtl)
+                                           palette=figure_palette(layout), rtl=language.rtl)
 
     def draw(fig_id: str, fig_width: float):
         return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, figure_style, fig_width)
@@ -501,5 +501,5 @@ def render_trifold(document: model.Document, language: Language, layout: Layout,
         raise OverflowError_(f"the tri-fold came out on {doc.page} pages instead of 2 in "
                              f"{document.lang}/{document.level}", path=layout.path,
                              hint="choose fewer blocks for the panels")
-    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger)
+    data = finish_pdf(buffer.getvalue(), published=document.topic.published, tagger=tagger, bleed=layout.bleed)
     return RenderedPDF(data, doc.page)

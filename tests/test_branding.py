@@ -159,3 +159,50 @@ def test_booklet_is_imposed_on_landscape_sheets(tmp_path):
         expected = (841.89, 595.28) if entry["paper"] == "a4" else (792.0, 612.0)
         assert float(box.width) == pytest.approx(expected[0], abs=0.5)
         assert (len(reader.pages) * 2) % 4 == 0
+
+
+def _colour_operands(pdf_path: Path) -> list[tuple[float, ...]]:
+    """Every RGB fill and stroke colour set on the pages and inside the figures' forms."""
+    found = []
+    with pikepdf.open(pdf_path) as doc:
+        streams = []
+        for page in doc.pages:
+            streams.append(page)
+            for xobject in (page.Resources.get("/XObject") or {}).values():
+                if xobject.get("/Subtype") == "/Form":
+                    streams.append(xobject)
+        for stream in streams:
+            for operands, operator in pikepdf.parse_content_stream(stream):
+                if str(operator) in ("rg", "RG"):
+                    found.append(tuple(float(x) for x in operands))
+    return found
+
+
+def test_grayscale_prints_only_grays(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "standard", "--paper", "a4", "--grayscale", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    colours = _colour_operands(out / "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf")
+    assert colours
+    assert all(max(c) - min(c) < 0.01 for c in colours), [c for c in colours if max(c) - min(c) >= 0.01][:5]
+
+
+def test_bleed_adds_boxes_and_crop_marks(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "easy", "--paper", "letter", "--bleed", "3mm", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = out / "back-mouse/en/back-mouse_en_easy_leaflet_letter.pdf"
+    bleed = 3 * 72 / 25.4
+    for page in PdfReader(pdf).pages:
+        trim = [float(v) for v in page.trimbox]
+        assert trim == pytest.approx([0, 0, 612, 792], abs=0.01)
+        assert [float(v) for v in page.bleedbox] == pytest.approx([-bleed, -bleed, 612 + bleed, 792 + bleed], abs=0.01)
+        assert float(page.mediabox.width) > 612 + 2 * bleed
+    with pikepdf.open(pdf) as doc:
+        lines = [op for op in pikepdf.parse_content_stream(doc.pages[0]) if str(op[1]) == "l"]
+        assert len(lines) >= 8  # two marks at each corner
+
+
+def test_bad_bleed_is_a_usage_error(tmp_path):
+    result = run("build", "--lang", "en", "--bleed", "three", "--out", str(tmp_path))
+    assert result.exit_code == 2 and "--bleed" in result.output
