@@ -37,3 +37,36 @@ def english(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def standard_a4(english) -> Path:
     return english / "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every PDF the suite produced, whichever test made it, must pass qpdf's structural check. Inputs that
+    tests corrupt on purpose are left out: files named broken*.pdf, and files that are not PDFs at all."""
+    import pikepdf
+
+    from tests.pdfread import qpdf_problems
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or exitstatus not in (0,):
+        return
+    base = factory.getbasetemp()
+    checked, failures = 0, []
+    for pdf in sorted(base.rglob("*.pdf")):
+        if pdf.name.startswith("broken") or pdf.read_bytes()[:5] != b"%PDF-":
+            continue
+        try:
+            problems = qpdf_problems(pdf)
+        except pikepdf.PasswordError:
+            continue  # the encrypted copy: its own test opens it with the password
+        except pikepdf.PdfError as exc:
+            problems = [str(exc)]
+        checked += 1
+        if problems:
+            failures.append(f"{pdf}: {problems[:3]}")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if failures:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line("PDFs that fail qpdf's check:\n" + "\n".join(failures), red=True)
+    elif reporter:
+        reporter.write_line(f"qpdf check: all {checked} PDFs the suite built are sound")
