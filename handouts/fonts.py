@@ -44,6 +44,7 @@ class Face:
     family: str
     style: str
     path: Path
+    embolden: bool = False   # no real bold exists: draw the regular outlines with a stroke (see shaping.draw_run)
 
     @property
     def name(self) -> str:
@@ -106,7 +107,10 @@ def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Pat
                         hint="reinstall the font package or fix the file name")
     if spec.get("axes"):
         path = _instance(path, {str(k): float(v) for k, v in spec["axes"].items()})
-    return Face(family, style, path)
+    face = Face(family, style, path, bool(spec.get("embolden")))
+    if face.embolden:
+        EMBOLDENED.add(face.name)
+    return face
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ def _register(family: Family) -> None:
     del pdfmetrics  # imported for its side effect of being loaded once
 
 
+# Faces drawn with synthetic bold: a font with no bold (the CJK face) still needs bold for red-flag headings.
+EMBOLDENED: set[str] = set()
 # Registered face name -> font file, for code that needs the outlines (figure labels drawn as paths).
 FACE_PATHS: dict[str, str] = {}
 # Registered face name -> the chain whose body family it belongs to, so a caller holding only a font name (a

@@ -128,6 +128,17 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
         tx.textOut(pending)
     if len(run.glyphs) in closing:
         tx._code.append("EMC")
+    from handouts.fonts import EMBOLDENED
+
+    if run.font in EMBOLDENED:
+        # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
+        canvas.saveState()
+        canvas.setStrokeColor(canvas._fillColorObj)
+        canvas.setLineWidth(size * 0.035)
+        tx._code.insert(1, "2 Tr")
+        canvas.drawText(tx)
+        canvas.restoreState()
+        return x
     canvas.drawText(tx)
     return x
 
