@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
@@ -19,6 +20,10 @@ from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-t
 from handouts import tagging
 from handouts.flowables import SectionHeading
 from handouts.layouts import Layout
+
+# reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
+# bigger files, and the post-processing has to decode it again.
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ literally instead of turning into emphasis or markup.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -40,10 +41,16 @@ def _environment() -> SandboxedEnvironment:
 _ENV = _environment()
 
 
+@lru_cache(maxsize=4096)
+def _template(source: str) -> jinja2.Template:
+    """Compiling is most of a render's cost, and the same sections render for every paper and layout."""
+    return _ENV.from_string(source)
+
+
 def render(source: str, context: Mapping[str, Any], *, path: Path | str, first_line: int = 1) -> str:
     """Render one section body; errors name the content file and the line in it."""
     try:
-        return _ENV.from_string(source).render(**context)
+        return _template(source).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error: {exc.message}", path=path,
                             line=first_line + (exc.lineno or 1) - 1,
