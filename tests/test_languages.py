@@ -64,3 +64,26 @@ def test_every_level_has_every_section(lang):
         if lang != "en":
             assert raw.meta.get("status") == "draft"
             assert set(raw.meta.get("source") or {}) == set(SECTION_IDS)
+
+
+@pytest.mark.parametrize("lang", sorted(set(CHARACTERISTIC) | set(SCRIPT_LANGS)))
+def test_language_is_tagged_with_every_section_heading(built, lang):
+    """Tagged PDF in every language: marked, a structure tree, one H2 per section in order."""
+    path = built / f"back-mouse/{lang}/back-mouse_{lang}_standard_leaflet_a4.pdf"
+    with pikepdf.open(path) as pdf:
+        assert bool(pdf.Root.MarkInfo.Marked)
+        headings: list[str] = []
+
+        def walk(node) -> None:
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/H2":
+                    headings.append("H2")
+                kids = node.get("/K")
+                if kids is not None:
+                    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                        walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+        assert len(headings) == len(SECTION_IDS)
+        for page in pdf.pages:
+            assert page.get("/Tabs") == "/S"
