@@ -62,7 +62,13 @@ def _package_root(package: str, family: str, defs_path: Path) -> Path:
 
 
 def _instance(source: Path, axes: Mapping[str, float]) -> Path:
-    """A static instance of a variable font, made once and cached."""
+    """A static instance of a variable font, made once and cached.
+
+    At the font's default axis values the file itself will do: its plain outlines (glyf) are the default
+    instance, which is all reportlab and HarfBuzz read when no variation is asked for. Instancing a large font
+    takes seconds, so this halves the first build on a new machine."""
+    if _is_default_instance(source, axes):
+        return source
     digest = hashlib.sha256(source.read_bytes())
     digest.update(repr(sorted(axes.items())).encode())
     digest.update(b"named-instances-v2")  # bump when the way instances are made changes
@@ -80,6 +86,20 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
     static.save(str(tmp))
     os.replace(tmp, target)
     return target
+
+
+@lru_cache(maxsize=None)
+def _default_axes(source: Path) -> tuple[tuple[str, float], ...]:
+    from fontTools.ttLib import TTFont as FTFont
+
+    font = FTFont(str(source), lazy=True)
+    return tuple(sorted((axis.axisTag, float(axis.defaultValue)) for axis in font["fvar"].axes)) \
+        if "fvar" in font else ()
+
+
+def _is_default_instance(source: Path, axes: Mapping[str, float]) -> bool:
+    defaults = dict(_default_axes(source))
+    return bool(defaults) and all(defaults.get(tag) == float(value) for tag, value in axes.items())
 
 
 def _name_instance(font: Any, axes: Mapping[str, float]) -> None:
