@@ -43,6 +43,7 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     prefs = prefs.get_object() if prefs is not None else DictionaryObject()
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     root[NameObject("/ViewerPreferences")] = prefs
+    add_xmp_metadata(writer, build_timestamp(published))
     if tagger is not None:
         tagger.write(writer)
     if bleed > 0:
@@ -53,6 +54,46 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     writer.write(out)
     return out.getvalue()
 
+
+def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime) -> None:
+    """XMP metadata mirroring the document information (title, author, subject, keywords, language, dates):
+    PDF/UA and PDF/A readers look here rather than in the Info dictionary. Only the document's own metadata goes
+    in, never the personal data of a personalised copy (which is only on the page)."""
+    from xml.sax.saxutils import escape
+
+    from pypdf.generic import DecodedStreamObject
+
+    info = writer.metadata or {}
+
+    def value(key: str) -> str:
+        return escape(str(info.get(key, "") or ""))
+
+    lang = escape(str(writer._root_object.get("/Lang", "") or ""))
+    when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{value("/Title")}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{value("/Author")}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{value("/Subject")}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{value("/Keywords")}</pdf:Keywords>
+   <pdf:Producer>{value("/Producer")}</pdf:Producer>
+   <xmp:CreatorTool>{value("/Creator")}</xmp:CreatorTool>
+   <xmp:CreateDate>{when}</xmp:CreateDate>
+   <xmp:ModifyDate>{when}</xmp:ModifyDate>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    stream = DecodedStreamObject()
+    stream.set_data(packet.encode("utf-8"))
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
 
 
 MARK_LENGTH = 5 * 72 / 25.4     # crop marks: 5 mm long,
