@@ -76,6 +76,10 @@ def test_metadata_and_language(standard_a4):
         assert str(pdf.Root.Lang) == "en"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert str(pdf.Root.PageMode) == "/UseOutlines"
+        xmp = pdf.open_metadata()
+        assert xmp.get("dc:title") == meta.title
+        assert xmp.get("dc:language") == {"en"}
+        assert xmp.get("xmp:CreateDate", "").startswith("2026-11-24")
 
 
 def test_outlines_for_every_section(standard_a4):
