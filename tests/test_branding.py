@@ -145,6 +145,8 @@ def test_large_print_body_is_at_least_16pt(tmp_path):
                     shown[size] += sum(len(bytes(x)) for x in operands[0] if isinstance(x, pikepdf.String))
     body_size, _ = shown.most_common(1)[0]
     assert body_size >= 16, shown
+    with pikepdf.open(pdf) as doc:  # large print is tagged like the leaflet
+        assert bool(doc.Root.MarkInfo.Marked) and "/StructTreeRoot" in doc.Root
 
 
 def test_booklet_is_imposed_on_landscape_sheets(tmp_path):
