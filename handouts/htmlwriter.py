@@ -108,7 +108,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
     from handouts.render import local_date
 
     topic = document.topic
-    cover_summary = _summary_box(document) if layout.cover_summary else None
+    cover_summary = document.summary_box() if layout.cover_summary else None
     sections = [s for sid in layout.sections if (s := document.section(sid)) is not None]
     level = layout.level(document.level)
     dates = " · ".join([language.s("version", version=topic.version),
@@ -139,13 +139,6 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "svg": svg,
         "uid": svg.uid,
     }
-
-
-def _summary_box(document: model.Document) -> model.Box | None:
-    first = document.section("what-is-it")
-    if first is None:
-        return None
-    return next((b for b in first.blocks if isinstance(b, model.Box) and b.kind == "summary"), None)
 
 
 def _string(language: Language, key: str) -> str:

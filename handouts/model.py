@@ -146,6 +146,13 @@ class Document:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
+    def summary_box(self) -> Box | None:
+        """The `::: summary` box of the first section: layouts put it on the cover."""
+        first = self.section("what-is-it")
+        if first is None:
+            return None
+        return next((b for b in first.blocks if isinstance(b, Box) and b.kind == "summary"), None)
+
     def figure_ids(self) -> list[str]:
         """Every figure the prose refers to, in reading order."""
         found: list[str] = []

@@ -87,7 +87,7 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     cover: list[Flowable] = clinic_strip(wide, clinic, full_width)
     if personal is not None:
         cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
-    summary = _summary_box(document)
+    summary = document.summary_box()
     if layout.cover_summary and summary is not None:
         cover.append(box_flowable(summary, wide, full_width, "what-is-it"))
     body: list[Flowable] = []
@@ -140,13 +140,6 @@ def _drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width
     from handouts import figures as figures_pkg
 
     return figures_pkg.draw_figure(fig_id, dict(labels), style, width)
-
-
-def _summary_box(document: model.Document) -> model.Box | None:
-    first = document.section("what-is-it")
-    if first is None:
-        return None
-    return next((b for b in first.blocks if isinstance(b, model.Box) and b.kind == "summary"), None)
 
 
 def _metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:

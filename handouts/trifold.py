@@ -35,7 +35,7 @@ from handouts.personal import PersonalCopy
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdfdoc import LeafletDocTemplate
 from handouts.postprocess import finish_pdf
-from handouts.render import RenderedPDF, _metadata, _status_text, _summary_box, figure_palette, local_date
+from handouts.render import RenderedPDF, _metadata, _status_text, figure_palette, local_date
 from handouts.styles import Styles, build_styles
 
 # The flap that tucks inside is made this much narrower than the other panels, so that it folds in without
@@ -228,7 +228,7 @@ class _Builder:
             drawing = self.draw(figure_id, picture_width)
             out.append(FigureFlowable(figure_id, drawing, self.document.figures[figure_id].alt))
             out.append(Spacer(1, s.body.fontSize * 0.8))
-        summary = _summary_box(self.document)
+        summary = self.document.summary_box()
         if summary is not None and self.layout.cover_summary:
             out.append(box_flowable(summary, self.ctx(width), width, "what-is-it"))
         return out
