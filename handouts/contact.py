@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable
 from handouts.branding import contact_table, logo_flowable, qr_drawing
 from handouts.clinic import Clinic
 from handouts.flowables import RenderContext
+from handouts.layouts import hex_colour
 from handouts.markup import text_markup
 from handouts.paragraph import Paragraph
 from handouts.personal import PersonalCopy, boxed, ruled_lines
@@ -22,7 +23,7 @@ from handouts.personal import PersonalCopy, boxed, ruled_lines
 def _p(ctx: RenderContext, text: str, style, href: str | None = None) -> Paragraph:
     markup = text_markup(text, ctx.chain, where="clinic profile")
     if href:
-        colour = "#" + ctx.layout.colours["accent"].hexval()[2:]
+        colour = hex_colour(ctx.layout.colours["accent"])
         markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
     return Paragraph(markup, style)
 

@@ -19,7 +19,7 @@ from handouts import model, tagging
 from handouts.errors import FigureError
 from handouts.fonts import FontChain
 from handouts.languages import Language
-from handouts.layouts import Layout
+from handouts.layouts import Layout, hex_colour
 from handouts.markup import spans_markup, text_markup
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.styles import Styles
@@ -39,7 +39,7 @@ class RenderContext:
         return f"{self.document.path}" + (f":{line}" if line else "")
 
     def para(self, spans: tuple[model.Span, ...], style, line: int | None = None) -> Paragraph:
-        link = self.layout.colours["accent"].hexval().replace("0x", "#")
+        link = hex_colour(self.layout.colours["accent"])
         return Paragraph(spans_markup(spans, self.chain, link_colour=link, where=self.where(line)), style)
 
     def text(self, text: str, style) -> Paragraph:

@@ -28,7 +28,7 @@ from handouts.clinic import Clinic
 from handouts.errors import FontError
 from handouts.fonts import FontChain, FontLibrary, font_chain
 from handouts.languages import Language
-from handouts.layouts import Layout
+from handouts.layouts import Layout, hex_colour
 
 SAFE_SCHEMES = ("http://", "https://", "tel:", "mailto:")
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
@@ -99,10 +99,6 @@ def safe_href(href: str | None) -> str:
 
 # --- page values ----------------------------------------------------------------------------------------------
 
-def _hex(colour: Any) -> str:
-    return "#" + colour.hexval()[2:].lower()
-
-
 def _page_values(document: model.Document, language: Language, layout: Layout, clinic: Clinic | None,
                  chain: FontChain, svg: "_FigureMaker", font_css: str) -> dict[str, Any]:
     from handouts.render import local_date
@@ -125,7 +121,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "generator": f"handouts {__version__}",
         "sections": sections,
         "cover_summary": cover_summary,
-        "colours": {key: _hex(value) for key, value in layout.colours.items()},
+        "colours": {key: hex_colour(value) for key, value in layout.colours.items()},
         "level": document.level,
         "figure_share": round(level.figure_width * 100),
         "font_stack": Markup(", ".join([*(f"'{f}'" for f in _css_families(chain).values()), *SYSTEM_FONTS])),

@@ -107,6 +107,11 @@ class Layout:
         return width, height
 
 
+def hex_colour(colour: colors.Color) -> str:
+    """'#1f5f8b': how reportlab markup, HTML and CSS spell a layout colour."""
+    return "#" + colour.hexval()[2:].lower()
+
+
 def gray_of(colour: colors.Color) -> colors.Color:
     """The gray a printer would use: same relative luminance (Rec. 709 weights), so contrasts survive."""
     level = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from reportlab import rl_config
-from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
 
@@ -227,7 +226,3 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     story += body_flowables
     doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
     return doc.page
-
-
-def hex_colour(colour: colors.Color) -> str:
-    return "#" + colour.hexval()[2:]

@@ -3,7 +3,6 @@ marked content in the page streams, and the logical text of Arabic."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pikepdf

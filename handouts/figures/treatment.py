@@ -26,7 +26,6 @@ def _skin_with_bump(f: Frame, x0: float, x1: float, top: float, bottom: float,
 
 def draw_injection(f: Frame) -> None:
     """A syringe gently injecting into the nodule under the skin."""
-    pal = f.pal
     tile(f)
     bx, top = 66.0, 56.0
     _skin_with_bump(f, 14, 146, top, 18, bx, 10, 3)
