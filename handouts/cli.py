@@ -43,6 +43,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (`handouts list | head`): not an error worth a message.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; finished files and the manifest are complete") from None
         except Exception as exc:
