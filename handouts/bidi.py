@@ -39,6 +39,23 @@ def isolate_ltr_units(text: str) -> str:
     return _LTR_UNITS.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
 
 
+def mostly_right_to_left(text: str) -> bool:
+    """Whether a paragraph of a right-to-left document reads right to left as a whole. A paragraph that is
+    mostly Latin (a reference to an English journal article) keeps a left-to-right base, so its numbers and
+    punctuation stay with the words they belong to; an Arabic sentence with a Latin word in it stays right to
+    left. A paragraph with no letters at all follows the document."""
+    import unicodedata
+
+    left = right = 0
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            left += 1
+        elif kind in ("R", "AL"):
+            right += 1
+    return right >= left if (left or right) else True
+
+
 def levels(text: str, rtl: bool) -> list[int]:
     """The resolved embedding level of every character of one paragraph (odd = right to left)."""
     if not text:

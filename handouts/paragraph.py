@@ -94,7 +94,8 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False) -> list[Word]:
         if not text or hasattr(frag, "cbDefn"):
             continue
         chars.extend((c, index) for c in bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " ")))
-    levels = bidi.levels("".join(c for c, _ in chars), rtl)
+    text = "".join(c for c, _ in chars)
+    levels = bidi.levels(text, rtl and bidi.mostly_right_to_left(text))
     words: list[Word] = []
     current: list[tuple[str, int, int]] = []   # (char, frag index, level)
     isolated = 0  # inside LRI…PDI (a phone number, a URL): spaces there do not break the line

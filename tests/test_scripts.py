@@ -258,3 +258,14 @@ def test_build_fails_naming_character_language_and_file(tmp_path):
                                        "--paper", "a4", "--out", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code != 0
     assert "U+0BB4" in result.output and "'hi'" in result.output and "standard.md" in result.output
+
+
+def test_latin_reference_inside_arabic_keeps_its_order():
+    """A paragraph that is mostly Latin (a journal reference) keeps a left-to-right base inside an Arabic
+    leaflet, so '1937;34:492-498' stays after the journal name instead of jumping before it."""
+    from handouts import bidi
+
+    reference = "Ries E. Episacroiliac lipoma. Am J Obstet Gynecol. 1937;34:492-498."
+    assert not bidi.mostly_right_to_left(reference)
+    assert bidi.mostly_right_to_left("يمكن أن يساعد التصوير بالرنين المغناطيسي (MRI) في التشخيص.")
+    assert bidi.mostly_right_to_left("12 345")   # no letters: the document's direction
