@@ -134,9 +134,10 @@ def figure_palette(layout: Layout):
     return DEFAULT_PALETTE.grayscale() if layout.grayscale else DEFAULT_PALETTE
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=24)
 def _drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float):
-    """Figures repeat across papers, layouts and levels of one language: draw each once per process."""
+    """Figures repeat across copies, layouts and levels of one language: draw each once per process. Kept small:
+    a shaped label set is large, and memory must stay flat however many documents one process builds."""
     from handouts import figures as figures_pkg
 
     return figures_pkg.draw_figure(fig_id, dict(labels), style, width)

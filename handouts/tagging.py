@@ -346,17 +346,13 @@ def artifact_untagged_graphics(instructions: list) -> tuple[list, bool]:
     return out, changed
 
 
-_SCRATCH: list = []
-
-
-def _parse(data: bytes) -> list:
+def _parse(data: bytes, scratch: Any) -> list:
     """Content-stream instructions, parsed by qpdf (through pikepdf): several times faster than pypdf's
-    pure-Python parser, which dominated the whole build's profile here."""
+    pure-Python parser, which dominated the whole build's profile here. `scratch` is a throwaway pikepdf.Pdf
+    that owns the stream while it is parsed."""
     import pikepdf
 
-    if not _SCRATCH:
-        _SCRATCH.append(pikepdf.Pdf.new())
-    return list(pikepdf.parse_content_stream(pikepdf.Stream(_SCRATCH[0], data)))
+    return list(pikepdf.parse_content_stream(pikepdf.Stream(scratch, data)))
 
 
 class _StructureWriter:
@@ -467,9 +463,12 @@ class _StructureWriter:
         import pikepdf
         from pypdf.generic import DecodedStreamObject
 
-        instructions, changed = artifact_untagged_graphics(_parse(page.get_contents().get_data()))
-        if changed:
-            stream = DecodedStreamObject()
-            stream.set_data(pikepdf.unparse_content_stream(instructions))
-            page.replace_contents(stream)
-            page.compress_content_streams()
+        # A fresh scratch document per page: qpdf keeps every stream it was given, so a shared one would grow
+        # with every page of every document a long build makes.
+        with pikepdf.Pdf.new() as scratch:
+            instructions, changed = artifact_untagged_graphics(_parse(page.get_contents().get_data(), scratch))
+            if changed:
+                stream = DecodedStreamObject()
+                stream.set_data(pikepdf.unparse_content_stream(instructions))
+                page.replace_contents(stream)
+                page.compress_content_streams()
