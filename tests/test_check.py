@@ -72,7 +72,7 @@ def test_stale_translation_is_reported(content):
     assert only(run_check(content, langs=["zh-Hans"]), "zh-Hans").stale_sections == ["causes"]
 
 
-def test_missing_source_hash_counts_as_stale(content):
+def test_level_missing_in_english_is_reported(content):
     edit(content / "demo/es/easy.md", "  faq:", "  faq-old:")
     assert only(run_check(content, langs=["es"]), "es").stale_sections == ["faq (no source hash)"]
 

@@ -60,12 +60,21 @@ def test_malformed_front_matter(tree):
 def test_malformed_yaml_in_topic(tree):
     replace_in(tree[0] / "back-mouse/topic.yaml", "version:", "version: : :")
     result = build(tree)
-    assert result.exit_code != 0
-    assert "topic.yaml" in result.output and "malformed YAML" in result.output
-    assert "Traceback" not in result.output
+    assert_clean_failure(result, "topic.yaml", "malformed YAML")
+    assert pdfs(tree[2]) == []
 
 
 def test_missing_section(tree):
+    path = tree[0] / "back-mouse/en/standard.md"
+    text = path.read_text()
+    start, end = text.index("## What causes"), text.index("## What does it feel like")
+    path.write_text(text[:start] + text[end:])
+    result = build(tree)
+    assert_clean_failure(result, "standard.md", "missing section(s): causes")
+    assert pdfs(tree[2]) == []
+
+
+def test_unknown_section_id(tree):
     replace_in(tree[0] / "back-mouse/en/standard.md", "{#causes}", "{#causez}")
     result = build(tree)
     assert_clean_failure(result, "standard.md:", "unknown section id 'causez'", "did you mean 'causes'")

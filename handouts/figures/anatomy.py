@@ -131,6 +131,18 @@ NX = 118.0                    # nodule centre x
 TEAR_L, TEAR_R = 107.0, 129.0
 
 
+def _band(upper: list[tuple[float, float]], lower: list[tuple[float, float]]) -> Path:
+    """The skin: a closed band between a smooth upper surface and the smooth surface under it (both drawn
+    left to right)."""
+    band = Path()
+    band.moveTo(*upper[0])
+    curve_through(band, upper)
+    band.lineTo(*lower[-1])
+    curve_through(band, list(reversed(lower)))
+    band.closePath()
+    return band
+
+
 def _surface(y: float, bump: float) -> list[tuple[float, float]]:
     """Points of a horizontal surface that bulges gently over the nodule."""
     return [(X0, y), (NX - 60, y), (NX - 30, y + bump * 0.55), (NX, y + bump),
@@ -156,14 +168,7 @@ def draw_cross_section(f: Frame) -> None:
     _nodule(f)
     _fascia(f)
     # skin on top
-    top = _surface(SKIN_TOP, 7)
-    skin = Path()
-    skin.moveTo(*top[0])
-    curve_through(skin, top)
-    skin.lineTo(*under[-1])
-    curve_through(skin, list(reversed(under)))
-    skin.closePath()
-    f.add(filled(skin, pal.skin_layer, ink))
+    f.add(filled(_band(_surface(SKIN_TOP, 7), under), pal.skin_layer, ink))
 
     col = 240
     f.label("skin", col, 176, LABEL, "start", valign="middle", max_width=84)
@@ -247,13 +252,7 @@ def draw_how_it_feels(f: Frame) -> None:
         f.add(g)
     f.add(ellipse(lx, 52, 25, 13, pal.nodule, ink, LINE + 0.3))
     f.add(arrow(lx - 48, 27, lx + 48, 27, pal.accent, BOLD, 7, double=True))
-    skin = Path()
-    skin.moveTo(*surf[0])
-    curve_through(skin, surf)
-    skin.lineTo(*under[-1])
-    curve_through(skin, list(reversed(under)))
-    skin.closePath()
-    f.add(filled(skin, pal.skin_tone(1), ink))
+    f.add(filled(_band(surf, under), pal.skin_tone(1), ink))
     # finger pressing at the top of the bump
     tip = (lx + 1, top + 13 + 5)
     f.add(hand_pointing(tip, look(pal, 3, 1), ink, tilt_deg=-18))
