@@ -148,7 +148,8 @@ def _cached(loader: Callable, directory: Path, name: str, source: Path):
     return value
 
 
-def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
+def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None) -> tuple[bytes, int]:
+    """One document of the matrix (or the one personalised copy), read and rendered with per-process caches."""
     from handouts.fonts import FontLibrary
     from handouts.render import render_pdf, template_context
 
@@ -169,7 +170,8 @@ def _render_job(job: Job, options: BuildOptions) -> tuple[bytes, int]:
         html = render_html(document, language, branded_layout(layout, options.clinic), options.clinic,
                            fonts=fonts)  # type: ignore[arg-type]
         return html, 0
-    rendered = render_pdf(document, language, layout, job.paper, fonts, options.clinic)  # type: ignore[arg-type]
+    rendered = render_pdf(document, language, layout, job.paper, fonts, options.clinic,  # type: ignore[arg-type]
+                          personal)
     return rendered.data, rendered.pages
 
 
@@ -328,9 +330,7 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
 def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None) -> Path:
     """One copy for one patient. Not recorded in the manifest and never named in output: the file name carries
     only a slug of the patient's name, for the clinician to find it."""
-    from handouts.fonts import FontLibrary
     from handouts.personal import slug
-    from handouts.render import render_pdf, template_context
 
     jobs = plan(options)
     if not options.papers:
@@ -341,14 +341,7 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
                          "give one --lang, one --level and at most one --layout and --paper")
     (job,) = jobs
     _check_writable(options.out_dir)
-    topic = read_topic(options.content_dir, job.topic)
-    language = load_language(options.content_dir, job.lang)
-    layout = load_layout(options.layouts_dir, job.layout).for_print(grayscale=options.grayscale,
-                                                                    bleed=options.bleed)
-    document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
-    rendered = render_pdf(document, language, layout, job.paper, FontLibrary(options.layouts_dir),
-                          options.clinic, personal)
-    data = rendered.data
+    data, _ = _render_job(job, options, personal)
     if password:
         from handouts.encryption import encrypt_pdf
 

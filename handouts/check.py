@@ -22,7 +22,6 @@ from handouts.reader import (RawDocument, document_languages, document_levels, r
                              split_document, topic_ids)
 
 SOURCE_LANG = "en"
-LINK_SCHEMES = ("http://", "https://", "tel:", "mailto:")
 _LINK = re.compile(r"(?<![!\\])\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]*)")
 
 
@@ -325,7 +324,7 @@ def _check_links(result: DocumentResult, path: Path, body: str, first_line: int)
             line = first_line + offset
             if not target:
                 result.add("links", f"link '{label}' has no target", path, line)
-            elif not target.lower().startswith(LINK_SCHEMES):
+            elif not target.lower().startswith(model.LINK_SCHEMES):
                 result.add("links", f"link '{label}' points to {target!r} (use http(s)://, tel: or mailto:)",
                            path, line)
             elif not target.split(":", 1)[1].strip("/"):

@@ -16,6 +16,7 @@ from handouts.clinic import Clinic
 from handouts.flowables import RenderContext
 from handouts.layouts import hex_colour
 from handouts.markup import text_markup
+from handouts.model import tel_href
 from handouts.paragraph import Paragraph
 from handouts.personal import PersonalCopy, boxed, ruled_lines
 
@@ -28,10 +29,6 @@ def _p(ctx: RenderContext, text: str, style, href: str | None = None) -> Paragra
     return Paragraph(markup, style)
 
 
-def _tel(phone: str) -> str:
-    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-
-
 def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
     s = ctx.styles
     lang = ctx.language
@@ -40,7 +37,7 @@ def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
     if clinic.address:
         lines.append(_p(ctx, clinic.address, s.body))
     if clinic.phone:
-        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, _tel(clinic.phone)))
+        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone) or None))
     if clinic.email:
         lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}"))
     if clinic.website:

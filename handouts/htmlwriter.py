@@ -30,7 +30,6 @@ from handouts.fonts import FontChain, FontLibrary, font_chain
 from handouts.languages import Language
 from handouts.layouts import Layout, hex_colour
 
-SAFE_SCHEMES = ("http://", "https://", "tel:", "mailto:")
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
 PICTURE_WIDTH = 240.0
 SYSTEM_FONTS = ("system-ui", "-apple-system", "'Segoe UI'", "Roboto", "'Noto Sans'", "Arial", "sans-serif")
@@ -92,7 +91,7 @@ def _kind(block: Any) -> str:
 
 def safe_href(href: str | None) -> str:
     """The link target if it uses a scheme a leaflet may link to, else '' (no javascript:, data:, file:)."""
-    if href and href.strip().lower().startswith(SAFE_SCHEMES):
+    if href and href.strip().lower().startswith(model.LINK_SCHEMES):
         return href.strip()
     return ""
 
@@ -145,7 +144,7 @@ def _string(language: Language, key: str) -> str:
 def _clinic_values(clinic: Clinic | None, language: Language) -> dict[str, Any] | None:
     if clinic is None or not (clinic.name or clinic.phone or clinic.email or clinic.website or clinic.address):
         return None
-    phone_href = "tel:" + re.sub(r"[^\d+]", "", clinic.phone) if re.search(r"\d", clinic.phone) else ""
+    phone_href = model.tel_href(clinic.phone)
     website_href = safe_href(clinic.website)
     if clinic.website and not website_href and re.fullmatch(r"[\w.-]+\.[a-z]{2,}(/\S*)?", clinic.website, re.I):
         website_href = "https://" + clinic.website

@@ -11,9 +11,8 @@ from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from handouts.fonts import FontChain
-from handouts.model import Span
+from handouts.model import LINK_SCHEMES, Span
 
-_SAFE_SCHEMES = ("http://", "https://", "tel:", "mailto:")
 
 
 def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
@@ -37,7 +36,7 @@ def spans_markup(spans: Iterable[Span], chain: FontChain, *, link_colour: str = 
             piece = f"<i>{piece}</i>"
         if span.bold:
             piece = f"<b>{piece}</b>"
-        if span.href and span.href.startswith(_SAFE_SCHEMES):
+        if span.href and span.href.lower().startswith(LINK_SCHEMES):
             piece = f'<a href={quoteattr(span.href)} color="{link_colour}"><u>{piece}</u></a>'
         out.append(piece)
     return "".join(out)
