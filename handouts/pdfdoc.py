@@ -150,7 +150,7 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     text_w = width - number_w
     # Page numbers sit in the outside corner; right-to-left documents mirror the footer.
     number_left = (not odd) != f.rtl
-    text_x = left + (0 if number_left else 0) + (number_w if number_left else 0)
+    text_x = left + (number_w if number_left else 0)
     num_x = left if number_left else left + text_w
     used = _place(canvas, f.footer_left, small, text_x, bottom_top - 3, text_w, f.rtl)
     _place(canvas, f.footer_status, small, text_x, bottom_top - 3 - used, text_w, f.rtl)

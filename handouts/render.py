@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from handouts import __version__, model
 from handouts.clinic import Clinic
@@ -192,11 +192,11 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
 
 
 def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
-    """Trust marks at the end: who produced it. Version, dates and review status are in every page's footer,
+    """Trust mark at the end: who produced it. Version, dates and review status are in every page's footer,
     so they are not repeated here."""
-    topic = document.topic
+    publisher = document.topic.publisher
+    if not publisher:
+        return []
     s = ctx.styles
-    lines = [language.s("produced_by", publisher=topic.publisher) if topic.publisher else ""]
-    paragraphs = [Paragraph(text_markup(line, ctx.chain, where=str(document.path)), s.small)
-                  for line in lines if line]
-    return [Spacer(1, s.body.fontSize), KeepTogether(paragraphs)]
+    line = text_markup(language.s("produced_by", publisher=publisher), ctx.chain, where=str(document.path))
+    return [Spacer(1, s.body.fontSize), Paragraph(line, s.small)]
