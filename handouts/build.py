@@ -164,11 +164,9 @@ def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None"
     layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
     document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
     if job.format == "html":
-        from handouts.branding import branded_layout
         from handouts.htmlwriter import render_html
 
-        html = render_html(document, language, branded_layout(layout, options.clinic), options.clinic,
-                           fonts=fonts)  # type: ignore[arg-type]
+        html = render_html(document, language, layout, options.clinic, fonts=fonts)  # type: ignore[arg-type]
         return html, 0
     rendered = render_pdf(document, language, layout, job.paper, fonts, options.clinic,  # type: ignore[arg-type]
                           personal)

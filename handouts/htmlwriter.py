@@ -45,8 +45,10 @@ def render_html(document: model.Document, language: Language, layout: Layout, cl
     registered faces to measure their text. `embed_fonts=False` leaves out the @font-face subsets (smaller
     page, system fonts only)."""
     from handouts import figures as figures_pkg
+    from handouts.branding import branded_layout
     from handouts.flowables import check_figures
 
+    layout = branded_layout(layout, clinic)  # the clinic's accent colour, as in the PDF
     library = fonts or FontLibrary(layout.path.parent)
     chain = font_chain(library, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)

@@ -57,15 +57,15 @@ def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
 
 def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
                clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> RenderedPDF:
+    from handouts.branding import branded_layout
+
+    layout = branded_layout(layout, clinic)  # the clinic's accent colour, for every kind of layout
     if layout.kind == "trifold":  # one folded sheet of fixed panels: handouts/trifold.py
         from handouts.trifold import render_trifold
 
         return render_trifold(document, language, layout, paper, fonts, clinic, personal)
     from handouts import figures as figures_pkg
-    from handouts.branding import branded_layout
     from handouts.contact import clinic_strip, contact_block, personal_cover, questions_area
-
-    layout = branded_layout(layout, clinic)
 
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     styles = build_styles(layout, document.level, language, chain)

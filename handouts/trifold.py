@@ -408,9 +408,7 @@ def _prepare(document: model.Document, language: Language, layout: Layout, paper
              clinic: Clinic | None, personal: PersonalCopy | None
              ) -> tuple[Layout, _Builder, dict[str, list[PanelBox]], Any]:
     from handouts import figures as figures_pkg
-    from handouts.branding import branded_layout
 
-    layout = branded_layout(layout, clinic)
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     styles = build_styles(layout, document.level, language, chain)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
