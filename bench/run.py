@@ -152,11 +152,11 @@ class Content:
     """The English documents of the benchmark, read once, with everything needed to render them."""
 
     def __init__(self) -> None:
-        from handouts.fonts import FontLibrary
-        from handouts.languages import load_language
-        from handouts.layouts import load_layout
+        from handouts.text.fonts import FontLibrary
+        from handouts.content.languages import load_language
+        from handouts.config.layouts import load_layout
         from handouts.paths import default_content_dir, default_layouts_dir
-        from handouts.reader import read_topic
+        from handouts.content.reader import read_topic
 
         self.content_dir, self.layouts_dir = default_content_dir(), default_layouts_dir()
         self.fonts = FontLibrary(self.layouts_dir)
@@ -166,13 +166,13 @@ class Content:
         self.documents = {level: self.read(level) for level in ("easy", "standard", "detailed")}
 
     def read(self, level: str):
-        from handouts.reader import read_document
-        from handouts.render import template_context
+        from handouts.content.reader import read_document
+        from handouts.document import template_context
 
         return read_document(self.topic, "en", level, template_context(self.topic, self.language, None))
 
     def render(self, level: str, paper: str, document=None) -> bytes:
-        from handouts.render import render_pdf
+        from handouts.writers import render_pdf
 
         return render_pdf(document or self.documents[level], self.language, self.layout, paper, self.fonts).data
 
@@ -210,7 +210,7 @@ def bench_weasyprint(content: Content, rounds: int) -> tuple[dict[str, list[floa
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the package is there but Pango is not
         return None, f"not available ({type(exc).__name__}: {str(exc).splitlines()[0][:80]})", {}
-    from handouts.htmlwriter import render_html
+    from handouts.html.writer import render_html
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns about CSS it does not support
     # The HTML twin has no paper size (it is a web page): one per level, compared with our A4 PDF.
@@ -289,7 +289,7 @@ def _rss_mb() -> tuple[float, float]:
 
 def memory_probe(out: Path, repeats: tuple[int, ...], english_only: bool) -> dict[str, Any]:
     """In this process: build the default matrix (--jobs 1) again and again; memory after 1×, 2×, 4× ...."""
-    from handouts.build import BuildOptions, build
+    from handouts.build.matrix import BuildOptions, build
     from handouts.paths import default_content_dir, default_layouts_dir
 
     options = BuildOptions(content_dir=default_content_dir(), layouts_dir=default_layouts_dir(), out_dir=out,

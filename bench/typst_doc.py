@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handouts import model
+from handouts.content import model
 
 MM = 72 / 25.4
 

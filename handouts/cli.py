@@ -101,9 +101,9 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
-    from handouts.build import BuildOptions, build as run_build, plan
-    from handouts.clinic import load_clinic
-    from handouts.layouts import parse_length
+    from handouts.build.matrix import BuildOptions, build as run_build, plan
+    from handouts.config.clinic import load_clinic
+    from handouts.config.layouts import parse_length
 
     options = BuildOptions(
         content_dir=content_dir or default_content_dir(),
@@ -147,14 +147,14 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
 
 
 def _build_personal(options, patient, clinician, note, encrypt, quiet) -> None:
-    from handouts.build import build_personal
-    from handouts.personal import PersonalCopy
+    from handouts.build.matrix import build_personal
+    from handouts.config.personal import PersonalCopy
 
     if not patient or not patient.strip():
         raise click.UsageError("--clinician, --note and --encrypt make a personalised copy: give --patient too")
     password = None
     if encrypt:
-        from handouts.encryption import password_from_env_or_prompt
+        from handouts.post.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
     build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(), (note or "").strip()),
@@ -180,9 +180,9 @@ class _NoBar:
 @layouts_option
 def list_(content_dir, layouts_dir) -> None:
     """List topics, languages, levels and layouts that exist."""
-    from handouts.languages import language_codes
-    from handouts.layouts import layout_names
-    from handouts.reader import document_languages, document_levels, read_topic, topic_ids
+    from handouts.content.languages import language_codes
+    from handouts.config.layouts import layout_names
+    from handouts.content.reader import document_languages, document_levels, read_topic, topic_ids
 
     content = content_dir or default_content_dir()
     for topic_id in topic_ids(content):
@@ -206,9 +206,9 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
     """Write one PDF per figure, with this language's labels, for review."""
     from handouts.figures import DEFAULT_PALETTE, FIGURE_IDS, FigureStyle
     from handouts.figures.gallery import write_gallery
-    from handouts.fonts import FontLibrary, font_chain
-    from handouts.languages import load_language
-    from handouts.reader import read_figure_texts, read_topic
+    from handouts.text.fonts import FontLibrary, font_chain
+    from handouts.content.languages import load_language
+    from handouts.content.reader import read_figure_texts, read_topic
 
     content = content_dir or default_content_dir()
     language = load_language(content, lang)
@@ -232,7 +232,7 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
 @content_option
 def sources(topic_id, lang, level, content_dir) -> None:
     """Print the `source:` front matter block that records what a translation was made from."""
-    from handouts.reader import read_topic, source_hashes
+    from handouts.content.reader import read_topic, source_hashes
 
     topic = read_topic(content_dir or default_content_dir(), topic_id)
     click.echo("source:")
@@ -246,7 +246,7 @@ def sources(topic_id, lang, level, content_dir) -> None:
 @content_option
 def check(topics, langs, levels, as_json, content_dir) -> None:
     """Check content: section ids, template variables, figures, links, stale translations and reading level."""
-    from handouts.check import format_report, run_check
+    from handouts.check.content import format_report, run_check
 
     report = run_check(content_dir or default_content_dir(), topics, langs, levels)
     if as_json:
@@ -266,18 +266,18 @@ def check(topics, langs, levels, as_json, content_dir) -> None:
               help="Protect the packet with a password (AES-256) from $HANDOUTS_PDF_PASSWORD or a prompt.")
 def merge(inputs, output, title, encrypt) -> None:
     """Join PDFs into one packet, each part's bookmarks under a bookmark named after the part."""
-    from handouts.build import atomic_write
-    from handouts.merge import merge_pdfs, read_part
+    from handouts.build.matrix import atomic_write
+    from handouts.post.merge import merge_pdfs, read_part
 
     parts = [read_part(path) for path in inputs]  # all checked before anything is written
     password = None
     if encrypt:
-        from handouts.encryption import password_from_env_or_prompt
+        from handouts.post.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
     data = merge_pdfs(parts, title=title)
     if password is not None:
-        from handouts.encryption import encrypt_pdf
+        from handouts.post.encryption import encrypt_pdf
 
         data = encrypt_pdf(data, password)
     atomic_write(output, data)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts.build import BuildOptions, build
+from handouts.build.matrix import BuildOptions, build
 from handouts.paths import default_content_dir, default_layouts_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handouts.check import check_document, format_line, run_check
+from handouts.check.content import check_document, format_line, run_check
 from handouts.cli import main
-from handouts.reader import read_topic
+from handouts.content.reader import read_topic
 
 FIXTURE = Path(__file__).parent / "fixtures" / "check" / "content"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
-from handouts.encryption import PASSWORD_ENV, encrypt_pdf, password_from_env_or_prompt
+from handouts.post.encryption import PASSWORD_ENV, encrypt_pdf, password_from_env_or_prompt
 from handouts.errors import HandoutsError
 from tests.test_imposition import numbered_pdf
 

@@ -172,9 +172,9 @@ def test_disk_full_leaves_no_partial_file(tree, monkeypatch):
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("handouts.build.os.fsync", full)
+    monkeypatch.setattr("handouts.build.matrix.os.fsync", full)
     result = build(tree)
-    monkeypatch.setattr("handouts.build.os.fsync", real_fsync)
+    monkeypatch.setattr("handouts.build.matrix.os.fsync", real_fsync)
     assert result.exit_code == 1
     assert "No space left on device" in result.output
     out = tree[2]
@@ -186,7 +186,7 @@ def test_unexpected_error_is_one_line(tree, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("handouts.build.plan", boom)
+    monkeypatch.setattr("handouts.build.matrix.plan", boom)
     result = build(tree)
     assert result.exit_code == 1
     assert "internal error RuntimeError: kaboom" in result.output and "--debug" in result.output

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont as FTFont
 
-from handouts import bidi
+from handouts.text import bidi
 from handouts.errors import FontError
-from handouts.fonts import FontLibrary, _instance, font_chain
-from handouts.languages import load_language
+from handouts.text.fonts import FontLibrary, _instance, font_chain
+from handouts.content.languages import load_language
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "handouts" / "fonts"
@@ -92,7 +92,7 @@ def test_phone_numbers_and_urls_are_isolated():
 
 
 def test_label_path_shapes_and_falls_back(library):
-    from handouts.labels import label_path, label_width
+    from handouts.text.labels import label_path, label_width
 
     chain = font_chain(library, "noto-sans-arabic", ["noto-sans"], "ar")
     path = label_path("العمود الفقري MRI", 100, 20, chain.primary.name, 12, anchor="middle")

@@ -14,13 +14,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from handouts.clinic import Clinic
-from handouts.fonts import FontLibrary
-from handouts.htmlwriter import render_html, safe_href
-from handouts.languages import load_language
-from handouts.layouts import load_layout
-from handouts.reader import read_document, read_topic
-from handouts.render import template_context
+from handouts.config.clinic import Clinic
+from handouts.text.fonts import FontLibrary
+from handouts.html.writer import render_html, safe_href
+from handouts.content.languages import load_language
+from handouts.config.layouts import load_layout
+from handouts.content.reader import read_document, read_topic
+from handouts.document import template_context
 from tests.conftest import CONTENT, LAYOUTS
 
 CLINIC = Clinic(name="Smith & Jones <Physio>", address="1 High Street\nLondon <W1>", phone="+44 20 7946 0000",

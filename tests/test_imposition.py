@@ -14,8 +14,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.imposition import (A4_LANDSCAPE, A5, HALF_LETTER, LETTER_LANDSCAPE, booklet_order, impose_booklet,
-                                 notes_pages, padded_count)
+from handouts.post.imposition import (A4_LANDSCAPE, A5, HALF_LETTER, LETTER_LANDSCAPE, booklet_order,
+                                      impose_booklet, notes_pages, padded_count)
 
 FONT = "TestAtkinson"
 pdfmetrics.registerFont(TTFont(FONT, str(ATKINSON / "files" / "AtkinsonHyperlegible-Regular.ttf")))

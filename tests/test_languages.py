@@ -6,9 +6,9 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from handouts.languages import language_codes
-from handouts.model import SECTION_IDS
-from handouts.reader import document_languages, document_levels, read_topic, split_document
+from handouts.content.languages import language_codes
+from handouts.content.model import SECTION_IDS
+from handouts.content.reader import document_languages, document_levels, read_topic, split_document
 from tests.conftest import CONTENT, build_into
 
 # Words a reader of each language meets on the first pages (content words, not furniture).

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from handouts.reader import read_figure_texts, read_topic
+from handouts.content.reader import read_figure_texts, read_topic
 from tests.conftest import CONTENT, build_into
 from tests.pdfread import form_names
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from handouts.cli import main
-from handouts.merge import merge_pdfs
+from handouts.post.merge import merge_pdfs
 from tests.test_imposition import numbered_pdf
 
 

@@ -9,10 +9,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from handouts.model import SECTION_IDS
-from handouts.reader import read_document, read_topic
-from handouts.languages import load_language
-from handouts.render import template_context
+from handouts.content.model import SECTION_IDS
+from handouts.content.reader import read_document, read_topic
+from handouts.content.languages import load_language
+from handouts.document import template_context
 from tests.conftest import CONTENT, build_into
 from tests.pdfread import fonts, normalized, outline_titles
 

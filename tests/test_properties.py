@@ -10,14 +10,15 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
-from handouts.clinic import Clinic
+from handouts.config.clinic import Clinic
 from handouts.errors import ContentError, FontError
-from handouts.fonts import FontLibrary
-from handouts.languages import load_language
-from handouts.layouts import load_layout
-from handouts.markdown import parse_blocks
-from handouts.reader import read_document, read_topic
-from handouts.render import render_pdf, template_context
+from handouts.text.fonts import FontLibrary
+from handouts.content.languages import load_language
+from handouts.config.layouts import load_layout
+from handouts.content.markdown import parse_blocks
+from handouts.content.reader import read_document, read_topic
+from handouts.writers import render_pdf
+from handouts.document import template_context
 from tests.conftest import CONTENT, LAYOUTS
 
 ALPHABET = st.sampled_from(list("abcXYZ 019&<>\"'*_`[]()#!\\-+.:{}|~") +

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from handouts import model, readability as r
-from handouts.languages import load_language
-from handouts.model import LEVELS
+from handouts.content import model
+
+from handouts.check import readability as r
+from handouts.content.languages import load_language
+from handouts.content.model import LEVELS
 from handouts.paths import default_content_dir
-from handouts.reader import read_document, read_topic
-from handouts.render import template_context
+from handouts.content.reader import read_document, read_topic
+from handouts.document import template_context
 
 CONTENT = default_content_dir()
 
@@ -170,7 +172,7 @@ def test_english_measurement_never_touches_the_network(monkeypatch):
 def test_english_measurement_does_not_import_nltk():
     import subprocess
 
-    code = ("import sys; from handouts import readability as r; "
+    code = ("import sys; from handouts.check import readability as r; "
             "r.measure(['It is a lump. It is sore.'], 'en', 'flesch-kincaid', 8); "
             "print('nltk' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -21,9 +21,9 @@ from reportlab.platypus import SimpleDocTemplate
 
 from handouts.cli import main
 from handouts.errors import FontError
-from handouts.fonts import FontLibrary, font_chain
-from handouts.markup import text_markup
-from handouts.paragraph import Paragraph
+from handouts.text.fonts import FontLibrary, font_chain
+from handouts.text.markup import text_markup
+from handouts.pdf.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "scripts"
@@ -154,7 +154,7 @@ def test_phone_numbers_and_urls_keep_left_to_right_order_inside_arabic(library):
 
 
 def test_chinese_lines_break_by_the_punctuation_rules(library):
-    from handouts.paragraph import CANNOT_END, CANNOT_START
+    from handouts.pdf.paragraph import CANNOT_END, CANNOT_START
 
     chain = _chain(library, "zh-Hans")
     text = ("医生会用手检查您的背部。如果不确定，医生可能会安排磁共振成像（MRI）或超声检查。"
@@ -263,7 +263,7 @@ def test_build_fails_naming_character_language_and_file(tmp_path):
 def test_latin_reference_inside_arabic_keeps_its_order():
     """A paragraph that is mostly Latin (a journal reference) keeps a left-to-right base inside an Arabic
     leaflet, so '1937;34:492-498' stays after the journal name instead of jumping before it."""
-    from handouts import bidi
+    from handouts.text import bidi
 
     reference = "Ries E. Episacroiliac lipoma. Am J Obstet Gynecol. 1937;34:492-498."
     assert not bidi.mostly_right_to_left(reference)

@@ -9,10 +9,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from handouts import model
-from handouts.languages import load_language
-from handouts.reader import read_document, read_topic
-from handouts.render import template_context
+from handouts.content import model
+from handouts.content.languages import load_language
+from handouts.content.reader import read_document, read_topic
+from handouts.document import template_context
 from tests.conftest import CONTENT, build_into
 
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}

@@ -13,10 +13,10 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from handouts.build import BuildOptions, build
+from handouts.build.matrix import BuildOptions, build
 from handouts.cli import main
-from handouts.layouts import load_layout
-from handouts.trifold import TUCK_ALLOWANCE, fold_positions, panel_boxes
+from handouts.config.layouts import load_layout
+from handouts.pdf.trifold import TUCK_ALLOWANCE, fold_positions, panel_boxes
 from tests.conftest import CONTENT, LAYOUTS, build_into
 
 SHEETS = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
@@ -234,7 +234,7 @@ def test_overflow_fails_the_cli(tmp_path):
 
 
 def test_branded_cover_and_contact(tmp_path):
-    from handouts.clinic import load_clinic
+    from handouts.config.clinic import load_clinic
 
     profile = tmp_path / "clinic.yaml"
     profile.write_text('name: "Smith & Jones <Physio>"\nphone: "+44 1234 567890"\n'

@@ -38,7 +38,7 @@ def needs_outlines(text: str, font: str) -> bool:
     that needs shaping, or right-to-left text."""
     import unicodedata
 
-    from handouts.fonts import FACE_PATHS, coverage
+    from handouts.text.fonts import FACE_PATHS, coverage
     from pathlib import Path
 
     path = FACE_PATHS.get(font)
@@ -55,7 +55,7 @@ def needs_outlines(text: str, font: str) -> bool:
 
 def _line_width(line: str, font: str, size: float) -> float:
     if needs_outlines(line, font):
-        from handouts.labels import label_width
+        from handouts.text.labels import label_width
 
         return label_width(line, font, size)
     return stringWidth(line, font, size)
@@ -137,7 +137,7 @@ def label(text: str, x: float, y: float, style: FigureStyle, size: float,
     group = Group()
     for i, line in enumerate(fitted.lines):
         if needs_outlines(line, font):
-            from handouts.labels import label_path
+            from handouts.text.labels import label_path
 
             group.add(label_path(line, x, first - i * step, font, fitted.size, anchor=anchor, fill=color))
         else:

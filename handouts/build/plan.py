@@ -1,0 +1,100 @@
+"""Planning: which documents a build makes.
+
+Resolves the options ("all available" by default) against the content and layouts trees and asks the writers which
+formats each layout has, so an unknown name or an unsupported combination is a usage error before any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from handouts.config.clinic import Clinic
+from handouts.config.layouts import PAPERS, layout_names, load_layout
+from handouts.content.languages import language_codes
+from handouts.content.model import LEVELS
+from handouts.content.reader import document_languages, document_levels, read_topic, topic_ids
+from handouts.errors import UsageError
+from handouts.suggest import closest
+from handouts.writers import writer_for
+
+
+@dataclass(frozen=True)
+class Job:
+    topic: str
+    lang: str
+    level: str
+    layout: str
+    paper: str
+    format: str = "pdf"
+
+    @property
+    def relpath(self) -> str:
+        if self.format == "html":  # one web page per document: paper sizes do not apply
+            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}.html"
+        else:
+            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}_{self.paper}.pdf"
+        return f"{self.topic}/{self.lang}/{name}"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content_dir: Path
+    layouts_dir: Path
+    out_dir: Path
+    topics: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    layouts: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("pdf",)
+    grayscale: bool = False
+    bleed: float = 0.0          # points
+    clinic: Clinic | None = None
+    jobs: int = 1
+
+
+def _check_names(kind: str, requested: Iterable[str], valid: list[str]) -> None:
+    for name in requested:
+        if name not in valid:
+            raise UsageError(f"unknown {kind} '{name}'{closest(name, valid)}; {kind}s: {', '.join(valid) or 'none'}")
+
+
+def plan(options: BuildOptions) -> list[Job]:
+    """Resolve the requested matrix; an explicitly requested combination that has no content is an error."""
+    all_topics = topic_ids(options.content_dir)
+    _check_names("topic", options.topics, all_topics)
+    _check_names("language", options.langs, language_codes(options.content_dir))
+    _check_names("level", options.levels, list(LEVELS))
+    all_layouts = layout_names(options.layouts_dir)
+    layouts = list(options.layouts) or (["leaflet"] if "leaflet" in all_layouts else all_layouts)
+    _check_names("layout", layouts, all_layouts)
+    _check_names("paper", options.papers, list(PAPERS))
+    loaded = {name: load_layout(options.layouts_dir, name) for name in layouts}
+    jobs: list[Job] = []
+    for topic_id in options.topics or all_topics:
+        topic = read_topic(options.content_dir, topic_id)
+        available_langs = document_languages(topic)
+        for lang in options.langs:
+            if lang not in available_langs:
+                raise UsageError(f"topic '{topic_id}' has no content in language '{lang}'; "
+                                 f"it has: {', '.join(available_langs)}")
+        for lang in options.langs or available_langs:
+            available_levels = document_levels(topic, lang)
+            levels = [lv for lv in (options.levels or LEVELS) if lv in available_levels]
+            if options.levels and options.langs and not levels:
+                raise UsageError(f"topic '{topic_id}' in '{lang}' has none of the levels "
+                                 f"{', '.join(options.levels)}; it has: {', '.join(available_levels)}")
+            for level in levels:
+                for layout_name in layouts:
+                    layout = loaded[layout_name]
+                    if level not in layout.levels:
+                        continue
+                    if "pdf" in options.formats:
+                        for paper in options.papers or layout.papers:
+                            if paper in layout.papers:
+                                jobs.append(Job(topic_id, lang, level, layout_name, paper))
+                    if "html" in options.formats and writer_for(layout, "html") is not None:
+                        jobs.append(Job(topic_id, lang, level, layout_name, "", "html"))
+    return jobs

@@ -1,0 +1,368 @@
+"""`handouts check`: content QA for authors and pipelines.
+
+For every topic × language × level it collects problems instead of stopping at the first one, so that an author
+sees everything to fix in one run: section ids against the English source, template variables that do not
+resolve, figure references and links that point nowhere, stale translated sections, and the reading level
+measured with the language's method (handouts/readability.py). English is the source every translation is
+compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
+are information only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from handouts.content import model
+from handouts.errors import HandoutsError, UsageError
+from handouts.content.reader import (RawDocument, document_languages, document_levels, read_document, read_topic,
+                                     split_document, topic_ids)
+
+SOURCE_LANG = "en"
+_LINK = re.compile(r"(?<![!\\])\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]*)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # sections, template, figures, links, stale, readability, language, file
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        return where + self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "message": self.message, "path": self.path, "line": self.line}
+
+
+@dataclass
+class DocumentResult:
+    topic: str
+    lang: str
+    level: str
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    readability: Any = None  # readability.Readability, imported lazily
+    status: str | None = None
+    stale_sections: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, check: str, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        self.problems.append(Problem(check, message, display_path(path) if path is not None else None, line))
+
+    def add_error(self, check: str, error: HandoutsError) -> None:
+        """Keep the error's own one-line message; it already names the file and line."""
+        path = getattr(error, "path", None)
+        message = error.format_message()
+        if path is not None:
+            prefix = f"{path}:{error.line}: " if getattr(error, "line", None) else f"{path}: "
+            message = message[len(prefix):] if message.startswith(prefix) else message
+        self.add(check, message, path, getattr(error, "line", None))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
+                "status": self.status, "stale_sections": self.stale_sections,
+                "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
+                "readability": self.readability.as_dict() if self.readability is not None else None}
+
+
+@dataclass
+class CheckReport:
+    documents: list[DocumentResult]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return [d for d in self.documents if not d.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def summary(self) -> str:
+        n = len(self.documents)
+        return (f"{n} document{'s' if n != 1 else ''}: {n - len(self.failed)} passed, "
+                f"{len(self.failed)} failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"documents": [d.as_dict() for d in self.documents], "notes": self.notes,
+                "summary": {"documents": len(self.documents), "passed": len(self.documents) - len(self.failed),
+                            "failed": len(self.failed), "ok": not self.failed}}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Output
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working directory when they are inside it: shorter lines, same meaning."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def format_line(result: DocumentResult) -> str:
+    """`back-mouse en standard  OK  Flesch-Kincaid grade 3.9 (target ≤ 8)  1471 words, 136 sentences`."""
+    parts = [f"{result.topic} {result.lang} {result.level}", "OK" if result.ok else "FAIL"]
+    r = result.readability
+    if r is not None:
+        parts.append(r.describe())
+        parts.append(r.counts_text())
+    if result.status == "draft":
+        parts.append("draft translation")
+    if result.problems:
+        parts.append("; ".join(str(p) for p in result.problems))
+    return "  ".join(parts)
+
+
+def format_report(report: CheckReport) -> list[str]:
+    lines = [format_line(d) for d in report.documents]
+    lines += [f"note: {n}" for n in report.notes]
+    lines.append(report.summary())
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running the checks
+
+def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str] = (),
+              levels: Sequence[str] = ()) -> CheckReport:
+    """Check the selected documents; unknown topics or languages raise UsageError (exit 2)."""
+    from handouts.content.languages import language_codes
+
+    all_topics = topic_ids(content_dir)
+    codes = language_codes(content_dir)
+    for code in langs:
+        if code not in codes:
+            from handouts.suggest import closest
+
+            raise UsageError(f"unknown language '{code}'{closest(code, codes)}; languages: {', '.join(codes)}")
+    for level in levels:
+        if level not in model.LEVELS:
+            raise UsageError(f"unknown level '{level}'; levels: {', '.join(model.LEVELS)}")
+
+    report = CheckReport([])
+    figure_ids = _figure_ids(report)
+    for topic_id in topics or all_topics:
+        topic = read_topic(content_dir, topic_id)  # UsageError for an unknown topic
+        for lang in langs or document_languages(topic):
+            present = document_levels(topic, lang)
+            wanted = [lv for lv in model.LEVELS if lv in levels] if levels else (present or
+                                                                                  document_levels(topic, SOURCE_LANG))
+            for level in wanted:
+                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids))
+    return report
+
+
+def _figure_ids(report: CheckReport) -> frozenset[str] | None:
+    """The figures the code can draw; None (and a note) while the figures package cannot be imported."""
+    try:
+        from handouts import figures
+        return frozenset(figures.FIGURE_IDS)
+    except Exception as exc:  # noqa: BLE001 - any failure to import means "cannot check", not "crash"
+        report.notes.append(f"figure ids not checked against handouts.figures ({type(exc).__name__}: {exc})")
+        return None
+
+
+def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
+                   figure_ids: frozenset[str] | None) -> DocumentResult:
+    path = topic.path / lang / f"{level}.md"
+    result = DocumentResult(topic.id, lang, level, display_path(path))
+    if not path.is_file():
+        result.add("file", f"no '{level}' text in this language", path)
+        return result
+
+    try:
+        raw = split_document(path)
+    except HandoutsError as exc:
+        result.add_error("file", exc)
+        return result
+    result.status = str(raw.meta.get("status", "reviewed"))
+
+    english: RawDocument | None = None
+    en_path = topic.path / SOURCE_LANG / f"{level}.md"
+    if lang != SOURCE_LANG:
+        if result.status == "draft":
+            result.notes.append("status: draft (not yet reviewed by a clinician)")
+        if not en_path.is_file():
+            result.add("sections", f"level '{level}' exists in this translation but not in English", en_path)
+        else:
+            try:
+                english = split_document(en_path)
+            except HandoutsError as exc:
+                result.add_error("sections", exc)
+
+    ids_ok = _check_section_ids(result, raw, english)
+    if english is not None:
+        _check_stale(result, raw, english)
+
+    try:
+        language = _language(content_dir, lang)
+    except HandoutsError as exc:
+        result.add_error("language", exc)
+        return result
+    except UsageError:  # a content folder without a language entry
+        result.add("language", "no language entry for this language (copy content/languages/en.yaml and adapt it)",
+                   content_dir / "languages" / f"{lang}.yaml")
+        return result
+
+    if lang != SOURCE_LANG:
+        untranslated = _untranslated_strings(content_dir, lang)
+        if untranslated:
+            result.notes.append(f"page-furniture strings still in English: {', '.join(untranslated)} "
+                                f"(add them to languages/{lang}.yaml)")
+
+    from handouts.document import template_context
+    from handouts.content.templating import render
+
+    context = template_context(topic, language, None)
+    template_ok = True
+    for section in raw.sections:
+        for text, first_line in ((section.title, section.line), (section.body, section.body_line)):
+            try:
+                _check_links(result, path, render(text, context, path=path, first_line=first_line), first_line)
+            except HandoutsError as exc:
+                result.add_error("template", exc)
+                template_ok = False
+    if not (ids_ok and template_ok):
+        return result  # the model cannot be built; the problems above say why
+
+    try:
+        document = read_document(topic, lang, level, context)
+    except HandoutsError as exc:
+        result.add_error("content", exc)
+        return result
+
+    _check_figures(result, document, figure_ids)
+    _check_readability(result, document, language)
+    return result
+
+
+def _untranslated_strings(content_dir: Path, lang: str) -> list[str]:
+    """Keys of the English furniture strings that the language entry lacks (they fall back to English)."""
+    from handouts.content.reader import load_yaml
+
+    own = load_yaml(content_dir / "languages" / f"{lang}.yaml") or {}
+    english = load_yaml(content_dir / "languages" / f"{SOURCE_LANG}.yaml") or {}
+    own_strings = own.get("strings") or {} if isinstance(own, dict) else {}
+    return sorted(k for k in (english.get("strings") or {}) if k not in own_strings)
+
+
+def _language(content_dir: Path, lang: str):
+    from handouts.content.languages import load_language
+
+    return load_language(content_dir, lang)
+
+
+def _check_section_ids(result: DocumentResult, raw: RawDocument, english: RawDocument | None) -> bool:
+    """All id problems at once: unknown, duplicate, missing (against English when it exists, else the agreed set)."""
+    ok = True
+    seen: dict[str, int] = {}
+    for section in raw.sections:
+        if section.id in seen:
+            result.add("sections", f"section id '{section.id}' appears twice (first on line {seen[section.id]})",
+                       raw.path, section.line)
+            ok = False
+        else:
+            seen[section.id] = section.line
+    expected = [s.id for s in english.sections] if english is not None else list(model.SECTION_IDS)
+    for sid, line in seen.items():
+        if sid not in expected:
+            where = "the English source" if english is not None else "the agreed section ids"
+            result.add("sections", f"extra section '{sid}' (not in {where})", raw.path, line)
+            ok = False
+    missing = [sid for sid in expected if sid not in seen]
+    if missing:
+        result.add("sections", f"missing section(s): {', '.join(missing)}", raw.path)
+        ok = False
+    return ok
+
+
+def _check_stale(result: DocumentResult, raw: RawDocument, english: RawDocument) -> None:
+    """A translated section is stale when the English section's hash differs from the one recorded in `source:`."""
+    recorded = raw.meta.get("source") or {}
+    if not isinstance(recorded, dict):
+        result.add("stale", "front matter 'source' should map section ids to hashes", raw.path, 2)
+        return
+    current = {s.id: s.source_hash for s in english.sections}
+    translated = {s.id for s in raw.sections}
+    changed = [sid for sid, digest in current.items() if sid in translated and sid in recorded
+               and str(recorded[sid]) != digest]
+    unrecorded = [sid for sid in current if sid in translated and sid not in recorded]
+    result.stale_sections = changed + [f"{sid} (no source hash)" for sid in unrecorded]
+    if changed:
+        result.add("stale", f"English changed since translation: {', '.join(changed)}", raw.path)
+    if unrecorded:
+        result.add("stale", f"no source hash recorded for: {', '.join(unrecorded)} (paste the block from "
+                            f"'handouts sources --lang en --level {result.level}' into the front matter)", raw.path)
+
+
+def _check_links(result: DocumentResult, path: Path, body: str, first_line: int) -> None:
+    """Every `[text](target)` in a section after templating, so that each problem has its line.
+
+    Read from the text rather than the model because markdown-it drops what it will not link (an empty target,
+    `javascript:`), leaving the brackets as literal text the reader would see.
+    """
+    for offset, text in enumerate(body.splitlines()):
+        for match in _LINK.finditer(text):
+            label = _unescape(match.group("text"))
+            target = _unescape(match.group("target") or "").strip("<>")
+            line = first_line + offset
+            if not target:
+                result.add("links", f"link '{label}' has no target", path, line)
+            elif not target.lower().startswith(model.LINK_SCHEMES):
+                result.add("links", f"link '{label}' points to {target!r} (use http(s)://, tel: or mailto:)",
+                           path, line)
+            elif not target.split(":", 1)[1].strip("/"):
+                result.add("links", f"link '{label}' has an empty target {target!r}", path, line)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _check_figures(result: DocumentResult, document: model.Document, figure_ids: frozenset[str] | None) -> None:
+    used = list(dict.fromkeys(document.figure_ids()))
+    if figure_ids is not None:
+        unknown = [f for f in used if f not in figure_ids]
+        if unknown:
+            result.add("figures", f"unknown figure id(s): {', '.join(unknown)}", document.path)
+    texts_path = document.path.parent / "figures.yaml"
+    lacking = [f for f in used if f not in document.figures]
+    if lacking:
+        result.add("figures", f"no text alternative for figure(s): {', '.join(lacking)}", texts_path,
+                   None)
+
+
+def _check_readability(result: DocumentResult, document: model.Document, language) -> None:
+    from handouts.check import readability
+
+    units = readability.prose_units(document)
+    target = language.targets.get(document.level)
+    by_chars = language.line_breaking == "characters"
+    try:
+        measured = readability.measure(units, language.code, language.readability_method, target, by_chars)
+    except readability.UnknownMethod as exc:
+        result.add("readability", str(exc), document.topic.path.parent / "languages" / f"{language.code}.yaml")
+        return
+    result.readability = measured
+    if measured.note:
+        result.notes.append(measured.note)
+    if target is None:
+        result.notes.append(f"no readability target for level '{document.level}'")
+    elif not measured.passed:
+        result.add("readability", f"{measured.label} {measured.score:.1f} misses its {measured.target_text()}")

@@ -1,0 +1,295 @@
+"""Layouts as data: read a layouts/<name>.yaml file into a validated Layout.
+
+Like mkdocs' config options, each field is checked with a message that names the file and the field, so a
+designer who edits a layout gets told exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A5, LETTER
+from reportlab.lib.units import cm, inch, mm
+
+from handouts.errors import LayoutError, UsageError
+from handouts.content.model import LEVELS, SECTION_IDS
+from handouts.content.reader import load_yaml
+from handouts.suggest import closest
+
+PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+# Page sizes a layout may draw on before imposition (booklet pages are imposed two-up on the paper).
+PAGE_SIZES: dict[str, tuple[float, float]] = {**PAPERS, "a5": A5, "half-letter": (5.5 * inch, 8.5 * inch)}
+KINDS = ("pages", "trifold")
+IMPOSITIONS = ("none", "booklet")
+BLOCK_KINDS = ("all", "summary", "keypoints", "warning", "checklist", "figures", "lists", "paragraphs",
+               "pictures")
+_UNITS = {"mm": mm, "cm": cm, "in": inch, "pt": 1.0, "": 1.0}
+_LENGTH_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$")
+
+
+@dataclass(frozen=True)
+class LevelStyle:
+    body_size: float
+    leading: float
+    columns: int
+    heading_scale: tuple[float, float]
+    figure_width: float
+    picture_width: float
+    space_after: float
+
+
+@dataclass(frozen=True)
+class SectionPick:
+    """A section placed by a layout, optionally only some of its blocks (a trifold has room for less)."""
+
+    id: str
+    blocks: tuple[str, ...] = ("all",)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of a folded sheet: where it sits and what it holds."""
+
+    id: str
+    side: str          # "outside" or "inside" of the sheet
+    slot: int          # 0, 1, 2 from the left edge of that side
+    content: tuple[str, ...]   # special blocks: cover, contact, about
+    sections: tuple[SectionPick, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    path: Path
+    description: str
+    papers: tuple[str, ...]
+    margins: dict[str, float]
+    header_height: float
+    footer_height: float
+    gutter: float
+    colours: dict[str, colors.Color]
+    cover_band_height: float
+    cover_summary: bool
+    levels: dict[str, LevelStyle]
+    sections: tuple[str, ...]
+    kind: str = "pages"
+    orientation: str = "portrait"
+    page_sizes: dict[str, str] | None = None   # paper -> page size drawn on, before imposition
+    imposition: str = "none"
+    panels: tuple[Panel, ...] = ()
+    fold_marks: bool = False
+    grayscale: bool = False     # print options, set per build (--grayscale, --bleed), not in the YAML
+    bleed: float = 0.0
+
+    def for_print(self, *, grayscale: bool = False, bleed: float = 0.0) -> "Layout":
+        """The layout with a build's print options: gray colours of the same lightness, and a bleed."""
+        colours = {key: gray_of(value) for key, value in self.colours.items()} if grayscale else self.colours
+        return replace(self, colours=colours, grayscale=grayscale, bleed=bleed)
+
+    def level(self, name: str) -> LevelStyle:
+        return self.levels[name]
+
+    def page_size(self, paper: str) -> tuple[float, float]:
+        """The size pages are drawn at: the paper itself, landscape for folded sheets, or the booklet page."""
+        name = (self.page_sizes or {}).get(paper, paper)
+        width, height = PAGE_SIZES[name]
+        return (max(width, height), min(width, height)) if self.orientation == "landscape" else (width, height)
+
+    def sheet_size(self, paper: str) -> tuple[float, float]:
+        """The size of the printed sheet; booklets impose two pages side by side on a landscape sheet."""
+        width, height = PAPERS[paper]
+        if self.imposition == "booklet" or self.orientation == "landscape":
+            return max(width, height), min(width, height)
+        return width, height
+
+
+def hex_colour(colour: colors.Color) -> str:
+    """'#1f5f8b': how reportlab markup, HTML and CSS spell a layout colour."""
+    return "#" + colour.hexval()[2:].lower()
+
+
+def gray_of(colour: colors.Color) -> colors.Color:
+    """The gray a printer would use: same relative luminance (Rec. 709 weights), so contrasts survive."""
+    level = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue
+    return colors.Color(level, level, level)
+
+
+def parse_length(value: str, *, where: str) -> float:
+    """A length such as '3mm' in points, for options given on the command line."""
+    match = _LENGTH_RE.match(str(value))
+    if not match:
+        raise UsageError(f"{where}: {value!r} is not a length (write e.g. 3mm or 0.125in)")
+    return float(match[1]) * _UNITS[match[2] or ""]
+
+
+def layout_names(layouts_dir: Path) -> list[str]:
+    if not layouts_dir.is_dir():
+        raise LayoutError("layouts directory not found", path=layouts_dir, hint="pass --layouts DIR")
+    return sorted(p.stem for p in layouts_dir.glob("*.yaml") if p.stem != "fonts")
+
+
+class _Fields:
+    """Reads typed fields from one mapping, naming file and dotted field in every error."""
+
+    def __init__(self, data: Any, path: Path, prefix: str = "") -> None:
+        if not isinstance(data, Mapping):
+            raise LayoutError(f"'{prefix or 'layout'}' should be a mapping", path=path)
+        self.data, self.path, self.prefix = data, path, prefix
+
+    def where(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def raw(self, key: str, default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise LayoutError(f"missing field '{self.where(key)}'", path=self.path,
+                                  hint="see layouts/leaflet.yaml for an example")
+            return default
+        return self.data[key]
+
+    def sub(self, key: str, default: Any = ...) -> "_Fields":
+        return _Fields(self.raw(key, default), self.path, self.where(key))
+
+    def length(self, key: str, default: Any = ...) -> float:
+        value = self.raw(key, default)
+        if isinstance(value, (int, float)):
+            return float(value)
+        match = _LENGTH_RE.match(str(value))
+        if not match:
+            raise LayoutError(f"field '{self.where(key)}' is not a length: {value!r}", path=self.path,
+                              hint="write e.g. 18mm, 0.5in or 12pt")
+        return float(match[1]) * _UNITS[match[2] or ""]
+
+    def number(self, key: str, default: Any = ..., low: float = 0, high: float = 1e6) -> float:
+        value = self.raw(key, default)
+        if not isinstance(value, (int, float)) or not low <= value <= high:
+            raise LayoutError(f"field '{self.where(key)}' should be a number from {low} to {high}, not {value!r}",
+                              path=self.path)
+        return float(value)
+
+    def colour(self, key: str) -> colors.Color:
+        value = self.raw(key)
+        if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise LayoutError(f"field '{self.where(key)}' should be a colour like '#1f5f8b', not {value!r}",
+                              path=self.path)
+        return colors.HexColor(value)
+
+
+def load_layout(layouts_dir: Path, name: str) -> Layout:
+    names = layout_names(layouts_dir)
+    if name not in names:
+        raise UsageError(f"unknown layout '{name}'{closest(name, names)}; layouts: {', '.join(names)}")
+    path = layouts_dir / f"{name}.yaml"
+    f = _Fields(load_yaml(path), path)
+    papers = f.raw("papers")
+    if not isinstance(papers, list) or not papers or any(p not in PAPERS for p in papers):
+        raise LayoutError(f"field 'papers' should list some of {', '.join(PAPERS)}", path=path)
+    margins = f.sub("margins")
+    colours = f.sub("colours")
+    needed_colours = ("ink", "muted", "accent", "accent_text", "tint", "warning", "warning_tint", "rule")
+    levels = f.sub("levels")
+    level_styles: dict[str, LevelStyle] = {}
+    for level in LEVELS:
+        if level not in levels.data:
+            continue
+        lv = levels.sub(level)
+        scale = lv.raw("heading_scale", [1.5, 1.2])
+        if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(x, (int, float)) for x in scale)):
+            raise LayoutError(f"field '{lv.where('heading_scale')}' should be two numbers [h2, h3]", path=path)
+        level_styles[level] = LevelStyle(
+            body_size=lv.number("body_size", low=6, high=40),
+            leading=lv.number("leading", low=1.0, high=3.0),
+            columns=int(lv.number("columns", 1, low=1, high=3)),
+            heading_scale=(float(scale[0]), float(scale[1])),
+            figure_width=lv.number("figure_width", 1.0, low=0.1, high=1.0),
+            picture_width=lv.length("picture_width", "30mm"),
+            space_after=lv.number("space_after", 0.5, low=0, high=3),
+        )
+    for extra in levels.data:
+        if extra not in LEVELS:
+            raise LayoutError(f"unknown level '{extra}'{closest(str(extra), LEVELS)} in 'levels'", path=path)
+    sections = f.raw("sections")
+    if not isinstance(sections, list):
+        raise LayoutError("field 'sections' should be a list of section ids", path=path)
+    for sid in sections:
+        if sid not in SECTION_IDS:
+            raise LayoutError(f"field 'sections' names unknown section '{sid}'{closest(str(sid), SECTION_IDS)}",
+                              path=path)
+    cover = f.sub("cover", {})
+    kind = f.raw("kind", "pages")
+    if kind not in KINDS:
+        raise LayoutError(f"field 'kind' is {kind!r}{closest(str(kind), KINDS)}", path=path,
+                          hint=f"use one of: {', '.join(KINDS)}")
+    orientation = f.raw("orientation", "landscape" if kind == "trifold" else "portrait")
+    if orientation not in ("portrait", "landscape"):
+        raise LayoutError(f"field 'orientation' is {orientation!r}", path=path, hint="use portrait or landscape")
+    imposition = f.raw("imposition", "none")
+    if imposition not in IMPOSITIONS:
+        raise LayoutError(f"field 'imposition' is {imposition!r}", path=path,
+                          hint=f"use one of: {', '.join(IMPOSITIONS)}")
+    page_sizes = f.raw("page_sizes", None)
+    if page_sizes is not None:
+        if not isinstance(page_sizes, dict) or any(k not in PAPERS or v not in PAGE_SIZES
+                                                   for k, v in page_sizes.items()):
+            raise LayoutError("field 'page_sizes' should map papers to page sizes, e.g. {a4: a5}", path=path,
+                              hint=f"page sizes: {', '.join(PAGE_SIZES)}")
+    panels = _panels(f, path) if kind == "trifold" else ()
+    return Layout(
+        name=name,
+        path=path,
+        description=str(f.raw("description", "")),
+        papers=tuple(papers),
+        margins={side: margins.length(side) for side in ("top", "bottom", "inside", "outside")},
+        header_height=f.sub("header").length("height"),
+        footer_height=f.sub("footer").length("height"),
+        gutter=f.length("gutter", "6mm"),
+        colours={key: colours.colour(key) for key in needed_colours},
+        cover_band_height=cover.length("band_height", "40mm"),
+        cover_summary=bool(cover.raw("summary", True)),
+        levels=level_styles,
+        sections=tuple(sections),
+        kind=kind,
+        orientation=orientation,
+        page_sizes=page_sizes,
+        imposition=imposition,
+        panels=panels,
+        fold_marks=bool(f.raw("fold_marks", kind == "trifold")),
+    )
+
+
+def _section_pick(entry: Any, where: str, path: Path) -> SectionPick:
+    if isinstance(entry, str):
+        entry = {"id": entry}
+    if not isinstance(entry, Mapping) or entry.get("id") not in SECTION_IDS:
+        name = entry.get("id") if isinstance(entry, Mapping) else entry
+        raise LayoutError(f"{where} names unknown section {name!r}{closest(str(name), SECTION_IDS)}", path=path)
+    blocks = entry.get("blocks", ["all"])
+    if not isinstance(blocks, list) or any(b not in BLOCK_KINDS for b in blocks):
+        raise LayoutError(f"{where}: 'blocks' should list some of {', '.join(BLOCK_KINDS)}", path=path)
+    return SectionPick(entry["id"], tuple(blocks))
+
+
+def _panels(f: _Fields, path: Path) -> tuple[Panel, ...]:
+    raw = f.raw("panels")
+    if not isinstance(raw, list) or len(raw) != 6:
+        raise LayoutError("field 'panels' should list the six panels of a tri-fold", path=path)
+    panels = []
+    seen: set[tuple[str, int]] = set()
+    for index, entry in enumerate(raw):
+        p = _Fields(entry, path, f"panels[{index}]")
+        side = p.raw("side")
+        slot = int(p.number("slot", low=0, high=2))
+        if side not in ("outside", "inside") or (side, slot) in seen:
+            raise LayoutError(f"field 'panels[{index}]': side must be outside or inside, and each (side, slot) "
+                              "used once", path=path)
+        seen.add((side, slot))
+        content = p.raw("content", [])
+        if not isinstance(content, list) or any(c not in ("cover", "contact", "about") for c in content):
+            raise LayoutError(f"field 'panels[{index}].content' may list cover, contact, about", path=path)
+        picks = tuple(_section_pick(e, f"panels[{index}].sections", path) for e in p.raw("sections", []))
+        panels.append(Panel(str(p.raw("id")), side, slot, tuple(content), picks))
+    return tuple(panels)

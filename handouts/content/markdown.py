@@ -1,0 +1,179 @@
+"""Turn a section's Markdown into model blocks.
+
+markdown-it-py does the parsing (CommonMark, raw HTML off); this module only maps its tokens to the model and
+implements the leaflet extensions documented in content/README.md: `::: keypoints|summary|warning|checklist`
+boxes, `::: picture FIGURE-ID` Easy Read rows and `![Caption](figure:ID)` figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from handouts.errors import ContentError
+from handouts.content.model import Block, Box, Figure, Heading, ListBlock, Paragraph, PictureRow, Span
+
+BOX_KINDS = ("keypoints", "summary", "warning", "checklist")
+_SOFT_BREAK = "\n"
+
+
+def _is_wide(char: str) -> bool:
+    """Han, kana, Hangul and full-width punctuation: scripts that put no spaces between words."""
+    import unicodedata
+
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
+CONTAINER_KINDS = BOX_KINDS + ("picture",)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    for kind in CONTAINER_KINDS:
+        md.use(container_plugin, kind)
+    return md
+
+
+_MD = _parser()
+
+
+def parse_blocks(text: str, *, path: Path | str, first_line: int = 1) -> tuple[Block, ...]:
+    tokens = _MD.parse(text)
+    stream = _Stream(tokens, path, first_line)
+    return tuple(stream.blocks(until=None))
+
+
+class _Stream:
+    """Walks the flat token list; nesting is expressed by *_open/*_close pairs."""
+
+    def __init__(self, tokens: list[Token], path: Path | str, first_line: int) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.path = path
+        self.first_line = first_line
+
+    def line(self, token: Token) -> int:
+        return self.first_line + (token.map[0] if token.map else 0)
+
+    def error(self, token: Token, message: str, hint: str) -> ContentError:
+        return ContentError(message, path=self.path, line=self.line(token), hint=hint)
+
+    def next(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def blocks(self, until: str | None) -> Iterator[Block]:
+        while self.pos < len(self.tokens):
+            token = self.tokens[self.pos]
+            if until is not None and token.type == until:
+                self.pos += 1
+                return
+            yield from self.block()
+        if until is not None:
+            raise ContentError(f"unclosed block (expected {until})", path=self.path, line=self.first_line)
+
+    def block(self) -> Iterator[Block]:
+        token = self.next()
+        kind = token.type
+        if kind == "paragraph_open":
+            inline = self.next()
+            self.next()  # paragraph_close
+            yield self.paragraph(inline)
+        elif kind == "heading_open":
+            inline = self.next()
+            self.next()
+            level = int(token.tag[1:])
+            if level < 3:
+                raise self.error(token, f"heading level {level} inside a section",
+                                 "sections start with '## Title {#id}'; use '###' inside a section")
+            yield Heading(level, tuple(self.spans(inline)))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            yield self.list_block(ordered=kind == "ordered_list_open", close=kind.replace("open", "close"))
+        elif kind.startswith("container_") and kind.endswith("_open"):
+            yield self.container(token)
+        elif kind in ("hr",):
+            return
+        elif kind in ("fence", "code_block"):
+            yield Paragraph((Span(token.content.strip()),))
+        elif kind == "blockquote_open":
+            yield from self.blocks(until="blockquote_close")
+        elif kind in ("html_block",):
+            raise self.error(token, "raw HTML is not allowed in content", "write plain Markdown")
+        else:
+            raise self.error(token, f"unsupported Markdown element '{kind}'", "see content/README.md")
+
+    def list_block(self, ordered: bool, close: str, checklist: bool = False) -> ListBlock:
+        items: list[tuple[Block, ...]] = []
+        while True:
+            token = self.next()
+            if token.type == close:
+                return ListBlock(ordered, tuple(items), checklist)
+            if token.type == "list_item_open":
+                items.append(tuple(self.blocks(until="list_item_close")))
+
+    def container(self, token: Token) -> Block:
+        kind = token.type[len("container_"):-len("_open")]
+        argument = token.info.strip()[len(kind):].strip()
+        inner = list(self.blocks(until=f"container_{kind}_close"))
+        if kind == "picture":
+            if not argument:
+                raise self.error(token, "'::: picture' needs a figure id", "write '::: picture FIGURE-ID'")
+            return PictureRow(argument.split()[0], tuple(inner), line=self.line(token))
+        if kind == "checklist":
+            inner = [ListBlock(b.ordered, b.items, checklist=True) if isinstance(b, ListBlock) else b
+                     for b in inner]
+        return Box(kind, argument, tuple(inner))
+
+    def paragraph(self, inline: Token) -> Block:
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
+            src = children[0].attrs.get("src", "")
+            if isinstance(src, str) and src.startswith("figure:"):
+                return Figure(src[len("figure:"):], children[0].content, line=self.line(inline))
+        return Paragraph(tuple(self.spans(inline)))
+
+    def spans(self, inline: Token) -> Iterator[Span]:
+        """Inline runs; a line break inside a paragraph becomes a space, except between Chinese or Japanese
+        characters, which are written without spaces."""
+        spans = list(self._spans(inline))
+        for index, span in enumerate(spans):
+            if span.text != _SOFT_BREAK:
+                continue
+            before = next((s.text[-1] for s in reversed(spans[:index]) if s.text and s.text != _SOFT_BREAK), "")
+            after = next((s.text[0] for s in spans[index + 1:] if s.text and s.text != _SOFT_BREAK), "")
+            joined = "" if _is_wide(before) or _is_wide(after) else " "
+            spans[index] = Span(joined, span.bold, span.italic, span.href)
+        yield from (span for span in spans if span.text)
+
+    def _spans(self, inline: Token) -> Iterator[Span]:
+        bold = italic = 0
+        href: str | None = None
+        for child in inline.children or []:
+            kind = child.type
+            if kind == "text" or kind == "code_inline":
+                if child.content:
+                    yield Span(child.content, bool(bold), bool(italic), href)
+            elif kind == "softbreak":
+                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href)
+            elif kind == "hardbreak":
+                yield Span(" ", bool(bold), bool(italic), href)
+            elif kind == "strong_open":
+                bold += 1
+            elif kind == "strong_close":
+                bold -= 1
+            elif kind == "em_open":
+                italic += 1
+            elif kind == "em_close":
+                italic -= 1
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", "")) or None
+            elif kind == "link_close":
+                href = None
+            elif kind == "image":
+                raise self.error(inline, "a figure must stand alone in its paragraph",
+                                 "put '![Caption](figure:ID)' on its own line with blank lines around it")
+            else:
+                raise self.error(inline, f"unsupported inline element '{kind}'", "see content/README.md")

@@ -1,0 +1,261 @@
+"""Read a content tree (content/README.md describes it) into model objects.
+
+Reading happens in three steps per level file: split the front matter and the `## Title {#id}` sections while
+the raw text still has its line numbers, check the section ids, then template and parse each section. Every
+error names the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from handouts.errors import ContentError, UsageError
+from handouts.content.markdown import parse_blocks
+from handouts.content.model import LEVELS, SECTION_IDS, Document, FigureText, Reference, Section, Topic
+from handouts.suggest import closest
+from handouts.content.templating import render
+
+# libyaml's safe loader is several times faster than the pure-Python one and accepts the same documents.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SECTION_RE = re.compile(r"^##\s+(?P<title>.+?)\s*\{#(?P<id>[A-Za-z0-9_-]+)\}\s*$")
+_BAD_H2_RE = re.compile(r"^##\s+\S")
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
+    except FileNotFoundError:
+        raise ContentError("file not found", path=path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(f"malformed YAML: {problem}", path=path, line=line,
+                           hint="check indentation and quote values that contain ':'") from None
+
+
+def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: Path) -> Any:
+    if not isinstance(mapping, Mapping) or key not in mapping:
+        raise ContentError(f"missing field '{key}'", path=path, hint=f"add '{key}:'")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ContentError(f"field '{key}' should be {names}, not {type(value).__name__}", path=path)
+    return value
+
+
+def _date(mapping: Mapping[str, Any], key: str, path: Path) -> _dt.date:
+    value = _require(mapping, key, (_dt.date, str), path)
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ContentError(f"field '{key}' is not a date: {value!r}", path=path,
+                           hint="write it as YYYY-MM-DD") from None
+
+
+def topic_ids(content_dir: Path) -> list[str]:
+    if not content_dir.is_dir():
+        raise ContentError("content directory not found", path=content_dir, hint="pass --content DIR")
+    return sorted(p.name for p in content_dir.iterdir() if (p / "topic.yaml").is_file())
+
+
+def read_topic(content_dir: Path, topic_id: str) -> Topic:
+    ids = topic_ids(content_dir)
+    if topic_id not in ids:
+        raise UsageError(f"unknown topic '{topic_id}'{closest(topic_id, ids)}; topics: {', '.join(ids)}")
+    path = content_dir / topic_id / "topic.yaml"
+    data = load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise ContentError("topic file should be a mapping of fields", path=path)
+    references = []
+    for index, ref in enumerate(data.get("references") or []):
+        if not isinstance(ref, Mapping) or "text" not in ref:
+            raise ContentError(f"references[{index}] needs 'id' and 'text'", path=path)
+        references.append(Reference(str(ref.get("id", index)), str(ref["text"]), str(ref.get("url", "") or "")))
+    return Topic(
+        id=topic_id,
+        path=path.parent,
+        titles={str(k): str(v) for k, v in _require(data, "title", dict, path).items()},
+        subtitles={str(k): str(v) for k, v in (data.get("subtitle") or {}).items()},
+        publisher=str(data.get("publisher") or ""),
+        published=_date(data, "published", path),
+        review=_date(data, "review", path),
+        version=str(_require(data, "version", (str, int, float), path)),
+        keywords={str(k): [str(x) for x in v] for k, v in (data.get("keywords") or {}).items()},
+        references=tuple(references),
+    )
+
+
+def document_languages(topic: Topic) -> list[str]:
+    return sorted(p.name for p in topic.path.iterdir() if p.is_dir() and any(p.glob("*.md")))
+
+
+def document_levels(topic: Topic, lang: str) -> list[str]:
+    folder = topic.path / lang
+    present = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
+    return [level for level in LEVELS if level in present]
+
+
+@dataclass(frozen=True)
+class RawSection:
+    """A section as written, before templating: kept for source hashes and checks."""
+
+    id: str
+    title: str
+    body: str
+    line: int  # line number of the heading in the file
+    body_line: int
+
+    @property
+    def source_hash(self) -> str:
+        return hashlib.sha256(f"{self.title}\n{self.body.strip()}".encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    path: Path
+    meta: dict[str, Any]
+    sections: tuple[RawSection, ...]
+
+
+def split_document(path: Path) -> RawDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError("file not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
+    lines = text.splitlines()
+    meta: dict[str, Any] = {}
+    start = 0
+    if lines and lines[0].strip() == "---":
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            raise ContentError("front matter is not closed", path=path, line=1,
+                               hint="end the YAML block with a line '---'") from None
+        try:
+            loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ContentError(f"malformed front matter: {getattr(exc, 'problem', exc)}", path=path,
+                               line=(mark.line + 2) if mark else 1,
+                               hint="check indentation and quote values that contain ':'") from None
+        if not isinstance(loaded, dict):
+            raise ContentError("front matter should be a mapping", path=path, line=2)
+        meta = loaded
+        start = end + 1
+
+    sections: list[RawSection] = []
+    current: dict[str, Any] | None = None
+    body: list[str] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        match = _SECTION_RE.match(line)
+        if match:
+            if current is not None:
+                sections.append(RawSection(body="\n".join(body), **current))
+            current = {"id": match["id"], "title": match["title"], "line": index + 1, "body_line": index + 2}
+            body = []
+        elif _BAD_H2_RE.match(line) and not line.startswith("###"):
+            raise ContentError(f"section heading without an id: {line.strip()!r}", path=path, line=index + 1,
+                               hint="end it with the section id, e.g. '## What is it? {#what-is-it}'")
+        elif current is None:
+            if line.strip():
+                raise ContentError("text before the first section", path=path, line=index + 1,
+                                   hint="start the content with '## Title {#section-id}'")
+        else:
+            body.append(line)
+    if current is not None:
+        sections.append(RawSection(body="\n".join(body), **current))
+    return RawDocument(path, meta, tuple(sections))
+
+
+def check_section_ids(raw: RawDocument) -> None:
+    """Sections are what layouts place and checks compare, so their ids must be exactly the agreed set."""
+    seen: dict[str, int] = {}
+    for section in raw.sections:
+        if section.id in seen:
+            raise ContentError(f"section id '{section.id}' appears twice (first on line {seen[section.id]})",
+                               path=raw.path, line=section.line, hint="give each section its own id")
+        if section.id not in SECTION_IDS:
+            raise ContentError(f"unknown section id '{section.id}'{closest(section.id, SECTION_IDS)}",
+                               path=raw.path, line=section.line,
+                               hint=f"use one of: {', '.join(SECTION_IDS)}")
+        seen[section.id] = section.line
+    missing = [sid for sid in SECTION_IDS if sid not in seen]
+    if missing:
+        raise ContentError(f"missing section(s): {', '.join(missing)}", path=raw.path,
+                           hint="every language and level has every section; add '## Title {#id}'")
+
+
+def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
+    """Hash of every section as written: translations record these to notice when their source changes."""
+    raw = split_document(topic.path / lang / f"{level}.md")
+    check_section_ids(raw)
+    return {section.id: section.source_hash for section in raw.sections}
+
+
+def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
+    path = topic.path / lang / "figures.yaml"
+    if not path.is_file():
+        return {}
+    data = load_yaml(path) or {}
+    if not isinstance(data, Mapping):
+        raise ContentError("figures file should map figure ids to {alt, labels}", path=path)
+    result: dict[str, FigureText] = {}
+    for fig_id, entry in data.items():
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("alt"), str):
+            raise ContentError(f"figure '{fig_id}' needs an 'alt' text", path=path,
+                               hint="add 'alt: <a short description for screen readers>'")
+        labels = entry.get("labels") or {}
+        if not isinstance(labels, Mapping):
+            raise ContentError(f"figure '{fig_id}': 'labels' should be a mapping", path=path)
+        result[str(fig_id)] = FigureText(entry["alt"], {str(k): str(v) for k, v in labels.items()})
+    return result
+
+
+def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:
+    path = topic.path / lang / f"{level}.md"
+    if not path.is_file():
+        raise ContentError(f"no '{level}' content for language '{lang}'", path=path,
+                           hint="write the file or leave that level out with --level")
+    raw = split_document(path)
+    check_section_ids(raw)
+    sections = []
+    for rs in raw.sections:
+        body = render(rs.body, context, path=path, first_line=rs.body_line)
+        title = render(rs.title, context, path=path, first_line=rs.line)
+        blocks = parse_blocks(body, path=path, first_line=rs.body_line)
+        sections.append(Section(rs.id, _plain(title), blocks, rs.source_hash, rs.line))
+    meta = raw.meta
+    status = str(meta.get("status", "reviewed"))
+    if status not in ("draft", "reviewed"):
+        raise ContentError(f"front matter 'status' is {status!r}", path=path, line=2,
+                           hint="use 'draft' or 'reviewed'")
+    return Document(
+        topic=topic,
+        lang=lang,
+        level=level,
+        path=path,
+        title=str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id)),
+        subtitle=str(meta.get("subtitle") or topic.subtitles.get(lang, "")),
+        status=status,
+        sections=tuple(sections),
+        figures=read_figure_texts(topic, lang),
+    )
+
+
+def _plain(markdown_text: str) -> str:
+    """Titles are plain text: undo the Markdown escaping that templating added."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_text)

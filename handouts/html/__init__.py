@@ -1,0 +1,1 @@
+"""The HTML twin: one self-contained, accessible web page per document."""

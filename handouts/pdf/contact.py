@@ -1,0 +1,188 @@
+"""Flowables for who hands the leaflet out and who it is for: the clinic strip on the cover, the contact block
+at the end, and the parts of a personalised copy ("Prepared for", "Your plan", "My questions").
+
+User-supplied values (clinic details, patient name, note) only ever pass through `text_markup`, which escapes
+them, so `Smith & Jones <Physio>` prints exactly so.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing, Line
+from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
+
+from handouts.config.clinic import svg_drawing, check_logo
+from handouts.config.clinic import Clinic
+from handouts.pdf.flowables import RenderContext
+from handouts.config.layouts import hex_colour
+from handouts.text.markup import text_markup
+from handouts.content.model import tel_href
+from handouts.pdf.paragraph import Paragraph
+from handouts.config.personal import PersonalCopy
+
+
+def _p(ctx: RenderContext, text: str, style, href: str | None = None) -> Paragraph:
+    markup = text_markup(text, ctx.chain, where="clinic profile")
+    if href:
+        colour = hex_colour(ctx.layout.colours["accent"])
+        markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
+    return Paragraph(markup, style)
+
+
+def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
+    s = ctx.styles
+    lang = ctx.language
+    bold = s.body.clone("contact_name", fontName=ctx.chain.primary.face("bold").name)
+    lines: list[Flowable] = [_p(ctx, clinic.name, bold)]
+    if clinic.address:
+        lines.append(_p(ctx, clinic.address, s.body))
+    if clinic.phone:
+        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone) or None))
+    if clinic.email:
+        lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}"))
+    if clinic.website:
+        lines.append(_p(ctx, f"{lang.s('website')}: {clinic.website}", s.body, clinic.website))
+    if clinic.clinician:
+        lines.append(_p(ctx, lang.s("your_clinician", clinician=clinic.clinician), s.body))
+    return lines
+
+
+def clinic_strip(ctx: RenderContext, clinic: Clinic | None, width: float) -> list[Flowable]:
+    """Cover: logo, name and how to reach the clinic, with a QR code for its website."""
+    if clinic is None or not clinic.name:
+        return []
+    s = ctx.styles
+    size = s.body.fontSize
+    logo_w = 0.0
+    cells: list[object] = []
+    widths: list[float] = []
+    if clinic.logo is not None:
+        logo_w = min(40 * 2.8346, width * 0.25)
+        cells.append(logo_flowable(clinic.logo, logo_w, size * 4))
+        widths.append(logo_w + 6)
+    qr_w = size * 4.5 if clinic.website else 0.0
+    text_w = width - sum(widths) - qr_w - (6 if qr_w else 0)
+    small = s.small.clone("contact_small", textColor=ctx.layout.colours["ink"])
+    lines = [_p(ctx, clinic.name, s.box_title)]
+    contact_bits = [x for x in (clinic.phone, clinic.website) if x]
+    if contact_bits:
+        lines.append(_p(ctx, " · ".join(contact_bits), small))
+    cells.append(lines)
+    widths.append(text_w)
+    if qr_w:
+        cells.append(qr_drawing(clinic.website, qr_w - 4))
+        widths.append(qr_w + 6)
+    if ctx.language.rtl:
+        cells.reverse()
+        widths.reverse()
+    table = contact_table([cells], widths, ctx.chain.primary.name)
+    table.spaceAfter = size * 0.6
+    return [table]
+
+
+def contact_block(ctx: RenderContext, clinic: Clinic | None, width: float) -> list[Flowable]:
+    """End of the leaflet: the full contact details in a box, so the reader knows whom to call."""
+    if clinic is None or not clinic.name:
+        return []
+    c = ctx.layout.colours
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("contact"), ctx.styles.box_title)]]
+    rows += [[line] for line in contact_lines(ctx, clinic)]
+    if clinic.website:
+        rows.append([qr_drawing(clinic.website, ctx.styles.body.fontSize * 5)])
+    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
+                  pad=ctx.styles.body.fontSize * 0.6)]
+
+
+def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: float, date_text: str
+                   ) -> list[Flowable]:
+    """Cover of a personalised copy: who it is for, and the clinician's plan in a box."""
+    if personal is None:
+        return []
+    s = ctx.styles
+    c = ctx.layout.colours
+    out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
+                              s.box_title)]
+    if personal.note or personal.clinician:
+        rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
+        if personal.note:
+            for line in personal.note.splitlines() or [personal.note]:
+                if line.strip():
+                    rows.append([_p(ctx, line.strip(), s.body)])
+        if personal.clinician:
+            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small)])
+        out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
+                         pad=s.body.fontSize * 0.6))
+    return out
+
+
+def questions_area(ctx: RenderContext, personal: PersonalCopy | None, width: float) -> list[Flowable]:
+    """A blank, ruled "My questions" area to fill in by hand before the next visit."""
+    if personal is None:
+        return []
+    s = ctx.styles
+    c = ctx.layout.colours
+    inner = width - 2 * s.body.fontSize * 0.6
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title)],
+                                [_p(ctx, ctx.language.s("my_questions_hint"), s.small)],
+                                [ruled_lines(inner, 6, s.body.leading * 1.6, c["rule"])]]
+    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
+                  pad=s.body.fontSize * 0.6)]
+
+
+def logo_flowable(path: Path, max_width: float, max_height: float) -> Flowable:
+    info = check_logo(path)
+    scale = min(max_width / info.width, max_height / info.height)
+    if info.kind == "svg":
+        drawing = svg_drawing(path)
+        drawing.scale(scale, scale)
+        drawing.width, drawing.height = info.width * scale, info.height * scale
+        return drawing
+    return Image(io.BytesIO(path.read_bytes()), width=info.width * scale, height=info.height * scale)
+
+
+def qr_drawing(url: str, size: float) -> Drawing:
+    """A vector QR code (reportlab's widget): crisp at any print size, no raster image."""
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), -x0, -y0])
+    drawing.add(widget)
+    return drawing
+
+
+def contact_table(rows: list[list[object]], widths: list[float], font: str) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def ruled_lines(width: float, count: int, spacing: float, colour) -> Drawing:
+    """Lines to write on by hand."""
+    drawing = Drawing(width, count * spacing)
+    for index in range(count):
+        y = index * spacing + 2
+        drawing.add(Line(0, y, width, y, strokeColor=colour, strokeWidth=0.6))
+    return drawing
+
+
+def boxed(rows: list[list[object]], width: float, *, background, border, font: str, pad: float) -> Table:
+    table = Table(rows, colWidths=[width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font),
+        ("BACKGROUND", (0, 0), (-1, -1), background),
+        ("BOX", (0, 0), (-1, -1), 1.2, border),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.5),
+    ]))
+    table.spaceBefore = pad
+    table.spaceAfter = pad
+    return table
+
+
+def spacer(height: float) -> Flowable:
+    return Spacer(1, height)

@@ -1,0 +1,280 @@
+"""Model blocks → reportlab flowables.
+
+One function per block type, all sharing a RenderContext that carries the styles, fonts and figure labels of the
+document. Boxes are single-column tables with one row per block so that a long box can still split across
+columns and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib import colors
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListItem, Spacer,
+                                Table, TableStyle)
+
+from handouts.content import model
+
+from handouts.pdf import tagging
+from handouts.text.fonts import FontChain
+from handouts.content.languages import Language
+from handouts.config.layouts import Layout, hex_colour
+from handouts.text.markup import spans_markup, text_markup
+from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
+from handouts.pdf.styles import Styles
+
+
+@dataclass
+class RenderContext:
+    document: model.Document
+    language: Language
+    layout: Layout
+    styles: Styles
+    chain: FontChain
+    frame_width: float
+    draw_figure: Callable[[str, float], Drawing]
+
+    def where(self, line: int | None = None) -> str:
+        return f"{self.document.path}" + (f":{line}" if line else "")
+
+    def para(self, spans: tuple[model.Span, ...], style, line: int | None = None) -> Paragraph:
+        link = hex_colour(self.layout.colours["accent"])
+        return Paragraph(spans_markup(spans, self.chain, link_colour=link, where=self.where(line)), style)
+
+    def text(self, text: str, style) -> Paragraph:
+        return Paragraph(text_markup(text, self.chain, where=self.where()), style)
+
+
+class SectionHeading(Paragraph):
+    """A heading that also becomes a bookmark (outline entry) when it is drawn."""
+
+    def __init__(self, text: str, style, *, outline_title: str, outline_level: int, key: str) -> None:
+        super().__init__(text, style, tag_role="H2" if outline_level == 0 else "H3")  # tagged PDF heading level
+        self.outline_title = outline_title
+        self.outline_level = outline_level
+        self.outline_key = key
+
+
+class FigureFlowable(Flowable):
+    """A vector figure drawn once per document as a form XObject and placed wherever it is used."""
+
+    def __init__(self, figure_id: str, drawing: Drawing, alt: str) -> None:
+        super().__init__()
+        self.figure_id = figure_id
+        self.drawing = drawing
+        self.alt = alt
+        self.width = drawing.width
+        self.height = drawing.height
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        # Tagged PDF: a Figure element with the text alternative; the form (labels included) is drawn inside it.
+        with tagging.leaf(canvas, "Figure", alt=self.alt):
+            super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        canvas = self.canv
+        # renderPDF starts every drawing with a Helvetica font selection unless told otherwise; Helvetica is
+        # not embedded, so name the document's own font.
+        self.drawing.initialFontName = canvas._fontname
+        name = f"Fig-{self.figure_id}-{int(round(self.width))}x{int(round(self.height))}"
+        if not canvas.hasForm(name):
+            canvas.beginForm(name, 0, 0, self.width, self.height)
+            renderPDF.draw(self.drawing, canvas, 0, 0)
+            canvas.endForm()
+            _keep_form_transparency(canvas, name)
+        canvas.doForm(name)
+
+
+def _keep_form_transparency(canvas, name: str) -> None:
+    """Work around reportlab 5.1: a form XObject records its transparency states (ExtGState) but never writes
+    them into its resources, so viewers cannot resolve the '/gRLs0 gs' operators inside it. Build the resources
+    the way reportlab would and add the states."""
+    from reportlab.pdfbase.pdfdoc import PDFResourceDictionary, xObjectName
+
+    form = canvas._doc.idToObject.get(xObjectName(name))
+    if form is None or not getattr(form, "ExtGState", None) or form.Resources:
+        return
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.basicProcs()
+    if form.XObjects:
+        resources.XObject = form.XObjects
+    resources.ExtGState = form.ExtGState
+    form.Resources = resources
+
+
+def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summary: bool = False) -> list[Flowable]:
+    heading = SectionHeading(text_markup(section.title, ctx.chain, where=ctx.where(section.line)), ctx.styles.h2,
+                             outline_title=section.title, outline_level=0, key=f"sec-{section.id}")
+    out: list[Flowable] = [CondPageBreak(ctx.styles.body.leading * 5), heading]
+    for block in section.blocks:
+        if skip_summary and isinstance(block, model.Box) and block.kind == "summary":
+            continue
+        out.extend(block_flowables(block, ctx, ctx.frame_width, section.id))
+    return out
+
+
+def block_flowables(block: model.Block, ctx: RenderContext, width: float, section_id: str) -> list[Flowable]:
+    s = ctx.styles
+    if isinstance(block, model.Paragraph):
+        return [ctx.para(block.spans, s.body)]
+    if isinstance(block, model.Heading):
+        return [SectionHeading(spans_markup(block.spans, ctx.chain), s.h3, outline_title=block.text,
+                               outline_level=1, key=f"sec-{section_id}-{abs(hash(block.text)) % 10**8}")]
+    if isinstance(block, model.ListBlock):
+        return [list_flowable(block, ctx, width, section_id)]
+    if isinstance(block, model.Figure):
+        return [figure_flowables(block.figure_id, block.caption, ctx, width * s.level.figure_width, block.line)]
+    if isinstance(block, model.Box):
+        box = box_flowable(block, ctx, width, section_id)
+        # Red flags are read as one list: move the whole box to the next column rather than split it, unless
+        # it is taller than a column anyway.
+        return [KeepTogether([box])] if block.kind == "warning" else [box]
+    if isinstance(block, model.PictureRow):
+        return [picture_row(block, ctx, width, section_id)]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str, *,
+                  tag_key: object = None, first_number: int = 1) -> Flowable:
+    """`tag_key`: lists made with the same key are one list (L) in the tagged PDF (a box's list, one row per item);
+    `first_number` continues an ordered list that was cut into rows."""
+    s = ctx.styles
+    if block.checklist:
+        return checklist_table(block, ctx, width, section_id)
+    items = []
+    indent = s.body.fontSize * 1.3
+    for item in block.items:
+        parts: list[Flowable] = []
+        for sub in item:
+            if isinstance(sub, model.Paragraph):
+                parts.append(ctx.para(sub.spans, s.list_item))
+            else:
+                parts.extend(block_flowables(sub, ctx, width - indent, section_id))
+        items.append(ListItem(parts or [ctx.text("", s.list_item)]))  # an empty "- " item
+    rtl = ctx.language.rtl
+    return tagging.TagList(  # reportlab's ListFlowable, tagged L > LI > Lbl + LBody
+        items,
+        tag_key=tag_key,
+        bulletType="1" if block.ordered else "bullet",
+        start=first_number if block.ordered else "•",
+        bulletFormat="%s." if block.ordered else None,
+        bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
+        bulletFontSize=s.body.fontSize,
+        bulletColor=ctx.layout.colours["accent"],
+        leftIndent=0 if rtl else indent,
+        rightIndent=indent if rtl else 0,
+        bulletDedent="auto",
+        bulletDir="rtl" if rtl else "ltr",
+        spaceAfter=s.body.spaceAfter * 0.5,
+    )
+
+
+def _tick_box(size: float, colour: colors.Color, font: str) -> Drawing:
+    d = Drawing(size, size, initialFontName=font)
+    d.add(Rect(1, 1, size - 2, size - 2, rx=2, ry=2, strokeColor=colour, strokeWidth=1.3,
+               fillColor=colors.white))
+    return d
+
+
+def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    box = s.body.fontSize * 1.1
+    rows = []
+    for item in block.items:
+        cell: list[Flowable] = []
+        for sub in item:
+            cell.extend([ctx.para(sub.spans, s.list_item)] if isinstance(sub, model.Paragraph)
+                        else block_flowables(sub, ctx, width - box * 2, section_id))
+        # Tagged PDF: the checklist is a list (L), each row's text an item (LI > LBody); the tick box is an artifact.
+        rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name),
+                     tagging.TagGroup(cell, ("LI", "LBody"))])
+    col = [box * 1.6, width - box * 1.6]
+    if ctx.language.rtl:
+        rows = [list(reversed(r)) for r in rows]
+        col.reverse()
+    table = tagging.TagTable(rows, colWidths=col, hAlign="LEFT", tag_role="L")
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def figure_flowables(figure_id: str, caption: str, ctx: RenderContext, width: float,
+                     line: int | None = None) -> Flowable:
+    drawing = ctx.draw_figure(figure_id, width)
+    fig = FigureFlowable(figure_id, drawing, ctx.document.figures[figure_id].alt)
+    parts: list[Flowable] = [Spacer(1, ctx.styles.body.fontSize * 0.3), fig]
+    if caption:
+        parts.append(ctx.text(caption, ctx.styles.caption))
+    return KeepTogether(parts)
+
+
+def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    c = ctx.layout.colours
+    warning = block.kind == "warning"
+    pad = s.body.fontSize * 0.75
+    inner = width - 2 * pad
+    rows: list[list[object]] = []
+    if block.title:
+        title_style = s.box_title.clone("box_title_w", textColor=c["warning"]) if warning else s.box_title
+        rows.append([ctx.text(block.title, title_style)])
+    for sub in block.blocks:
+        if isinstance(sub, model.ListBlock) and not sub.checklist:
+            key = object()  # the rows of one list stay one list (L) in the tagged PDF
+            for number, item in enumerate(sub.items, 1):  # one row per item keeps long boxes splittable
+                rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id,
+                                           tag_key=key, first_number=number)])
+        else:
+            rows.append([block_flowables(sub, ctx, inner, section_id)])
+    if not rows:
+        rows.append([Spacer(1, 1)])
+    border = c["warning"] if warning else c["rule"]
+    table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), ctx.chain.primary.name),
+        ("BACKGROUND", (0, 0), (-1, -1), c["warning_tint"] if warning else c["tint"]),
+        ("BOX", (0, 0), (-1, -1), 2.2 if warning else 0.8, border),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
+    ]))
+    table.spaceBefore = s.body.fontSize * 0.4
+    table.spaceAfter = s.body.fontSize * 0.9
+    table.box_kind = block.kind  # read by tagging and tests
+    return table
+
+
+def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, section_id: str) -> Table:
+    s = ctx.styles
+    # A picture with words inside it (a labelled diagram) needs room for them to stay legible; a pictogram
+    # reads at the layout's picture width.
+    labelled = bool(ctx.document.figures[block.figure_id].labels)
+    pic_w = width * 0.45 if labelled else min(s.level.picture_width, width * 0.4)
+    drawing = ctx.draw_figure(block.figure_id, pic_w)
+    fig = FigureFlowable(block.figure_id, drawing, ctx.document.figures[block.figure_id].alt)
+    text: list[Flowable] = []
+    for sub in block.blocks:
+        text.extend(block_flowables(sub, ctx, width - pic_w - 12, section_id))
+    row = [fig, text]
+    cols = [pic_w + 12, width - pic_w - 12]
+    if ctx.language.rtl:
+        row.reverse()
+        cols.reverse()
+    table = tagging.TagTable([row], colWidths=cols, hAlign="LEFT", tag_role="Div")  # picture + words: one Div
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    table.spaceAfter = s.body.fontSize * 0.5
+    return table
+
+

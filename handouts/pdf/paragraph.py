@@ -1,0 +1,442 @@
+"""The paragraph every handout uses: reportlab's Paragraph, with its own line layout for shaped and
+right-to-left scripts.
+
+Why not reportlab's own: with reportlab 5.1 + uharfbuzz 0.57 a shaped paragraph (style `shaping=1`) that wraps
+to several lines crashes in `PDFTextObject.setRise` (`_formatText` empties `self._code` and the first glyph with
+a vertical HarfBuzz offset calls `setRise`, which reads `self._code[-1]`), it shapes a word that mixes fonts
+with the first font's glyph ids, and its bidi support needs `rlbidi`, which is not on PyPI. So for a style that
+asks for shaping (`shaping=1`) or right-to-left text (`textDirection='rtl'`, set by handouts.styles from the
+language entry) this class lays the text out itself:
+
+1. the markup is parsed by reportlab as usual (fonts, bold, links, colours come back as frags);
+2. phone numbers, URLs and dotted numbers are isolated (handouts.bidi) and the Unicode bidi levels of the whole
+   paragraph are resolved in logical order;
+3. the text is cut into words at spaces, each word into pieces of one font and one level, and each piece is
+   shaped by HarfBuzz (handouts.shaping) to measure it;
+4. lines are filled greedily in logical order (so the first words are on the first line);
+5. each line is put into visual order with UBA rule L2 and drawn glyph by glyph, right-aligned for RTL.
+
+Styles that need none of this (English, Chinese) keep reportlab's behaviour untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.platypus import Paragraph as _RLParagraph
+
+from handouts.text import bidi
+
+from handouts.text import shaping
+
+from handouts.pdf import tagging
+
+_CONTROLS = {"\u200e", "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+             "\u2066", "\u2067", "\u2068", "\u2069"}
+_BREAK_AFTER = set("/-.?&=_")
+
+# Chinese line breaking (style wordWrap="CJK"): a line may break between any two characters when one of them is
+# CJK, except before closing punctuation and after opening punctuation (the usual kinsoku rules of GB/T 15834
+# and JIS X 4051). reportlab's own CJK wrapping knows the Japanese marks only (it lets "，" start a line) and
+# never keeps opening brackets off a line end.
+CANNOT_START = set("，。、；：？！）》〉」』】〕］｝〗〙”’…‥·・〜～%％‰℃°,.;:?!)]}")
+CANNOT_END = set("（《〈「『【〔［｛〖〘“‘([{$£¥￥＄")
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
+
+
+def _cjk_break(before: str, after: str) -> bool:
+    """May a Chinese line break between these two characters?"""
+    if after in CANNOT_START or before in CANNOT_END:
+        return False
+    return is_cjk(before) or is_cjk(after)
+
+
+def needs_layout(style: Any) -> bool:
+    return (bool(getattr(style, "shaping", 0)) or getattr(style, "textDirection", "ltr") == "rtl"
+            or getattr(style, "wordWrap", None) == "CJK")
+
+
+@dataclass
+class Piece:
+    """A run of one frag (font, size, colour, link) at one bidi level, shaped."""
+
+    text: str
+    frag: Any
+    level: int
+    run: shaping.ShapedRun
+    width: float
+
+    @classmethod
+    def make(cls, text: str, frag: Any, level: int) -> "Piece":
+        run = shaping.shape(text, frag.fontName, level % 2 == 1)
+        return cls(text, frag, level, run, run.width(frag.fontSize))
+
+
+@dataclass
+class Word:
+    pieces: list[Piece]
+    space: Piece | None = None   # the space that follows it, if any
+
+    @property
+    def width(self) -> float:
+        return sum(p.width for p in self.pieces)
+
+
+def _words(frags: list[Any], rtl: bool, cjk: bool = False) -> list[Word]:
+    chars: list[tuple[str, int]] = []
+    for index, frag in enumerate(frags):
+        text = getattr(frag, "text", "")
+        if not text or hasattr(frag, "cbDefn"):
+            continue
+        chars.extend((c, index) for c in bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " ")))
+    text = "".join(c for c, _ in chars)
+    levels = bidi.levels(text, rtl and bidi.mostly_right_to_left(text))
+    words: list[Word] = []
+    current: list[tuple[str, int, int]] = []   # (char, frag index, level)
+    isolated = 0  # inside LRI…PDI (a phone number, a URL): spaces there do not break the line
+
+    def flush() -> None:
+        if current:
+            words.append(Word(_pieces(current, frags)))
+            current.clear()
+
+    for position, ((char, index), level) in enumerate(zip(chars, levels)):
+        if char in (bidi.LRI, bidi.RLI):
+            isolated += 1
+        elif char == bidi.PDI:
+            isolated = max(0, isolated - 1)
+        following = chars[position + 1][0] if position + 1 < len(chars) else ""
+        if char == " " and (isolated > 0 or (cjk and current and following in CANNOT_START)):
+            current.append((char, index, level))
+        elif char == " ":
+            flush()
+            if words and words[-1].space is None:
+                words[-1].space = Piece.make(" ", frags[index], level)
+        elif char not in _CONTROLS:
+            if cjk and current and not isolated and _cjk_break(current[-1][0], char):
+                flush()
+            current.append((char, index, level))
+    flush()
+    return words
+
+
+def _pieces(chars: list[tuple[str, int, int]], frags: Any) -> list[Piece]:
+    """Group characters into pieces of one frag and one level; `frags` is indexed by the middle field."""
+    pieces: list[Piece] = []
+    start = 0
+    for i in range(1, len(chars) + 1):
+        if i == len(chars) or chars[i][1:] != chars[start][1:]:
+            _, index, level = chars[start]
+            pieces.append(Piece.make("".join(c for c, _, _ in chars[start:i]), frags[index], level))
+            start = i
+    return pieces
+
+
+def _split_long_word(word: Word, width: float) -> list[Word]:
+    """A word wider than the line (a long URL) is cut, preferably after / - . ? & =, never inside a cluster."""
+    chars = [(c, id(p.frag), p.level, p.frag) for p in word.pieces for c in p.text]
+    frags = {key: frag for _, key, _, frag in chars}
+
+    def measure(part: list) -> float:
+        return sum(p.width for p in _pieces([(c, k, lv) for c, k, lv, _ in part], frags))
+
+    out: list[Word] = []
+    while chars:
+        best = preferred = 0
+        for i in range(1, len(chars) + 1):
+            if i < len(chars) and (unicodedata.category(chars[i][0]).startswith("M") or chars[i - 1][0] == "\u094d"
+                                   or chars[i][0] in "\u200c\u200d" or chars[i][0] in CANNOT_START
+                                   or chars[i - 1][0] in CANNOT_END):
+                continue
+            if measure(chars[:i]) > width and best:
+                break
+            best = i
+            if chars[i - 1][0] in _BREAK_AFTER:
+                preferred = i
+        cut = preferred if preferred and preferred > best // 2 else best
+        part, chars = chars[:cut], chars[cut:]
+        out.append(Word(_pieces([(c, k, lv) for c, k, lv, _ in part], frags)))
+    out[-1].space = word.space
+    return out
+
+
+def _break_lines(words: list[Word], width: float) -> list[list[Word]]:
+    lines: list[list[Word]] = []
+    line: list[Word] = []
+    used = 0.0
+    for word in words:
+        pieces = _split_long_word(word, width) if word.width > width else [word]
+        for w in pieces:
+            gap = line[-1].space.width if line and line[-1].space else 0.0
+            if line and used + gap + w.width > width + 1e-6:
+                lines.append(line)
+                line, used, gap = [], 0.0, 0.0
+            line.append(w)
+            used += gap + w.width
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _line_pieces(line: list[Word]) -> list[Piece]:
+    """The pieces of a line in logical order, with the spaces between words (trailing space dropped: L1)."""
+    out: list[Piece] = []
+    for i, word in enumerate(line):
+        out.extend(word.pieces)
+        if i < len(line) - 1 and word.space is not None:
+            out.append(word.space)
+    return out
+
+
+class Paragraph(_RLParagraph):
+    """reportlab's Paragraph; shaped and right-to-left styles get handouts' line layout (see module doc)."""
+
+    def __init__(self, text: str, style: Any = None, *args: Any, tag_role: str = "P", **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        # Tagged PDF (handouts.tagging): the structure role, and a key shared by the parts of a split paragraph
+        # so that they stay one element.
+        self.tag_role = tag_role
+        self._tag_key = object()
+        self._own = needs_layout(self.style)
+        if not self._own:
+            _drop_unsupported_controls(self.frags)
+        self._words: list[Word] | None = None
+        self._lines: list[list[Word]] = []
+        self._wrapped_for: float | None = None
+
+    # -- layout -------------------------------------------------------------------------------------------
+    @property
+    def rtl(self) -> bool:
+        return getattr(self.style, "textDirection", "ltr") == "rtl"
+
+    def _all_words(self) -> list[Word]:
+        if self._words is None:
+            self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK")
+        return self._words
+
+    def _inner_width(self, avail: float) -> float:
+        return avail - self.style.leftIndent - self.style.rightIndent
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if not self._own:
+            return super().wrap(availWidth, availHeight)
+        if self._wrapped_for != availWidth:
+            self._lines = _break_lines(self._all_words(), self._inner_width(availWidth))
+            self._wrapped_for = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def minWidth(self) -> float:
+        if not self._own:
+            return super().minWidth()
+        words = self._all_words()
+        return max((w.width for w in words), default=0.0) + self.style.leftIndent + self.style.rightIndent
+
+    def _part(self, lines: list[list[Word]], **style_changes: Any) -> "Paragraph":
+        part = copy.copy(self)
+        part._words = [w for line in lines for w in line]
+        part._lines = lines
+        part.style = self.style.clone(self.style.name, **style_changes)
+        return part
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if not self._own:
+            parts = super().split(availWidth, availHeight)
+            for part in parts:  # reportlab makes new paragraphs: keep them one tagged element
+                part.tag_role, part._tag_key = self.tag_role, self._tag_key
+            return parts
+        self.wrap(availWidth, availHeight)
+        count = len(self._lines)
+        fit = int((availHeight + 1e-6) // self.style.leading)
+        if fit >= count:
+            return [self]
+        if fit <= 0 or (fit == 1 and not self.style.allowOrphans):
+            return []
+        if count - fit == 1 and not self.style.allowWidows:
+            fit -= 1
+            if fit <= 0:
+                return []
+        return [self._part(self._lines[:fit], spaceAfter=0),
+                self._part(self._lines[fit:], spaceBefore=0)]
+
+    # -- drawing ------------------------------------------------------------------------------------------
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        # Marked content for the tagged PDF. Shaped and right-to-left text also gives its element the words in
+        # logical order (/ActualText), which screen readers use instead of piecing the glyphs together.
+        shaped = self._own and (self.rtl or bool(getattr(self.style, "shaping", 0)))
+        with tagging.leaf(canvas, self.tag_role, self._tag_key, actual_text=_logical_text(self._lines) if shaped
+                          else None):
+            super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        if not self._own:
+            return super().draw()
+        canvas = self.canv
+        style = self.style
+        left = style.leftIndent
+        inner = self.width - style.leftIndent - style.rightIndent
+        y = self.height - style.fontSize
+        canvas.saveState()
+        for line in self._lines:
+            pieces = _line_pieces(line)
+            order = bidi.visual_order([p.level for p in pieces])
+            used = sum(p.width for p in pieces)
+            if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
+                x = left + inner - used
+            elif style.alignment == TA_CENTER:
+                x = left + (inner - used) / 2
+            else:
+                x = left
+            visual = [pieces[index] for index in order]
+            self._draw_glyphs(visual, x, y)
+            for piece in visual:
+                x = self._decorate(piece, x, y)
+            y -= style.leading
+        canvas.restoreState()
+
+    def _draw_glyphs(self, visual: list[Piece], x: float, y: float) -> None:
+        """Neighbouring pieces in one font, size and colour are drawn as one glyph stream (spaces included), so
+        the content stream stays short and text extraction sees whole lines. A cluster whose glyphs do not map
+        back to its characters (a joining form, a conjunct, a vowel mark) is marked with an /ActualText span
+        that gives the characters, for copying, search and screen readers (see `_clusters`)."""
+        canvas = self.canv
+        i = 0
+        while i < len(visual):
+            frag = visual[i].frag
+            j = i + 1
+            while j < len(visual) and _same_ink(visual[j].frag, frag):
+                j += 1
+            glyphs: list[shaping.Glyph] = []
+            spans: dict[int, tuple[int, str]] = {}
+            for piece in visual[i:j]:
+                for cluster, text in _clusters(piece):
+                    if text is not None:
+                        spans.update(_spans(cluster, len(glyphs), text))
+                    glyphs.extend(cluster)
+            run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
+            canvas.setFillColor(frag.textColor)
+            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=_merge_empty(spans))
+            x += sum(piece.width for piece in visual[i:j])
+            i = j
+
+    def _decorate(self, piece: Piece, x: float, y: float) -> float:
+        """Underline and link area of one piece; returns the x after it."""
+        canvas = self.canv
+        frag = piece.frag
+        size = frag.fontSize
+        end = x + piece.width
+        if getattr(frag, "us_lines", None):
+            canvas.setStrokeColor(frag.textColor)
+            canvas.setLineWidth(size / 18)
+            canvas.line(x, y - size * 0.125, end, y - size * 0.125)
+        for _, href in getattr(frag, "link", None) or ():
+            canvas.linkURL(href, (x, y - size * 0.25, end, y + size * 0.8), relative=1, thickness=0)
+        return end
+
+
+def _logical_text(lines: list[list[Word]]) -> str:
+    """The words of these lines in logical order, with the spaces between them."""
+    return "".join("".join(p.text for p in word.pieces) + (" " if word.space is not None else "")
+                   for line in lines for word in line).strip()
+
+
+def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int, tuple[int, str]]:
+    """The /ActualText spans of one cluster drawn from glyph index `start`: its text goes on its first glyphs
+    that advance; glyphs that do not (dots, vowel marks) get empty spans, so that the span with the text covers
+    exactly the width extractors measure it by (else poppler sees gaps inside words)."""
+    if not any(g.x_advance for g in glyphs):
+        return {start: (start + len(glyphs), tagging.actual_text_operator(text))}
+    out: dict[int, tuple[int, str]] = {}
+    given = False
+    k = 0
+    while k < len(glyphs):
+        advancing = glyphs[k].x_advance != 0
+        m = k + 1
+        while m < len(glyphs) and (glyphs[m].x_advance != 0) == advancing:
+            m += 1
+        out[start + k] = (start + m, tagging.actual_text_operator(text if advancing and not given else ""))
+        given = given or advancing
+        k = m
+    return out
+
+
+def _merge_empty(spans: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Neighbouring empty spans (the dots and marks at the end of one cluster and the start of the next) as one,
+    which keeps the content stream short."""
+    empty = tagging.actual_text_operator("")
+    out: dict[int, tuple[int, str]] = {}
+    last: int | None = None
+    for start in sorted(spans):
+        end, operator = spans[start]
+        if operator == empty and last is not None and out[last] == (start, empty):
+            out[last] = (end, empty)
+            continue
+        out[start] = (end, operator)
+        last = start
+    return out
+
+
+def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
+    """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
+    its glyphs do not map back to them (joining forms, conjuncts, marks), else None.
+
+    Why per cluster and in visual order rather than one logical string per line: text extractors (poppler's
+    pdftotext, viewers' copy and search) read a line's glyphs from left to right and reverse right-to-left runs
+    themselves, so an /ActualText should not cover more than one right-to-left character. A right-to-left
+    cluster of several characters drawn with at least as many glyphs (a letter and its vowel mark) is therefore
+    cut into one-character parts, the first character on the rightmost part, which the extractor's reversal
+    mostly puts back in logical order."""
+    glyphs = piece.run.glyphs
+    starts = sorted({g.cluster for g in glyphs})
+    ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
+    rtl = piece.level % 2 == 1
+    out: list[tuple[tuple[shaping.Glyph, ...], str | None]] = []
+    i = 0
+    while i < len(glyphs):
+        j = i + 1
+        while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
+            j += 1
+        group = glyphs[i:j]
+        text = piece.text[group[0].cluster:ends[group[0].cluster]]
+        drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
+        if drawn == text:
+            out.append((group, None))
+        elif rtl and 1 < len(text) <= len(group):
+            # one glyph per character from the left; the rightmost part keeps the rest (the letter's own glyphs)
+            last = len(text) - 1
+            parts = [group[k:k + 1] for k in range(last)] + [group[last:]]
+            out.extend(zip(parts, reversed(text)))
+        else:
+            out.append((group, text))
+        i = j
+    return out
+
+
+def _drop_unsupported_controls(frags: list[Any]) -> None:
+    """Invisible format characters (LRM, RLM, ZWSP, word joiner, ...) carry no ink, but reportlab's own drawing
+    would show the font's missing-glyph box for any the font lacks, so they are dropped there. (The shaped
+    layout above uses them for bidi and never draws them.)"""
+    from reportlab.pdfbase import pdfmetrics
+
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        if not text or not any(unicodedata.category(c) == "Cf" for c in text):
+            continue
+        face = getattr(pdfmetrics.getFont(frag.fontName), "face", None)
+        cmap = getattr(face, "charToGlyph", None)
+        if cmap is not None:
+            frag.text = "".join(c for c in text if unicodedata.category(c) != "Cf" or ord(c) in cmap)
+
+
+def _same_ink(a: Any, b: Any) -> bool:
+    return a.fontName == b.fontName and a.fontSize == b.fontSize and a.textColor == b.textColor

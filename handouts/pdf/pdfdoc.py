@@ -1,0 +1,228 @@
+"""Lay flowables out on pages and write the PDF with reportlab Platypus.
+
+Page templates come from the layout: a cover page (title band, full-width summary, then columns) and body pages
+whose inside and outside margins alternate for duplex printing. Headers and footers are drawn after the last
+page is laid out, so that they can say "Page 2 of 5".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
+
+from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
+
+from handouts.pdf import tagging
+from handouts.pdf.flowables import SectionHeading
+from handouts.config.layouts import Layout
+
+# reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
+# bigger files, and the post-processing has to decode it again.
+rl_config.useA85 = 0
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What the header, footer and cover band say, already in the document's language."""
+
+    title: str                  # markup
+    subtitle: str               # markup
+    header_left: str            # markup
+    header_right: str           # markup
+    footer_left: str            # markup
+    footer_status: str          # markup
+    page_label: Callable[[int, int], str]  # (page, pages) -> markup
+    rtl: bool
+    styles: Any                 # handouts.styles.Styles
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width: float
+    height: float
+    columns: int
+    layout: Layout
+    rtl: bool = False           # right-to-left text flows from the right-hand column to the left-hand one
+
+    def column_width(self) -> float:
+        m = self.layout.margins
+        usable = self.width - m["inside"] - m["outside"]
+        return (usable - self.layout.gutter * (self.columns - 1)) / self.columns
+
+    def usable_width(self) -> float:
+        return self.width - self.layout.margins["inside"] - self.layout.margins["outside"]
+
+    def left_margin(self, page_is_odd: bool) -> float:
+        m = self.layout.margins
+        return m["inside"] if page_is_odd else m["outside"]
+
+    def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool) -> list[Frame]:
+        x0 = self.left_margin(page_is_odd)
+        w = self.column_width()
+        frames = []
+        for i in range(self.columns):
+            frames.append(Frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
+                                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                                id=f"{prefix}{i}"))
+        if self.rtl:
+            frames.reverse()
+        return frames
+
+
+class LeafletDocTemplate(BaseDocTemplate):
+    tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        if self.tagger is not None:
+            self.tagger.attach(self.canv)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """Headings become outline entries (bookmarks) pointing at the page where they landed."""
+        if isinstance(flowable, SectionHeading):
+            key = flowable.outline_key
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_title, key, level=flowable.outline_level, closed=False)
+
+
+def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canvas]:
+    """A canvas that holds pages back until the end so that each footer knows the page count."""
+
+    class FurnitureCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for state in self._held:
+                self.__dict__.update(state)
+                with tagging.artifact(self, "Pagination"):   # running header and footer: not content
+                    _draw_furniture(self, furniture, geometry, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return FurnitureCanvas
+
+
+def _place(canvas: Canvas, markup: str, style: Any, x: float, y: float, width: float, align_right: bool) -> float:
+    """Draw a paragraph of page furniture hanging from y; returns its height so the next line can follow."""
+    para = Paragraph(markup, style.clone("furniture", alignment=2 if align_right else 0))
+    _, h = para.wrap(width, 200)
+    para.drawOn(canvas, x, y - h)
+    return h
+
+
+def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, total: int) -> None:
+    layout = g.layout
+    m = layout.margins
+    odd = page % 2 == 1
+    left = g.left_margin(odd)
+    width = g.usable_width()
+    # Furniture stays small print at every reading level, so that long localised dates fit the footer band.
+    size = min(8.5, f.styles.small.fontSize)
+    small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
+    c = layout.colours
+    canvas.saveState()
+    if page > 1:
+        top = g.height - m["top"]
+        half = width / 2 - 4
+        first, second = (f.header_right, f.header_left) if f.rtl else (f.header_left, f.header_right)
+        _place(canvas, first, small, left, top, half, f.rtl)
+        _place(canvas, second, small, left + width / 2 + 4, top, half, not f.rtl)
+        canvas.setStrokeColor(c["rule"])
+        canvas.setLineWidth(0.6)
+        rule_y = top - layout.header_height + 3
+        canvas.line(left, rule_y, left + width, rule_y)
+    bottom_top = m["bottom"] + layout.footer_height - 2
+    canvas.setStrokeColor(c["rule"])
+    canvas.setLineWidth(0.6)
+    canvas.line(left, bottom_top, left + width, bottom_top)
+    number_w = width * 0.25
+    text_w = width - number_w
+    # Page numbers sit in the outside corner; right-to-left documents mirror the footer.
+    number_left = (not odd) != f.rtl
+    text_x = left + (number_w if number_left else 0)
+    num_x = left if number_left else left + text_w
+    used = _place(canvas, f.footer_left, small, text_x, bottom_top - 3, text_w, f.rtl)
+    _place(canvas, f.footer_status, small, text_x, bottom_top - 3 - used, text_w, f.rtl)
+    _place(canvas, f.page_label(page, total), small, num_x, bottom_top - 3, number_w, not number_left)
+    canvas.restoreState()
+
+
+def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
+    def draw(canvas: Canvas, doc: Any) -> None:
+        layout = g.layout
+        band = layout.cover_band_height
+        canvas.saveState()
+        with tagging.artifact(canvas):   # the band's colour is decoration; the title on it is the H1
+            canvas.setFillColor(layout.colours["accent"])
+            # With a bleed the band runs past the trim into it (postprocess.add_bleed_and_crop_marks grows the
+            # page around the trimmed page), and stops there, clear of the crop marks.
+            over = layout.bleed
+            canvas.rect(-over, g.height - band, g.width + 2 * over, band + over, stroke=0, fill=1)
+        left = g.left_margin(True)
+        width = g.usable_width()
+        title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
+        sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
+        _, th = title.wrap(width, band)
+        _, sh = sub.wrap(width, band)
+        y = g.height - band + (band - th - sh) / 2 + th + sh
+        title.drawOn(canvas, left, y - th)
+        sub.drawOn(canvas, left, y - th - sh)
+        canvas.restoreState()
+    return draw
+
+
+def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
+              cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> int:
+    """Write one PDF to `target` (a path or a binary file); returns the page count. A `tagger` records the
+    marked content that handouts.postprocess turns into the structure tree."""
+    width, height = layout.page_size(paper)
+    g = PageGeometry(width, height, columns, layout, furniture.rtl)
+    m = layout.margins
+    doc = LeafletDocTemplate(
+        target, pagesize=(width, height),
+        leftMargin=m["inside"], rightMargin=m["outside"], topMargin=m["top"], bottomMargin=m["bottom"],
+        title=metadata.get("title", ""), author=metadata.get("author", ""), subject=metadata.get("subject", ""),
+        keywords=metadata.get("keywords", ""), creator=metadata.get("creator", ""),
+        producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
+        displayDocTitle=1, initialFontName=base_font,
+    )
+    body_top = height - m["top"] - layout.header_height
+    body_bottom = m["bottom"] + layout.footer_height
+    cover_top = height - layout.cover_band_height - 8 * 2.83465
+    # The cover: full-width frame sized to the summary, then the columns below it.
+    cover_frames: list[Frame] = []
+    full_w = g.usable_width()
+    summary_h = 0.0
+    for flowable in cover_flowables:
+        _, h = flowable.wrap(full_w, cover_top - body_bottom)
+        summary_h += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    if cover_flowables:
+        summary_h += 6
+        cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,
+                                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="summary"))
+    cover_frames += g.columns_frames("cover", cover_top - summary_h, body_bottom, True)
+    templates = [
+        PageTemplate("cover", cover_frames, onPage=_cover_band(furniture, g)),
+        PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False)),
+        PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
+    ]
+    doc.tagger = tagger
+    doc.addPageTemplates(templates)
+    story: list[Flowable] = [NextPageTemplate(["even", "odd"]), *cover_flowables]
+    if cover_flowables:
+        story.append(FrameBreak())
+    story += body_flowables
+    doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
+    return doc.page

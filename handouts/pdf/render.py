@@ -1,0 +1,129 @@
+"""One document, one page layout, one paper → the pages as reportlab writes them.
+
+Assembles the pieces for a single PDF: the font chain of the language, the styles of the reading level, the
+flowables of every section in the layout's order, the furniture (header, footer, cover), then hands them to the
+PDF writer (pdfdoc). Post-processing is the next step (handouts.writers). Pure apart from font loading.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Spacer
+
+
+from handouts.content import model
+from handouts.config.clinic import Clinic
+from handouts.config.personal import PersonalCopy
+from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
+from handouts.document import check_figures, footer_line, local_date, metadata, status_text
+from handouts.pdf.drawings import drawing, figure_palette
+from handouts.text.fonts import FontLibrary, font_chain
+from handouts.content.languages import Language
+from handouts.config.layouts import Layout
+from handouts.text.markup import text_markup
+from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
+from handouts.pdf.pdfdoc import Furniture, PageGeometry, write_pdf
+from handouts.pdf.styles import build_styles
+from handouts.pdf.tagging import Tagger
+
+
+@dataclass(frozen=True)
+class DrawnPDF:
+    """A PDF as reportlab wrote it: post-processing (structure tree, dates, imposition) is the writer's next step."""
+
+    data: bytes
+    pages: int
+    tagger: Tagger | None
+    font: str          # the body face, for pages the post-processor adds (a booklet's notes pages)
+
+
+def draw_leaflet(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
+                 clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> DrawnPDF:
+    """The pages of a leaflet (also large print and a booklet's pages before imposition)."""
+    from handouts import figures as figures_pkg
+    from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
+    chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
+    styles = build_styles(layout, document.level, language, chain)
+    level_style = layout.level(document.level)
+    width, height = layout.page_size(paper)
+    geometry = PageGeometry(width, height, level_style.columns, layout)
+    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
+    figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
+                                           palette=figure_palette(layout), rtl=language.rtl)
+
+    def draw(fig_id: str, fig_width: float):
+        labels = tuple(sorted(document.figures[fig_id].labels.items()))
+        return drawing(fig_id, labels, figure_style, round(fig_width, 3))
+
+    ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
+
+    full_width = geometry.usable_width()
+    wide = RenderContext(document, language, layout, styles, chain, full_width, draw)
+    cover: list[Flowable] = clinic_strip(wide, clinic, full_width)
+    if personal is not None:
+        cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
+    summary = document.summary_box()
+    if layout.cover_summary and summary is not None:
+        cover.append(box_flowable(summary, wide, full_width, "what-is-it"))
+    body: list[Flowable] = []
+    for section_id in layout.sections:
+        section = document.section(section_id)
+        if section is not None:
+            body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
+    body.extend(questions_area(ctx, personal, ctx.frame_width))
+    body.extend(contact_block(ctx, clinic, ctx.frame_width))
+    body.extend(_about_block(document, language, ctx))
+
+    furniture = _furniture(document, language, ctx, clinic)
+    buffer = io.BytesIO()
+    # Tagged PDF (handouts.tagging), except booklets: imposing pages onto sheets drops the structure, and a
+    # booklet is for printing; the same leaflet layout without imposition is the accessible one.
+    tagger = Tagger() if layout.imposition != "booklet" else None
+    pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                      cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
+                      lang=language.code, base_font=chain.primary.name, tagger=tagger)
+    return DrawnPDF(buffer.getvalue(), pages, tagger, chain.primary.name)
+
+
+
+
+def _furniture(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
+               ) -> Furniture:
+    topic = document.topic
+    chain = ctx.chain
+
+    def t(text: str) -> str:
+        return text_markup(text, chain, where=str(document.path))
+
+    footer = footer_line(document, language)
+    page_labels: dict[tuple[int, int], str] = {}
+
+    def page_label(page: int, pages: int) -> str:
+        if (page, pages) not in page_labels:
+            page_labels[(page, pages)] = t(language.s("page", page=page, pages=pages))
+        return page_labels[(page, pages)]
+
+    return Furniture(
+        title=t(document.title),
+        subtitle=t(document.subtitle),
+        header_left=t(document.title),
+        header_right=t(clinic.name if clinic and clinic.name else (topic.publisher or "")),
+        footer_left=t(footer),
+        footer_status=t(status_text(document, language)),
+        page_label=page_label,
+        rtl=language.rtl,
+        styles=ctx.styles,
+    )
+
+
+def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
+    """Trust mark at the end: who produced it. Version, dates and review status are in every page's footer,
+    so they are not repeated here."""
+    publisher = document.topic.publisher
+    if not publisher:
+        return []
+    s = ctx.styles
+    line = text_markup(language.s("produced_by", publisher=publisher), ctx.chain, where=str(document.path))
+    return [Spacer(1, s.body.fontSize), Paragraph(line, s.small)]

@@ -1,0 +1,62 @@
+"""Paragraph styles for one document, derived from the layout's type scale for the reading level and from the
+language (font, direction, line breaking)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+from handouts.text.fonts import FontChain
+from handouts.content.languages import Language
+from handouts.config.layouts import Layout, LevelStyle
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    box_title: ParagraphStyle
+    caption: ParagraphStyle
+    small: ParagraphStyle
+    cover_title: ParagraphStyle
+    cover_subtitle: ParagraphStyle
+    list_item: ParagraphStyle
+    level: LevelStyle
+
+
+def build_styles(layout: Layout, level: str, language: Language, chain: FontChain) -> Styles:
+    lv = layout.level(level)
+    c = layout.colours
+    font = chain.primary.name
+    bold = chain.primary.face("bold").name
+    align = TA_RIGHT if language.rtl else TA_LEFT
+    common = dict(fontName=font, textColor=c["ink"], alignment=align,
+                  wordWrap="CJK" if language.line_breaking == "characters" else None,
+                  shaping=1 if language.extra.get("shaping") else 0,
+                  # read by handouts.paragraph, which lays out right-to-left text itself
+                  textDirection="rtl" if language.rtl else "ltr")
+    size = lv.body_size
+    body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after,
+                          **common)
+    h2_size, h3_size = size * lv.heading_scale[0], size * lv.heading_scale[1]
+    h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=h2_size, leading=h2_size * 1.2,
+                        textColor=c["accent"], spaceBefore=size * 0.9, spaceAfter=size * 0.45, keepWithNext=1)
+    h3 = ParagraphStyle("h3", parent=body, fontName=bold, fontSize=h3_size, leading=h3_size * 1.25,
+                        textColor=c["ink"], spaceBefore=size * 0.5, spaceAfter=size * 0.2, keepWithNext=1)
+    box_title = ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=size * 1.1,
+                               leading=size * 1.1 * 1.25, spaceAfter=size * 0.2)
+    small_size = max(8.0, size * 0.72)
+    caption = ParagraphStyle("caption", parent=body, fontSize=max(9.0, size * 0.85),
+                             leading=max(9.0, size * 0.85) * 1.3, textColor=c["muted"],
+                             alignment=TA_CENTER, spaceAfter=size * 0.6)
+    small = ParagraphStyle("small", parent=body, fontSize=small_size, leading=small_size * 1.3,
+                           textColor=c["muted"], spaceAfter=0)
+    cover_title = ParagraphStyle("cover_title", parent=body, fontName=bold, fontSize=30, leading=34,
+                                 textColor=c["accent_text"], spaceAfter=4)
+    cover_subtitle = ParagraphStyle("cover_subtitle", parent=body, fontSize=15, leading=19,
+                                    textColor=c["accent_text"])
+    list_item = ParagraphStyle("list_item", parent=body, spaceAfter=size * 0.25)
+    return Styles(body, h2, h3, box_title, caption, small, cover_title, cover_subtitle, list_item, lv)

@@ -1,0 +1,128 @@
+"""Finish a PDF with pypdf after reportlab wrote it.
+
+Dates: the creation and modification dates come from SOURCE_DATE_EPOCH when set, otherwise from the content's
+own publication date, never from the clock, so rebuilding unchanged content gives the same bytes. The viewer
+opens with the bookmarks showing and the document title (not the file name) in its title bar.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from typing import TYPE_CHECKING
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+if TYPE_CHECKING:
+    from handouts.pdf.tagging import Tagger
+
+
+def build_timestamp(published: _dt.date) -> _dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return _dt.datetime(published.year, published.month, published.day, tzinfo=_dt.timezone.utc)
+
+
+def pdf_date(moment: _dt.datetime) -> str:
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = None, bleed: float = 0.0) -> bytes:
+    """`tagger`: the marked content recorded while drawing; its structure tree is added (tagged PDF).
+    `bleed` (points): grow each page for a print shop, with trim and bleed boxes and crop marks."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter(clone_from=reader)
+    stamp = pdf_date(build_timestamp(published))
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
+    root = writer._root_object
+    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    prefs = root.get("/ViewerPreferences")
+    prefs = prefs.get_object() if prefs is not None else DictionaryObject()
+    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = prefs
+    add_xmp_metadata(writer, build_timestamp(published))
+    if tagger is not None:
+        tagger.write(writer)
+    if bleed > 0:
+        for page in writer.pages:
+            add_bleed_and_crop_marks(writer, page, bleed)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime) -> None:
+    """XMP metadata mirroring the document information (title, author, subject, keywords, language, dates):
+    PDF/UA and PDF/A readers look here rather than in the Info dictionary. Only the document's own metadata goes
+    in, never the personal data of a personalised copy (which is only on the page)."""
+    from xml.sax.saxutils import escape
+
+    from pypdf.generic import DecodedStreamObject
+
+    info = writer.metadata or {}
+
+    def value(key: str) -> str:
+        return escape(str(info.get(key, "") or ""))
+
+    lang = escape(str(writer._root_object.get("/Lang", "") or ""))
+    when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{value("/Title")}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{value("/Author")}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{value("/Subject")}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{value("/Keywords")}</pdf:Keywords>
+   <pdf:Producer>{value("/Producer")}</pdf:Producer>
+   <xmp:CreatorTool>{value("/Creator")}</xmp:CreatorTool>
+   <xmp:CreateDate>{when}</xmp:CreateDate>
+   <xmp:ModifyDate>{when}</xmp:ModifyDate>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    stream = DecodedStreamObject()
+    stream.set_data(packet.encode("utf-8"))
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+
+
+MARK_LENGTH = 5 * 72 / 25.4     # crop marks: 5 mm long,
+MARK_GAP = 1 * 72 / 25.4        # starting 1 mm beyond the bleed so they never print on the trimmed page
+
+
+def add_bleed_and_crop_marks(writer: PdfWriter, page, bleed: float) -> None:
+    """Grow the media box around the trimmed page instead of moving the content: the page keeps its coordinates
+    (and its tags), the TrimBox says where the sheet is cut, the BleedBox how far backgrounds run past it, and
+    crop marks in the margin outside the bleed show the cutter where to cut. Backgrounds that run to the page
+    edge are drawn oversize, so they fill the bleed."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject
+
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    margin = bleed + MARK_GAP + MARK_LENGTH
+    page[NameObject("/TrimBox")] = ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1))
+    page[NameObject("/BleedBox")] = ArrayObject(FloatObject(v) for v in (x0 - bleed, y0 - bleed,
+                                                                          x1 + bleed, y1 + bleed))
+    page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (x0 - margin, y0 - margin,
+                                                                          x1 + margin, y1 + margin))
+    page[NameObject("/CropBox")] = page["/MediaBox"]
+    start, end = bleed + MARK_GAP, margin
+    lines = []
+    for x, y, sx, sy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+        lines.append(f"{x + sx * start:.2f} {y:.2f} m {x + sx * end:.2f} {y:.2f} l S")   # horizontal mark
+        lines.append(f"{x:.2f} {y + sy * start:.2f} m {x:.2f} {y + sy * end:.2f} l S")   # vertical mark
+    marks = DecodedStreamObject()
+    marks.set_data(("q /Artifact BMC 0.25 w 0 0 0 RG [] 0 d\n" + "\n".join(lines) + "\nEMC Q\n").encode())
+    contents = page.get("/Contents")
+    existing = contents.get_object() if contents is not None else None
+    parts = list(existing) if isinstance(existing, ArrayObject) else ([contents] if contents is not None else [])
+    page[NameObject("/Contents")] = ArrayObject(parts + [writer._add_object(marks)])

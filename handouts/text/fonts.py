@@ -1,0 +1,307 @@
+"""Fonts: find them, make them usable by reportlab, and pick one for every character.
+
+reportlab embeds TrueType outlines only and has no per-glyph fallback, so this is the one place that:
+- resolves the families named in layouts/fonts.yaml to files from installed font packages (or files shipped with
+  handouts), never to fonts that happen to be on the machine;
+- turns variable fonts into static instances with fontTools' instancer (cached on disk, keyed by a hash of the
+  source file and axes, so the cost is paid once per machine);
+- registers each face with reportlab once per process;
+- splits text into runs, each drawn by the first font in the language's chain that has the characters, and
+  refuses a character that no font has, naming it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from handouts.errors import FontError
+
+STYLES = ("regular", "bold", "italic", "bolditalic")
+_SHIPPED = Path(__file__).resolve().parents[1] / "fonts"
+
+# Characters that carry no ink: any font "has" them for our purposes, and they must not split runs.
+_INVISIBLE = {0x20, 0xA0, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x0A, 0x09, 0xAD,
+              0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("HANDOUTS_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "handouts"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    style: str
+    path: Path
+    embolden: bool = False   # no real bold exists: draw the regular outlines with a stroke (see shaping.draw_run)
+
+    @property
+    def name(self) -> str:
+        """The name registered with reportlab."""
+        return self.family if self.style == "regular" else f"{self.family}-{self.style}"
+
+
+def _package_root(package: str, family: str, defs_path: Path) -> Path:
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        raise FontError(f"font family '{family}' needs the Python package '{package}', which is not installed",
+                        path=defs_path, hint=f"pip install {package.replace('_', '-')}") from None
+    return Path(module.__file__).resolve().parent  # type: ignore[arg-type]
+
+
+def _instance(source: Path, axes: Mapping[str, float]) -> Path:
+    """A static instance of a variable font, made once and cached.
+
+    At the font's default axis values the file itself will do: its plain outlines (glyf) are the default
+    instance, which is all reportlab and HarfBuzz read when no variation is asked for. Instancing a large font
+    takes seconds, so this halves the first build on a new machine."""
+    if _is_default_instance(source, axes):
+        return source
+    digest = hashlib.sha256(source.read_bytes())
+    digest.update(repr(sorted(axes.items())).encode())
+    digest.update(b"named-instances-v2")  # bump when the way instances are made changes
+    target = cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
+    if target.is_file():
+        return target
+    from fontTools.ttLib import TTFont as FTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    font = FTFont(str(source))
+    static = instantiateVariableFont(font, dict(axes), updateFontNames=False)
+    _name_instance(static, axes)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    static.save(str(tmp))
+    os.replace(tmp, target)
+    return target
+
+
+@lru_cache(maxsize=None)
+def _default_axes(source: Path) -> tuple[tuple[str, float], ...]:
+    from fontTools.ttLib import TTFont as FTFont
+
+    font = FTFont(str(source), lazy=True)
+    return tuple(sorted((axis.axisTag, float(axis.defaultValue)) for axis in font["fvar"].axes)) \
+        if "fvar" in font else ()
+
+
+def _is_default_instance(source: Path, axes: Mapping[str, float]) -> bool:
+    defaults = dict(_default_axes(source))
+    return bool(defaults) and all(defaults.get(tag) == float(value) for tag, value in axes.items())
+
+
+def _name_instance(font: Any, axes: Mapping[str, float]) -> None:
+    """Every instance of a variable font keeps the default instance's PostScript name, so a bold and a regular
+    instance would be embedded under one name and viewers would draw both with one of them. Give each instance
+    a name of its own (family name, weight and width)."""
+    name_table = font["name"]
+    family = (name_table.getDebugName(16) or name_table.getDebugName(1) or "Font").replace(" ", "")
+    suffix = "-".join(f"{tag}{int(round(value))}" for tag, value in sorted(axes.items()))
+    postscript = f"{family}-{suffix}"[:63]
+    for record in list(name_table.names):
+        if record.nameID in (3, 4, 6):
+            name_table.setName(postscript if record.nameID != 4 else postscript.replace("-", " "),
+                               record.nameID, record.platformID, record.platEncID, record.langID)
+
+
+def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Path) -> Face:
+    if isinstance(spec, str):
+        spec = {"file": spec}
+    if not isinstance(spec, Mapping) or "file" not in spec:
+        raise FontError(f"family '{family}', style '{style}': give a file name or {{file, axes}}", path=defs_path)
+    path = root / str(spec["file"])
+    if not path.is_file():
+        raise FontError(f"family '{family}': font file {path} not found", path=defs_path,
+                        hint="reinstall the font package or fix the file name")
+    if spec.get("axes"):
+        path = _instance(path, {str(k): float(v) for k, v in spec["axes"].items()})
+    face = Face(family, style, path, bool(spec.get("embolden")))
+    if face.embolden:
+        EMBOLDENED.add(face.name)
+    return face
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    faces: dict[str, Face]
+
+    def face(self, style: str) -> Face:
+        return self.faces.get(style) or self.faces.get("bold" if "bold" in style else "regular") \
+            or self.faces["regular"]
+
+
+class FontLibrary:
+    """The families of one layouts tree, registered with reportlab on first use."""
+
+    def __init__(self, layouts_dir: Path) -> None:
+        self.defs_path = layouts_dir / "fonts.yaml"
+        from handouts.content.reader import load_yaml  # local import: reader is heavier and not needed elsewhere here
+
+        data = load_yaml(self.defs_path)
+        if not isinstance(data, Mapping):
+            raise FontError("font definitions should map family names to files", path=self.defs_path)
+        self._defs: Mapping[str, Any] = data
+        self._families: dict[str, Family] = {}
+
+    def names(self) -> list[str]:
+        return sorted(self._defs)
+
+    def family(self, name: str) -> Family:
+        if name in self._families:
+            return self._families[name]
+        if name not in self._defs:
+            from handouts.suggest import closest
+
+            raise FontError(f"unknown font family '{name}'{closest(name, self._defs)}", path=self.defs_path,
+                            hint="define it in fonts.yaml or fix the language entry")
+        spec = self._defs[name]
+        if not isinstance(spec, Mapping) or "regular" not in spec:
+            raise FontError(f"family '{name}' needs at least a 'regular' face", path=self.defs_path)
+        root = _package_root(spec["package"], name, self.defs_path) if spec.get("package") else _SHIPPED
+        faces = {style: _resolve_face(name, style, spec[style], root, self.defs_path)
+                 for style in STYLES if style in spec}
+        family = Family(name, faces)
+        _register(family)
+        self._families[name] = family
+        return family
+
+
+def _register(family: Family) -> None:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
+    for face in family.faces.values():
+        _register_face(face.name, str(face.path))
+    names = {style: family.face(style).name for style in STYLES}
+    addMapping(family.name, 0, 0, names["regular"])
+    addMapping(family.name, 1, 0, names["bold"])
+    addMapping(family.name, 0, 1, names["italic"])
+    addMapping(family.name, 1, 1, names["bolditalic"])
+    for style, name in names.items():
+        # Bold text in a fallback run asks reportlab for <b> of the face name, not the family name.
+        addMapping(name, 0, 0, names["regular"])
+        addMapping(name, 1, 0, names["bold"])
+        addMapping(name, 0, 1, names["italic"])
+        addMapping(name, 1, 1, names["bolditalic"])
+    del pdfmetrics  # imported for its side effect of being loaded once
+
+
+# Faces drawn with synthetic bold: a font with no bold (the CJK face) still needs bold for red-flag headings.
+EMBOLDENED: set[str] = set()
+# Registered face name -> font file, for code that needs the outlines (figure labels drawn as paths).
+FACE_PATHS: dict[str, str] = {}
+# Registered face name -> the chain whose body family it belongs to, so a caller holding only a font name (a
+# figure label) still gets fallback, shaping and direction.
+_CHAINS: dict[str, "FontChain"] = {}
+
+
+@lru_cache(maxsize=None)
+def _register_face(name: str, path: str) -> None:
+    """Each font file is parsed once per process, however many documents use it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    FACE_PATHS[name] = path
+    if name in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(name, path))
+
+
+def chain_for_face(name: str) -> "FontChain | None":
+    """The chain of the most recent language whose body family has a face called `name`."""
+    return _CHAINS.get(name)
+
+
+@lru_cache(maxsize=None)
+def _plain_for(path: Path) -> frozenset[str]:
+    """Characters this face draws as themselves with no run decisions to make: covered, visible, not marks."""
+    chars = set()
+    for code in coverage(path):
+        char = chr(code)
+        if code not in _INVISIBLE and unicodedata.category(char) != "Cf" and not unicodedata.combining(char):
+            chars.add(char)
+    return frozenset(chars | {" ", "\n", "\t"})
+
+
+@lru_cache(maxsize=None)
+def coverage(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont as FTFont
+
+    font = FTFont(str(path), lazy=True)
+    return frozenset(font.getBestCmap() or {})
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """The body family of a language followed by its fallbacks, in order of preference."""
+
+    families: tuple[Family, ...]
+    lang: str = ""
+
+    @property
+    def primary(self) -> Family:
+        return self.families[0]
+
+    def family_for(self, char: str, *, where: str = "") -> Family:
+        code = ord(char)
+        for family in self.families:
+            if code in _INVISIBLE or code in coverage(family.face("regular").path):
+                return family
+        name = unicodedata.name(char, "unnamed character")
+        raise FontError(f"no configured font can draw {char!r} (U+{code:04X} {name}) in language "
+                        f"'{self.lang}'{' in ' + where if where else ''}",
+                        hint="remove the character or add a fallback font family to the language entry")
+
+    @property
+    def right_to_left(self) -> bool:
+        """Whether the body font is made for a right-to-left script (its paragraphs then do their own bidi)."""
+        return any(code in coverage(self.primary.face("regular").path) for code in (0x0627, 0x05D0))
+
+    def runs(self, text: str, *, where: str = "") -> list[tuple[Family, str]]:
+        """Split text into (family, text) runs; spaces and marks stay with the run around them.
+
+        An invisible format character (direction mark, zero-width joiner, soft hyphen) that the run's font
+        lacks would be drawn as the font's missing-glyph box. Left-to-right text does no bidi, so there such a
+        character is dropped; right-to-left paragraphs keep them for their bidi step, which consumes them.
+        """
+        if _plain_for(self.primary.face("regular").path).issuperset(text):
+            return [(self.primary, text)] if text else []   # the common case: the body font has it all
+        result: list[tuple[Family, str]] = []
+        drop_uncovered = not self.right_to_left
+        for char in text:
+            if drop_uncovered and char not in " \n\t" and (ord(char) in _INVISIBLE
+                                                          or unicodedata.category(char) == "Cf"):
+                current = result[-1][0] if result else self.primary
+                if ord(char) not in coverage(current.face("regular").path):
+                    continue
+            if result and (ord(char) in _INVISIBLE or unicodedata.combining(char)):
+                family = result[-1][0]
+                if ord(char) not in _INVISIBLE and ord(char) not in coverage(family.face("regular").path):
+                    family = self.family_for(char, where=where)
+            else:
+                family = self.family_for(char, where=where)
+            if result and result[-1][0] is family:
+                result[-1] = (family, result[-1][1] + char)
+            else:
+                result.append((family, char))
+        return result
+
+
+def font_chain(library: FontLibrary, body: str, fallback: list[str], lang: str) -> FontChain:
+    chain = FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)
+    for face in chain.primary.faces.values():
+        _CHAINS[face.name] = chain
+    return chain

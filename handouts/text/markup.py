@@ -1,0 +1,42 @@
+"""Model text → reportlab paragraph markup.
+
+This is the only place where text meets reportlab's mini-markup, so it is the only place that escapes: every
+character of content and user data passes through `xml.sax.saxutils.escape` here, and each run a fallback font
+must draw is wrapped in its own <font face>. Nothing upstream builds markup by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from handouts.text.fonts import FontChain
+from handouts.content.model import LINK_SCHEMES, Span
+
+
+
+def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
+    """Escaped text with <font> switches for characters the body font lacks."""
+    parts = []
+    for family, run in chain.runs(text, where=where):
+        escaped = escape(run)
+        if family is chain.primary:
+            parts.append(escaped)
+        else:
+            parts.append(f'<font face="{family.name}">{escaped}</font>')
+    return "".join(parts)
+
+
+def spans_markup(spans: Iterable[Span], chain: FontChain, *, link_colour: str = "#1f5f8b",
+                 where: str = "") -> str:
+    out = []
+    for span in spans:
+        piece = text_markup(span.text, chain, where=where)
+        if span.italic:
+            piece = f"<i>{piece}</i>"
+        if span.bold:
+            piece = f"<b>{piece}</b>"
+        if span.href and span.href.lower().startswith(LINK_SCHEMES):
+            piece = f'<a href={quoteattr(span.href)} color="{link_colour}"><u>{piece}</u></a>'
+        out.append(piece)
+    return "".join(out)

@@ -1,0 +1,209 @@
+"""HarfBuzz shaping of text runs, and drawing the shaped glyphs with reportlab.
+
+Arabic letters join and Devanagari forms conjuncts and reorders vowel signs: the glyphs to draw are not the
+characters of the text, so every run of a shaped script goes through HarfBuzz (uharfbuzz, the same library
+reportlab 5 uses) and is drawn glyph by glyph at HarfBuzz's positions. reportlab's TrueType subsetter encodes
+characters, not glyphs; a glyph that no character maps to (a joining form, a conjunct) is given a private-use
+code point through reportlab's own `hbAddPrivate` hook, exactly as reportlab's shaping does.
+
+Two outputs:
+- `draw_run` writes a shaped run into a PDF text object (paragraphs, page furniture);
+- `outline_path` turns a shaped run into vector outlines for reportlab.graphics drawings (figure labels), where
+  a `String` cannot carry glyph ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Glyph:
+    gid: int
+    cluster: int        # index of the first character of the run this glyph comes from
+    x_advance: int      # font units
+    x_offset: int
+    y_offset: int
+
+
+@dataclass(frozen=True)
+class ShapedRun:
+    font: str                   # registered reportlab font name
+    glyphs: tuple[Glyph, ...]   # in visual (left-to-right) order
+    upem: int
+
+    def width(self, size: float) -> float:
+        return sum(g.x_advance for g in self.glyphs) * size / self.upem
+
+
+def _ttfont(font: str) -> Any:
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(font)
+
+
+@lru_cache(maxsize=None)
+def _hb_font(font: str) -> Any:
+    import uharfbuzz
+
+    ttf = _ttfont(font)
+    face = ttf.hbFace          # reportlab's cached uharfbuzz.Face over the same bytes it embeds
+    ttf.hbFont(10)             # installs reportlab's hbAddPrivate hook on the font
+    return uharfbuzz.Font(face)
+
+
+def upem(font: str) -> int:
+    return int(_hb_font(font).face.upem)
+
+
+@lru_cache(maxsize=65536)
+def shape(text: str, font: str, rtl: bool) -> ShapedRun:
+    """Shape one run of a single font and direction. Glyphs come back in visual order."""
+    import uharfbuzz
+
+    hb_font = _hb_font(font)
+    buf = uharfbuzz.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"
+    uharfbuzz.shape(hb_font, buf, {"kern": True, "liga": True})
+    glyphs = tuple(Glyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
+                   for info, pos in zip(buf.glyph_infos, buf.glyph_positions))
+    return ShapedRun(font, glyphs, hb_font.face.upem)
+
+
+def glyph_char(font: str, gid: int, advance: int) -> str:
+    """A character that reportlab's subsetter maps to glyph `gid` (a private-use one if no character does)."""
+    ttf = _ttfont(font)
+    chars = ttf.face.glyphToChar.get(gid)
+    if chars:
+        return chr(chars[0])
+    _hb_font(font)
+    name = _hb_font(font).glyph_to_string(gid)
+    return chr(ttf.hbAddPrivate(name, gid, ttf.pdfScale(advance)))
+
+
+def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
+             marked: dict[int, tuple[int, str]] | None = None) -> float:
+    """Draw a shaped run with its left edge at x on baseline y; returns the x after it.
+
+    Consecutive glyphs whose HarfBuzz position equals where the PDF pen would be anyway are written as one
+    string, so the content stream stays compact and copy-paste keeps words together. `marked` (tagged PDF):
+    glyph index -> (end index, BDC operator) of marked-content sequences (/ActualText spans) to open inside the
+    text object; they must not overlap.
+    """
+    ttf = _ttfont(run.font)
+    scale = size / run.upem
+    tx = canvas.beginText()
+    tx.setFont(run.font, size)
+    pending = ""
+    pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
+    marked = marked or {}
+    closing: set[int] = set()
+    for index, g in enumerate(run.glyphs):
+        if index in closing or index in marked:   # a span boundary: the pending string ends here
+            if pending:
+                tx.textOut(pending)
+                pending = ""
+            if index in closing:
+                tx._code.append("EMC")
+            if index in marked:
+                end, operator = marked[index]
+                tx._code.append(operator)
+                closing.add(end)
+        gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
+        char = glyph_char(run.font, g.gid, g.x_advance)
+        if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
+            pending += char
+        else:
+            if pending:
+                tx.textOut(pending)
+            tx.setTextOrigin(gx, gy)
+            pending, pen_x, origin_y = char, gx, gy
+        pen_x += ttf.face.getCharWidth(ord(char)) * size / 1000
+        x += g.x_advance * scale
+    if pending:
+        tx.textOut(pending)
+    if len(run.glyphs) in closing:
+        tx._code.append("EMC")
+    from handouts.text.fonts import EMBOLDENED
+
+    if run.font in EMBOLDENED:
+        # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
+        canvas.saveState()
+        canvas.setStrokeColor(canvas._fillColorObj)
+        canvas.setLineWidth(size * 0.035)
+        tx._code.insert(1, "2 Tr")
+        canvas.drawText(tx)
+        canvas.restoreState()
+        return x
+    canvas.drawText(tx)
+    return x
+
+
+@lru_cache(maxsize=None)
+def _glyph_set(path: str) -> Any:
+    from fontTools.ttLib import TTFont as FTFont
+
+    return FTFont(path, lazy=True)
+
+
+@lru_cache(maxsize=8192)
+def _glyph_ops(path: str, gid: int) -> tuple[tuple[str, tuple], ...]:
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    font = _glyph_set(path)
+    glyph_set = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyph_set)
+    glyph_set[font.getGlyphName(gid)].draw(pen)
+    return tuple((op, tuple(args)) for op, args in pen.value)
+
+
+def outline_path(run: ShapedRun, font_path: str, size: float, x: float, y: float, path: Any) -> float:
+    """Append the outlines of a shaped run to a reportlab.graphics Path; returns the x after the run."""
+    scale = size / run.upem
+
+    def pt(p: tuple[float, float], gx: float, gy: float) -> tuple[float, float]:
+        return gx + p[0] * scale, gy + p[1] * scale
+
+    for g in run.glyphs:
+        gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
+        current: tuple[float, float] | None = None
+        for op, args in _glyph_ops(font_path, g.gid):
+            if op == "moveTo":
+                current = args[0]
+                path.moveTo(*pt(current, gx, gy))
+            elif op == "lineTo":
+                current = args[0]
+                path.lineTo(*pt(current, gx, gy))
+            elif op == "curveTo":
+                for i in range(0, len(args) - 2, 3):
+                    path.curveTo(*pt(args[i], gx, gy), *pt(args[i + 1], gx, gy), *pt(args[i + 2], gx, gy))
+                current = args[-1]
+            elif op == "qCurveTo":
+                current = _quad_to_cubic(path, current, args, gx, gy, pt)
+            elif op in ("closePath", "endPath"):
+                path.closePath()
+        x += g.x_advance * scale
+    return x
+
+
+def _quad_to_cubic(path: Any, current: Any, args: tuple, gx: float, gy: float, pt: Any) -> Any:
+    """TrueType quadratic splines (with implied on-curve points) as cubic Béziers."""
+    from fontTools.pens.basePen import decomposeQuadraticSegment
+
+    points = list(args)
+    if points[-1] is None:  # a closed contour of off-curve points only
+        points = points[:-1]
+        first = ((points[-1][0] + points[0][0]) / 2, (points[-1][1] + points[0][1]) / 2)
+        path.moveTo(*pt(first, gx, gy))
+        current = first
+        points.append(first)
+    for control, end in decomposeQuadraticSegment(points):
+        c1 = (current[0] + 2 / 3 * (control[0] - current[0]), current[1] + 2 / 3 * (control[1] - current[1]))
+        c2 = (end[0] + 2 / 3 * (control[0] - end[0]), end[1] + 2 / 3 * (control[1] - end[1]))
+        path.curveTo(*pt(c1, gx, gy), *pt(c2, gx, gy), *pt(end, gx, gy))
+        current = end
+    return current

@@ -1,0 +1,111 @@
+"""The writers: one per layout kind and output format, each saying what it supports.
+
+Planning asks this registry which formats a layout can be written in and whether a personalised or encrypted
+copy is possible, so an unsupported combination is a usage error before any work, not a wrong file afterwards.
+Each writer runs the steps after the model for its kind: draw the pages (handouts.pdf), then post-process the
+finished file (handouts.post), or write the HTML twin (handouts.html).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+from handouts.config.clinic import Clinic, branded_layout
+from handouts.config.layouts import Layout
+from handouts.config.personal import PersonalCopy
+from handouts.content import model
+from handouts.content.languages import Language
+from handouts.text.fonts import FontLibrary
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int          # 0 for a web page
+
+
+@dataclass(frozen=True)
+class Writer:
+    kind: str           # the layout kind it writes: leaflet (pages), booklet (imposed pages) or trifold
+    format: str         # pdf or html
+    paper: bool         # whether the output depends on the paper size
+    personal: bool      # can make a personalised copy (name, note, questions area)
+    encrypt: bool       # can be password protected
+    write: Callable[..., Rendered]
+
+
+def layout_kind(layout: Layout) -> str:
+    if layout.kind == "trifold":
+        return "trifold"
+    return "booklet" if layout.imposition == "booklet" else "leaflet"
+
+
+def _finish(drawn, document: model.Document, layout: Layout) -> bytes:
+    from handouts.post.postprocess import finish_pdf
+
+    return finish_pdf(drawn.data, published=document.topic.published, tagger=drawn.tagger, bleed=layout.bleed)
+
+
+def _leaflet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
+    from handouts.pdf.render import draw_leaflet
+
+    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
+    return Rendered(_finish(drawn, document, layout), drawn.pages)
+
+
+def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
+    """Pad with notes pages to a multiple of four and impose two-up for saddle stitching."""
+    from handouts.pdf.render import draw_leaflet
+    from handouts.post.imposition import impose_booklet, notes_pages, padded_count
+
+    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
+    data = _finish(drawn, document, layout)
+    # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
+    # that need either get ruled lines without a heading rather than a wrongly drawn one.
+    plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
+    notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=drawn.font)
+    return Rendered(impose_booklet(data, layout.sheet_size(paper), notes_page=notes), padded_count(drawn.pages) // 2)
+
+
+def _trifold_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
+    from handouts.pdf.trifold import render_trifold
+
+    drawn = render_trifold(document, language, layout, paper, fonts, clinic, personal)
+    return Rendered(_finish(drawn, document, layout), drawn.pages)
+
+
+def _leaflet_html(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
+    from handouts.html.writer import render_html
+
+    return Rendered(render_html(document, language, layout, clinic, fonts=fonts), 0)
+
+
+WRITERS: dict[tuple[str, str], Writer] = {
+    (w.kind, w.format): w for w in (
+        Writer("leaflet", "pdf", paper=True, personal=True, encrypt=True, write=_leaflet_pdf),
+        Writer("booklet", "pdf", paper=True, personal=True, encrypt=True, write=_booklet_pdf),
+        Writer("trifold", "pdf", paper=True, personal=True, encrypt=True, write=_trifold_pdf),
+        Writer("leaflet", "html", paper=False, personal=False, encrypt=False, write=_leaflet_html),
+    )
+}
+
+
+def writer_for(layout: Layout, fmt: str) -> Writer | None:
+    """The writer of this layout in this format, or None where there is none (a tri-fold has no HTML twin)."""
+    return WRITERS.get((layout_kind(layout), fmt))
+
+
+def render(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
+           clinic: Clinic | None = None, personal: PersonalCopy | None = None, *, fmt: str = "pdf") -> Rendered:
+    """One document in one layout, paper and format. The clinic's accent is applied here, once for every writer."""
+    writer = writer_for(layout, fmt)
+    if writer is None:
+        raise ValueError(f"no {fmt} writer for layout kind {layout_kind(layout)!r}")  # planning prevents this
+    return writer.write(document, language, branded_layout(layout, clinic), paper, fonts, clinic, personal)
+
+
+def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
+               clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> Rendered:
+    return render(document, language, layout, paper, fonts, clinic, personal, fmt="pdf")
