@@ -128,10 +128,7 @@ class TypstWriter:
             f"top: {m['top']:.2f}pt))[#text(fill: {self.c['accent_text']}, size: {body * 2:.1f}pt, weight: \"bold\")"
             f"[{_s(doc.title)}] \\ #text(fill: {self.c['accent_text']})[{_s(doc.subtitle)}]])",
         ]
-        for section_id in layout.sections:
-            section = doc.section(section_id)
-            if section is None:
-                continue
+        for section in doc.sections:
             out.append(f"#heading(level: 2)[{_s(section.title)}]")
             out.extend(self.block(block) for block in section.blocks)
         if topic.publisher:

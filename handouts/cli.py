@@ -195,10 +195,22 @@ def list_(content_dir, layouts_dir) -> None:
     click.echo(f"layouts: {', '.join(layout_names(layouts_dir or default_layouts_dir()))}")
 
 
+def _one_topic(content: Path, topic_id: str | None) -> str:
+    """The topic a one-topic command works on: the one given, or the only one there is."""
+    if topic_id is not None:
+        return topic_id
+    from handouts.content.reader import topic_ids
+
+    ids = topic_ids(content)
+    if len(ids) != 1:
+        raise click.UsageError(f"there are {len(ids)} topics: give --topic (one of: {', '.join(ids) or 'none'})")
+    return ids[0]
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for the figure PDFs.")
-@click.option("--topic", "topic_id", default="back-mouse", show_default=True, help="Topic id.")
+@click.option("--topic", "topic_id", default=None, help="Topic id (may be left out when there is one topic).")
 @click.option("--lang", default="en", show_default=True, help="Language of the labels.")
 @content_option
 @layouts_option
@@ -212,6 +224,7 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
 
     content = content_dir or default_content_dir()
     language = load_language(content, lang)
+    topic_id = _one_topic(content, topic_id)
     texts = read_figure_texts(read_topic(content, topic_id), lang)
     missing = [fid for fid in FIGURE_IDS if fid not in texts]
     if missing:
@@ -226,7 +239,7 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
 
 
 @main.command()
-@click.option("--topic", "topic_id", default="back-mouse", show_default=True, help="Topic id.")
+@click.option("--topic", "topic_id", default=None, help="Topic id (may be left out when there is one topic).")
 @click.option("--lang", default="en", show_default=True, help="Language of the source text.")
 @click.option("--level", type=click.Choice(LEVEL_CHOICES), required=True, help="Reading level.")
 @content_option
@@ -234,7 +247,8 @@ def sources(topic_id, lang, level, content_dir) -> None:
     """Print the `source:` front matter block that records what a translation was made from."""
     from handouts.content.reader import read_topic, source_hashes
 
-    topic = read_topic(content_dir or default_content_dir(), topic_id)
+    content = content_dir or default_content_dir()
+    topic = read_topic(content, _one_topic(content, topic_id))
     click.echo("source:")
     for section_id, digest in source_hashes(topic, lang, level).items():
         click.echo(f"  {section_id}: {digest}")

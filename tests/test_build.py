@@ -124,7 +124,7 @@ def test_list_and_version():
 
 
 def test_figures_gallery_command(tmp_path):
-    result = CliRunner().invoke(main, ["figures", "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["figures", "--topic", "back-mouse", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     from handouts.figures import FIGURE_IDS
 

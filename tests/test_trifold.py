@@ -200,15 +200,15 @@ def test_deterministic(trifolds, tmp_path):
 
 
 def overfull_layouts(tmp_path: Path) -> Path:
-    """A copy of layouts/ whose inside-middle panel is given every block of five sections."""
+    """A copy of layouts/ whose inside-middle panel is given every block of five sections (by their roles)."""
     layouts = tmp_path / "layouts"
     shutil.copytree(LAYOUTS, layouts)
     path = layouts / "trifold.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for panel in data["panels"]:
         if panel["id"] == "inside-middle":
-            panel["sections"] = [{"id": s, "blocks": ["all"]}
-                                 for s in ("causes", "symptoms", "diagnosis", "look-alikes", "faq")]
+            panel["sections"] = [{"role": s, "blocks": ["all"]}
+                                 for s in ("intro", "signs", "diagnosis", "treatment", "prevention")]
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return layouts
 

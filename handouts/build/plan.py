@@ -75,12 +75,18 @@ def plan(options: BuildOptions) -> list[Job]:
     jobs: list[Job] = []
     for topic_id in options.topics or all_topics:
         topic = read_topic(options.content_dir, topic_id)
+        for layout_name in layouts:
+            lacking = sorted(loaded[layout_name].roles - topic.roles)
+            if lacking and options.topics and options.layouts:
+                raise UsageError(f"topic '{topic_id}' cannot be made as layout '{layout_name}': no section has the "
+                                 f"role {', '.join(lacking)} (see its topic.yaml)")
         available_langs = document_languages(topic)
         for lang in options.langs:
-            if lang not in available_langs:
+            if lang not in available_langs and options.topics:   # asked for by name: say so
                 raise UsageError(f"topic '{topic_id}' has no content in language '{lang}'; "
                                  f"it has: {', '.join(available_langs)}")
-        for lang in options.langs or available_langs:
+        for lang in [lang for lang in options.langs if lang in available_langs] or \
+                ([] if options.langs else available_langs):
             available_levels = document_levels(topic, lang)
             levels = [lv for lv in (options.levels or LEVELS) if lv in available_levels]
             if options.levels and options.langs and not levels:
@@ -89,12 +95,17 @@ def plan(options: BuildOptions) -> list[Job]:
             for level in levels:
                 for layout_name in layouts:
                     layout = loaded[layout_name]
-                    if level not in layout.levels:
-                        continue
+                    if level not in layout.levels or not layout.roles <= topic.roles:
+                        continue   # a tri-fold places sections by role: a topic without them has no tri-fold
                     if "pdf" in options.formats:
                         for paper in options.papers or layout.papers:
                             if paper in layout.papers:
                                 jobs.append(Job(topic_id, lang, level, layout_name, paper))
                     if "html" in options.formats and writer_for(layout, "html") is not None:
                         jobs.append(Job(topic_id, lang, level, layout_name, "", "html"))
+    if options.langs and not options.topics:
+        for lang in options.langs:
+            if not any(job.lang == lang for job in jobs) and not any(
+                    lang in document_languages(read_topic(options.content_dir, t)) for t in all_topics):
+                raise UsageError(f"no topic has content in language '{lang}'")
     return jobs

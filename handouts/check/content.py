@@ -206,7 +206,7 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
             except HandoutsError as exc:
                 result.add_error("sections", exc)
 
-    ids_ok = _check_section_ids(result, raw, english)
+    ids_ok = _check_section_ids(result, raw, english, topic)
     if english is not None:
         _check_stale(result, raw, english)
 
@@ -268,8 +268,10 @@ def _language(content_dir: Path, lang: str):
     return load_language(content_dir, lang)
 
 
-def _check_section_ids(result: DocumentResult, raw: RawDocument, english: RawDocument | None) -> bool:
-    """All id problems at once: unknown, duplicate, missing (against English when it exists, else the agreed set)."""
+def _check_section_ids(result: DocumentResult, raw: RawDocument, english: RawDocument | None,
+                       topic: model.Topic) -> bool:
+    """All id problems at once: unknown, duplicate, missing, out of order (against the sections topic.yaml
+    declares, and against English when it exists)."""
     ok = True
     seen: dict[str, int] = {}
     for section in raw.sections:
@@ -279,15 +281,21 @@ def _check_section_ids(result: DocumentResult, raw: RawDocument, english: RawDoc
             ok = False
         else:
             seen[section.id] = section.line
-    expected = [s.id for s in english.sections] if english is not None else list(model.SECTION_IDS)
+    expected = list(topic.section_ids)
     for sid, line in seen.items():
         if sid not in expected:
-            where = "the English source" if english is not None else "the agreed section ids"
-            result.add("sections", f"extra section '{sid}' (not in {where})", raw.path, line)
+            result.add("sections", f"extra section '{sid}' (not in the sections of topic.yaml)", raw.path, line)
             ok = False
     missing = [sid for sid in expected if sid not in seen]
     if missing:
         result.add("sections", f"missing section(s): {', '.join(missing)}", raw.path)
+        ok = False
+    if ok and [s.id for s in raw.sections] != expected:
+        result.add("sections", f"sections out of order: keep the order of topic.yaml ({', '.join(expected)})",
+                   raw.path)
+        ok = False
+    if english is not None and [s.id for s in english.sections] != [s.id for s in raw.sections] and ok:
+        result.add("sections", "sections differ from the English source", raw.path)
         ok = False
     return ok
 

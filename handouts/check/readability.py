@@ -42,14 +42,15 @@ from handouts.content import model
 # ---------------------------------------------------------------------------------------------------------------
 # Prose extraction
 
-EXCLUDED_SECTIONS = ("references",)
+EXCLUDED_ROLES = ("references",)
 
 
 def prose_units(document: model.Document) -> list[str]:
     """Every piece of running text the reader sees, in reading order; each item is one or more sentences."""
     units: list[str] = []
+    excluded = {document.topic.section_with(role) for role in EXCLUDED_ROLES}
     for section in document.sections:
-        if section.id in EXCLUDED_SECTIONS:
+        if section.id in excluded:
             continue
         units.extend(block_units(section.blocks))
     return units

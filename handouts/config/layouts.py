@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import cm, inch, mm
 
 from handouts.errors import LayoutError, UsageError
-from handouts.content.model import LEVELS, SECTION_IDS
+from handouts.content.model import LEVELS, ROLES
 from handouts.content.reader import load_yaml
 from handouts.suggest import closest
 
@@ -44,9 +44,10 @@ class LevelStyle:
 
 @dataclass(frozen=True)
 class SectionPick:
-    """A section placed by a layout, optionally only some of its blocks (a trifold has room for less)."""
+    """A section placed by a layout by its role (the topic says which section has it), optionally only some of its
+    blocks (a trifold has room for less)."""
 
-    id: str
+    role: str
     blocks: tuple[str, ...] = ("all",)
 
 
@@ -75,7 +76,6 @@ class Layout:
     cover_band_height: float
     cover_summary: bool
     levels: dict[str, LevelStyle]
-    sections: tuple[str, ...]
     kind: str = "pages"
     orientation: str = "portrait"
     page_sizes: dict[str, str] | None = None   # paper -> page size drawn on, before imposition
@@ -89,6 +89,12 @@ class Layout:
         """The layout with a build's print options: gray colours of the same lightness, and a bleed."""
         colours = {key: gray_of(value) for key, value in self.colours.items()} if grayscale else self.colours
         return replace(self, colours=colours, grayscale=grayscale, bleed=bleed)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The section roles this layout needs a topic to have: a tri-fold places its panels' sections by role;
+        a page layout shows every section of the topic in the topic's order."""
+        return frozenset(pick.role for panel in self.panels for pick in panel.sections)
 
     def level(self, name: str) -> LevelStyle:
         return self.levels[name]
@@ -212,13 +218,10 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     for extra in levels.data:
         if extra not in LEVELS:
             raise LayoutError(f"unknown level '{extra}'{closest(str(extra), LEVELS)} in 'levels'", path=path)
-    sections = f.raw("sections")
-    if not isinstance(sections, list):
-        raise LayoutError("field 'sections' should be a list of section ids", path=path)
-    for sid in sections:
-        if sid not in SECTION_IDS:
-            raise LayoutError(f"field 'sections' names unknown section '{sid}'{closest(str(sid), SECTION_IDS)}",
-                              path=path)
+    if "sections" in f.data:
+        raise LayoutError("field 'sections' is no longer read: a topic lists its own sections (topic.yaml), page "
+                          "layouts show them all and a tri-fold's panels name sections by role", path=path,
+                          hint="remove 'sections' from the layout")
     cover = f.sub("cover", {})
     kind = f.raw("kind", "pages")
     if kind not in KINDS:
@@ -251,7 +254,6 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         cover_band_height=cover.length("band_height", "40mm"),
         cover_summary=bool(cover.raw("summary", True)),
         levels=level_styles,
-        sections=tuple(sections),
         kind=kind,
         orientation=orientation,
         page_sizes=page_sizes,
@@ -263,14 +265,15 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
 
 def _section_pick(entry: Any, where: str, path: Path) -> SectionPick:
     if isinstance(entry, str):
-        entry = {"id": entry}
-    if not isinstance(entry, Mapping) or entry.get("id") not in SECTION_IDS:
-        name = entry.get("id") if isinstance(entry, Mapping) else entry
-        raise LayoutError(f"{where} names unknown section {name!r}{closest(str(name), SECTION_IDS)}", path=path)
+        entry = {"role": entry}
+    if not isinstance(entry, Mapping) or entry.get("role") not in ROLES:
+        name = entry.get("role", entry.get("id")) if isinstance(entry, Mapping) else entry
+        raise LayoutError(f"{where} names unknown section role {name!r}{closest(str(name), ROLES)}", path=path,
+                          hint=f"panels place sections by role: {', '.join(ROLES)}")
     blocks = entry.get("blocks", ["all"])
     if not isinstance(blocks, list) or any(b not in BLOCK_KINDS for b in blocks):
         raise LayoutError(f"{where}: 'blocks' should list some of {', '.join(BLOCK_KINDS)}", path=path)
-    return SectionPick(entry["id"], tuple(blocks))
+    return SectionPick(entry["role"], tuple(blocks))
 
 
 def _panels(f: _Fields, path: Path) -> tuple[Panel, ...]:
@@ -292,4 +295,7 @@ def _panels(f: _Fields, path: Path) -> tuple[Panel, ...]:
             raise LayoutError(f"field 'panels[{index}].content' may list cover, contact, about", path=path)
         picks = tuple(_section_pick(e, f"panels[{index}].sections", path) for e in p.raw("sections", []))
         panels.append(Panel(str(p.raw("id")), side, slot, tuple(content), picks))
+    if not any(pick.role == "red-flags" for panel in panels for pick in panel.sections):
+        raise LayoutError("field 'panels': no panel shows the red-flags section (when to get help)", path=path,
+                          hint="add '{role: red-flags, blocks: [warning]}' to a panel the reader sees folded")
     return tuple(panels)

@@ -10,19 +10,15 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SECTION_IDS: tuple[str, ...] = (
-    "what-is-it",
-    "causes",
-    "symptoms",
-    "diagnosis",
-    "look-alikes",
-    "self-care",
-    "treatment",
-    "prevention",
-    "faq",
-    "when-to-get-help",
-    "references",
-)
+# What a section is for, where layouts need to know: a topic names its own sections and gives some of them a role.
+#   intro       the first section: its `::: summary` box goes on the cover, its first figure on a tri-fold cover
+#   red-flags   when to get help: its `::: warning` box; every topic has one and every layout shows it
+#   actions     what to do today: its `::: checklist` goes on a tri-fold's flap
+#   signs, diagnosis, treatment, prevention: the parts a tri-fold's inside panels summarise
+#   references  sources: listed in full at the detailed level, not measured for reading level
+ROLES: tuple[str, ...] = ("intro", "red-flags", "actions", "signs", "diagnosis", "treatment", "prevention",
+                          "references")
+REQUIRED_ROLES: tuple[str, ...] = ("intro", "red-flags")
 
 LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")
 
@@ -126,6 +122,15 @@ class FigureText:
 
 
 @dataclass(frozen=True)
+class SectionSpec:
+    """One section a topic declares in topic.yaml: its stable id (the same in every language and level) and its
+    role, if layouts need to find it."""
+
+    id: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     path: Path
@@ -137,6 +142,19 @@ class Topic:
     version: str
     keywords: dict[str, list[str]]
     references: tuple[Reference, ...]
+    sections: tuple[SectionSpec, ...] = ()
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        return tuple(spec.id for spec in self.sections)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(spec.role for spec in self.sections if spec.role)
+
+    def section_with(self, role: str) -> str | None:
+        """The id of the section that has this role, if the topic has one."""
+        return next((spec.id for spec in self.sections if spec.role == role), None)
 
 
 @dataclass(frozen=True)
@@ -156,9 +174,15 @@ class Document:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
+    def section_with(self, role: str) -> Section | None:
+        """The section that has this role in the topic (None if the topic gives no section that role)."""
+        section_id = self.topic.section_with(role)
+        return self.section(section_id) if section_id else None
+
     def summary_box(self) -> Box | None:
         """The `::: summary` box of the first section: layouts put it on the cover."""
-        first = self.section("what-is-it")
+        intro = self.topic.section_with("intro")
+        first = self.section(intro) if intro else None
         if first is None:
             return None
         return next((b for b in first.blocks if isinstance(b, Box) and b.kind == "summary"), None)

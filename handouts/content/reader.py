@@ -18,7 +18,8 @@ import yaml
 
 from handouts.errors import ContentError, UsageError
 from handouts.content.markdown import parse_blocks
-from handouts.content.model import LEVELS, SECTION_IDS, Document, FigureText, Reference, Section, Topic
+from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Section,
+                                    SectionSpec, Topic)
 from handouts.suggest import closest
 from handouts.content.templating import render
 
@@ -93,7 +94,47 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
         version=str(_require(data, "version", (str, int, float), path)),
         keywords={str(k): [str(x) for x in v] for k, v in (data.get("keywords") or {}).items()},
         references=tuple(references),
+        sections=_section_specs(data, path),
     )
+
+
+_SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _section_specs(data: Mapping[str, Any], path: Path) -> tuple[SectionSpec, ...]:
+    """The topic's own sections, in reading order, with their roles (content/README.md lists the roles)."""
+    entries = data.get("sections")
+    if not isinstance(entries, list) or not entries:
+        raise ContentError("field 'sections' is missing or empty", path=path,
+                           hint="list the topic's sections in order, e.g. '- {id: what-is-it, role: intro}'")
+    specs: list[SectionSpec] = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, str):
+            entry = {"id": entry}
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+            raise ContentError(f"sections[{index}] needs an 'id'", path=path,
+                               hint="write '- {id: section-id}' or '- {id: section-id, role: ROLE}'")
+        unknown = [k for k in entry if k not in ("id", "role")]
+        if unknown:
+            raise ContentError(f"sections[{index}]: unknown key '{unknown[0]}'{closest(str(unknown[0]), ['id', 'role'])}",
+                               path=path, hint="a section has an 'id' and an optional 'role'")
+        sid, role = entry["id"], str(entry.get("role") or "")
+        if not _SECTION_ID.match(sid):
+            raise ContentError(f"sections[{index}]: id {sid!r} should be lower case words joined by hyphens",
+                               path=path)
+        if sid in (s.id for s in specs):
+            raise ContentError(f"sections[{index}]: id '{sid}' is listed twice", path=path)
+        if role and role not in ROLES:
+            raise ContentError(f"sections[{index}]: unknown role '{role}'{closest(role, ROLES)}", path=path,
+                               hint=f"roles: {', '.join(ROLES)}")
+        if role and role in (s.role for s in specs):
+            raise ContentError(f"sections[{index}]: role '{role}' is already given to another section", path=path)
+        specs.append(SectionSpec(sid, role))
+    missing = [role for role in REQUIRED_ROLES if role not in (s.role for s in specs)]
+    if missing:
+        raise ContentError(f"field 'sections': no section has the role {', '.join(missing)}", path=path,
+                           hint="every topic has an intro (the summary) and red-flags (when to get help)")
+    return tuple(specs)
 
 
 def document_languages(topic: Topic) -> list[str]:
@@ -181,28 +222,36 @@ def split_document(path: Path) -> RawDocument:
     return RawDocument(path, meta, tuple(sections))
 
 
-def check_section_ids(raw: RawDocument) -> None:
-    """Sections are what layouts place and checks compare, so their ids must be exactly the agreed set."""
+def check_section_ids(raw: RawDocument, topic: Topic) -> None:
+    """Sections are what layouts place and checks compare, so every language and level has exactly the topic's
+    sections, in the topic's order."""
+    expected = topic.section_ids
+    where = f"declared in {topic.path / 'topic.yaml'}"
     seen: dict[str, int] = {}
     for section in raw.sections:
         if section.id in seen:
             raise ContentError(f"section id '{section.id}' appears twice (first on line {seen[section.id]})",
                                path=raw.path, line=section.line, hint="give each section its own id")
-        if section.id not in SECTION_IDS:
-            raise ContentError(f"unknown section id '{section.id}'{closest(section.id, SECTION_IDS)}",
+        if section.id not in expected:
+            raise ContentError(f"unknown section id '{section.id}'{closest(section.id, expected)}",
                                path=raw.path, line=section.line,
-                               hint=f"use one of: {', '.join(SECTION_IDS)}")
+                               hint=f"use one of the sections {where}: {', '.join(expected)}")
         seen[section.id] = section.line
-    missing = [sid for sid in SECTION_IDS if sid not in seen]
+    missing = [sid for sid in expected if sid not in seen]
     if missing:
         raise ContentError(f"missing section(s): {', '.join(missing)}", path=raw.path,
                            hint="every language and level has every section; add '## Title {#id}'")
+    order = [section.id for section in raw.sections]
+    if order != list(expected):
+        first = next(sid for sid, want in zip(order, expected) if sid != want)
+        raise ContentError(f"section '{first}' is out of order", path=raw.path, line=seen[first],
+                           hint=f"keep the order {where}: {', '.join(expected)}")
 
 
 def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
     """Hash of every section as written: translations record these to notice when their source changes."""
     raw = split_document(topic.path / lang / f"{level}.md")
-    check_section_ids(raw)
+    check_section_ids(raw, topic)
     return {section.id: section.source_hash for section in raw.sections}
 
 
@@ -231,7 +280,7 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
         raise ContentError(f"no '{level}' content for language '{lang}'", path=path,
                            hint="write the file or leave that level out with --level")
     raw = split_document(path)
-    check_section_ids(raw)
+    check_section_ids(raw, topic)
     sections = []
     for rs in raw.sections:
         body = render(rs.body, context, path=path, first_line=rs.body_line)

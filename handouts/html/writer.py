@@ -108,7 +108,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
 
     topic = document.topic
     cover_summary = document.summary_box() if layout.cover_summary else None
-    sections = [s for sid in layout.sections if (s := document.section(sid)) is not None]
+    sections = list(document.sections)
     level = layout.level(document.level)
     dates = footer_line(document, language)
     status = status_text(document, language)

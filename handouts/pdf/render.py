@@ -66,12 +66,10 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
     summary = document.summary_box()
     if layout.cover_summary and summary is not None:
-        cover.append(box_flowable(summary, wide, full_width, "what-is-it"))
+        cover.append(box_flowable(summary, wide, full_width, document.topic.section_with("intro")))
     body: list[Flowable] = []
-    for section_id in layout.sections:
-        section = document.section(section_id)
-        if section is not None:
-            body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
+    for section in document.sections:   # every section, in the topic's order
+        body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx))

@@ -233,7 +233,7 @@ class _Builder:
             out.append(Spacer(1, s.body.fontSize * 0.8))
         summary = self.document.summary_box()
         if summary is not None and self.layout.cover_summary:
-            out.append(box_flowable(summary, self.ctx(width), width, "what-is-it"))
+            out.append(box_flowable(summary, self.ctx(width), width, self.document.topic.section_with("intro")))
         return out
 
     def about(self) -> list[Flowable]:
@@ -250,8 +250,9 @@ class _Builder:
                                                          for line in lines if line]
 
     def cover_figure(self) -> str | None:
-        """The picture on the cover: the first figure of what-is-it (where a back mouse is, for this topic)."""
-        section = self.document.section("what-is-it")
+        """The picture on the cover: the first figure of the intro section (where a back mouse is, for that
+        topic)."""
+        section = self.document.section_with("intro")
         for block in section.blocks if section else ():
             if isinstance(block, (model.Figure, model.PictureRow)):
                 return block.figure_id
@@ -290,7 +291,7 @@ class _Builder:
         return out + [contact_table([row], widths, self.chain.primary.name)]
 
     def section(self, pick: SectionPick, width: float) -> list[Flowable]:
-        section = self.document.section(pick.id)
+        section = self.document.section_with(pick.role)
         if section is None:
             return []
         ctx = self.ctx(width)
@@ -300,7 +301,7 @@ class _Builder:
             blocks = [b for b in blocks if not (isinstance(b, model.Box) and b.kind == "summary")]
         if self.cover_picture is not None:   # the cover shows this picture; text beside a picture stays
             blocks = [b for b in blocks if not (isinstance(b, model.Figure) and b.figure_id == self.cover_picture[0])]
-        if pick.id == "when-to-get-help" and "contact" in self._contact_owner_content():
+        if pick.role == "red-flags" and "contact" in self._contact_owner_content():
             blocks = [b for b in blocks if b not in self.contact_blocks()]
         if not blocks:
             return []
@@ -315,8 +316,8 @@ class _Builder:
         return {c for p in self.layout.panels for c in p.content}
 
     def contact_blocks(self) -> list[model.Block]:
-        """The content's own "get in touch" text: the paragraphs after the warning box of when-to-get-help."""
-        section = self.document.section("when-to-get-help")
+        """The content's own "get in touch" text: the paragraphs after the warning box of the red-flags section."""
+        section = self.document.section_with("red-flags")
         if section is None:
             return []
         last_warning = max((i for i, b in enumerate(section.blocks)
