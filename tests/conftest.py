@@ -28,9 +28,9 @@ def build_into(out: Path, **kwargs) -> dict:
 
 @pytest.fixture(scope="session")
 def english(tmp_path_factory) -> Path:
-    """All English levels on both papers."""
+    """All English levels of the back-mouse leaflet on both papers."""
     out = tmp_path_factory.mktemp("english")
-    build_into(out, langs=("en",))
+    build_into(out, topics=("back-mouse",), langs=("en",))
     return out
 
 

@@ -250,7 +250,7 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
         jobs = [job for job in jobs if job.paper == first_paper]
     if len(jobs) != 1:
         raise UsageError(f"a personalised copy is one document, but the options select {len(jobs)}; "
-                         "give one --lang, one --level and at most one --layout and --paper")
+                         "give one --topic, one --lang, one --level and at most one --layout and --paper")
     (job,) = jobs
     _check_writable(options.out_dir)
     data, _ = _render_job(job, options, personal)
