@@ -166,10 +166,10 @@ def _build_personal(options, patient, clinician, note, encrypt, quiet, force) ->
         from handouts.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
-    build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(), (note or "").strip()),
-                   password=password, force=force)
-    if not quiet:  # the patient's name stays out of logs: say what was made, not for whom
-        click.echo(f"Wrote 1 personalised copy into {options.out_dir}/"
+    path = build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(),
+                                                (note or "").strip()), password=password, force=force)
+    if not quiet:  # the patient's name stays out of logs: say what was made (its name is a hash), not for whom
+        click.echo(f"Wrote 1 personalised copy: {path}"
                    + (" (password protected)" if password else ""), err=True)
 
 

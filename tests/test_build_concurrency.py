@@ -93,10 +93,13 @@ def wait_for(condition, timeout: float = 120.0) -> None:
 def test_sigkill_mid_build_leaves_a_true_manifest_and_no_workers(tmp_path):
     content, layouts = english_tree(tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.Popen(command(content, layouts, out, "-j", "2"), stderr=subprocess.DEVNULL)
+    every_layout = [arg for name in ("leaflet", "large-print", "booklet") for arg in ("--layout", name)]
+    proc = subprocess.Popen(command(content, layouts, out, "-j", "2", *every_layout), stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: len(children(proc.pid)) >= 2 and pdfs(out))
+        wait_for(lambda: len(children(proc.pid)) >= 2)
         workers = children(proc.pid)
+        wait_for(lambda: pdfs(out) or proc.poll() is not None)
+        assert proc.poll() is None, "killed mid-way"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -105,8 +108,8 @@ def test_sigkill_mid_build_leaves_a_true_manifest_and_no_workers(tmp_path):
     assert manifest_paths(out), "the manifest is written as documents finish"
     assert set(manifest_paths(out)) <= set(pdfs(out))
     # the next build finishes the job, and trusts only what it has checked
-    assert subprocess.run(command(content, layouts, out, "-j", "1")).returncode == 0
-    assert manifest_paths(out) == pdfs(out) and len(pdfs(out)) == 6
+    assert subprocess.run(command(content, layouts, out, "-j", "1", *every_layout)).returncode == 0
+    assert manifest_paths(out) == pdfs(out) and len(pdfs(out)) == 18
 
 
 def test_sigkill_mid_rebuild_never_leaves_an_entry_that_does_not_match_its_file(tmp_path):

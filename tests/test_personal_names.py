@@ -63,8 +63,10 @@ def test_two_chinese_patients_get_two_copies(tmp_path):
 
 def test_the_same_patient_again_needs_force(tmp_path):
     out = tmp_path / "out"
-    assert personal(out, "Sam Lee", "--note", "first plan", lang="en").exit_code == 0
+    made = personal(out, "Sam Lee", "--note", "first plan", lang="en")
+    assert made.exit_code == 0, made.output
     (first,) = out.glob("*.pdf")
+    assert f"Wrote 1 personalised copy: {first}" in made.output
     before = first.read_bytes()
     again = personal(out, "Sam Lee", "--note", "second plan", lang="en")
     assert again.exit_code == 1, again.output
