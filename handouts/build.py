@@ -253,8 +253,8 @@ def _worker_init(parent: int) -> None:
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop now: drop queued jobs and end the workers instead of waiting for the documents they render."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API; shutdown clears it
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API lists them
     for process in processes:
         process.terminate()
     for process in processes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from handouts.build import BuildOptions, plan, run_jobs
 from handouts.cli import main
 from handouts.locking import output_lock
 from tests.conftest import CONTENT
@@ -180,3 +182,17 @@ def test_a_write_error_in_one_folder_fails_only_its_documents(tmp_path):
     assert "FAILED back-mouse/es/back-mouse_es_easy_leaflet_a4.pdf" in result.output
     assert "cannot write" in result.output and "internal error" not in result.output
     assert manifest_paths(out) == pdfs(out) == ["back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"]
+
+
+def test_a_build_that_stops_early_ends_its_workers(tmp_path):
+    """--fail-fast or an exception closes the job stream: the workers end instead of rendering the rest."""
+    content, layouts = english_tree(tmp_path, levels=("easy", "standard"))
+    options = BuildOptions(content_dir=content, layouts_dir=layouts, out_dir=tmp_path / "out", jobs=2)
+    results = run_jobs(plan(options), options)
+    _, data, _, error = next(results)
+    assert error is None and data.startswith(b"%PDF")
+    workers = [process.pid for process in multiprocessing.active_children()]
+    assert len(workers) == 2
+    results.close()
+    assert multiprocessing.active_children() == []
+    assert not any(alive(pid) for pid in workers)
