@@ -100,7 +100,8 @@ def test_sigkill_mid_build_leaves_a_true_manifest_and_no_workers(tmp_path):
     try:
         wait_for(lambda: len(children(proc.pid)) >= 2)
         workers = children(proc.pid)
-        wait_for(lambda: pdfs(out) or proc.poll() is not None)
+        # two files written: the manifest written after the first must be there (the issue: PDFs, no manifest)
+        wait_for(lambda: len(pdfs(out)) >= 2 or proc.poll() is not None)
         assert proc.poll() is None, "killed mid-way"
     finally:
         proc.send_signal(signal.SIGKILL)
