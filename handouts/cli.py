@@ -89,7 +89,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--encrypt", is_flag=True,
               help="Personalised copy: protect with a password from $HANDOUTS_PDF_PASSWORD or a prompt.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
-@click.option("--force", is_flag=True, help="Rebuild documents whose inputs did not change.")
+@click.option("--force", is_flag=True,
+              help="Rebuild documents whose inputs did not change; replace an existing personalised copy.")
 @click.option("--prune", is_flag=True, help="Delete outputs of documents that no longer exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report of what was built, skipped, failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
@@ -105,6 +106,12 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     from handouts.config.clinic import load_clinic
     from handouts.config.layouts import parse_length
 
+    personal = patient is not None or bool(clinician or note or encrypt)
+    if personal and "html" in formats:  # refused before any work: a web page cannot carry the copy or a password
+        given = [name for name, value in (("--patient", patient is not None), ("--clinician", clinician),
+                                          ("--note", note), ("--encrypt", encrypt)) if value]
+        raise click.UsageError(f"--format html cannot be combined with {', '.join(given)}: a personalised copy "
+                               "is a PDF; leave out --format html")
     options = BuildOptions(
         content_dir=content_dir or default_content_dir(),
         layouts_dir=layouts_dir or default_layouts_dir(),
@@ -115,8 +122,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         grayscale=grayscale,
         bleed=parse_length(bleed, where="--bleed") if bleed else 0.0,
     )
-    if patient is not None or clinician or note or encrypt:
-        _build_personal(options, patient, clinician, note, encrypt, quiet)
+    if personal:
+        _build_personal(options, patient, clinician, note, encrypt, quiet, force)
         return
     matrix = plan(options)
     total = len(matrix)
@@ -134,6 +141,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         import json
 
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for failure in report.failed:
         click.echo(f"FAILED {failure['path']}: {failure['error']}", err=True)
     if not quiet:
@@ -146,7 +155,7 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         sys.exit(1)
 
 
-def _build_personal(options, patient, clinician, note, encrypt, quiet) -> None:
+def _build_personal(options, patient, clinician, note, encrypt, quiet, force) -> None:
     from handouts.build.matrix import build_personal
     from handouts.config.personal import PersonalCopy
 
@@ -157,10 +166,10 @@ def _build_personal(options, patient, clinician, note, encrypt, quiet) -> None:
         from handouts.post.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
-    build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(), (note or "").strip()),
-                   password=password)
-    if not quiet:  # the patient's name stays out of logs: say what was made, not for whom
-        click.echo(f"Wrote 1 personalised copy into {options.out_dir}/"
+    path = build_personal(options, PersonalCopy(patient.strip(), (clinician or "").strip(),
+                                                (note or "").strip()), password=password, force=force)
+    if not quiet:  # the patient's name stays out of logs: say what was made (its name is a hash), not for whom
+        click.echo(f"Wrote 1 personalised copy: {path}"
                    + (" (password protected)" if password else ""), err=True)
 
 

@@ -187,7 +187,10 @@ def test_multi_line_shaped_paragraph_does_not_crash(library):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("scripts")
-    result = CliRunner().invoke(main, ["build", "--content", str(FIXTURE), "--lang", "ar", "--lang", "hi",
+    # the fixture's languages/ is a symlink out of it, which a build refuses: build a copy that holds the files
+    content = tmp_path_factory.mktemp("scripts-content") / "content"
+    shutil.copytree(FIXTURE, content, symlinks=False)
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--lang", "ar", "--lang", "hi",
                                        "--lang", "zh-Hans", "--level", "standard", "--paper", "a4",
                                        "--out", str(out), "-j", "1", "-q"])
     assert result.exit_code == 0, result.output

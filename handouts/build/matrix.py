@@ -1,15 +1,28 @@
 """Build the matrix of documents: render what the plan (handouts.build.plan) asks for, write files atomically,
 record a manifest.
 
-Each job is independent, so jobs can run in worker processes. Every output is written to a temporary file and renamed, so a
-failed or interrupted build never leaves a half-written PDF or a manifest that names a missing file.
+Each job is independent, so jobs can run in worker processes. Every output is written to a temporary file and
+renamed, so a failed or interrupted build never leaves a half-written PDF.
+
+The manifest is the one thing a pipeline trusts, so it must match the files after any kind of stop, `kill -9`
+included, and after builds that overlap:
+- a build holds the output directory's lock (`locking.py`) from reading the manifest to writing it last, so a
+  second build waits and then merges its documents into what the first left;
+- the manifest is rewritten atomically after every document, and an entry is dropped (and the manifest
+  rewritten) before its file is replaced, so at any instant every entry names a file with the recorded hash;
+- on reading, every entry's hash is checked against its file; one that does not match is dropped and rebuilt;
+- every path in it must stay inside the output directory (`confine.py`), so `--prune` deletes nothing else;
+- worker processes die with the build (PR_SET_PDEATHSIG) and the pool is stopped on any exception.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import signal
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -17,13 +30,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from handouts import __version__
+from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
+from handouts.confine import confined
 from handouts.config.layouts import layout_names, load_layout
 from handouts.content.languages import load_language
 from handouts.content.reader import read_document, read_topic
 from handouts.errors import HandoutsError, UsageError
+from handouts.writers import writer_for
 
 MANIFEST = "manifest.json"
+OUTPUT_SUFFIXES = (".pdf", ".html")  # all a manifest entry may name, so --prune never removes anything else
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 if TYPE_CHECKING:
     from handouts.config.personal import PersonalCopy
@@ -36,10 +54,11 @@ class BuildReport:
     failed: list[dict] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"built": self.built, "skipped": [e["path"] for e in self.skipped], "failed": self.failed,
-                "stale": self.stale, "pruned": self.pruned, "ok": self.ok}
+                "stale": self.stale, "pruned": self.pruned, "warnings": self.warnings, "ok": self.ok}
 
     @property
     def ok(self) -> bool:
@@ -112,7 +131,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise HandoutsError(f"cannot write: {exc.strerror}", path=path,
+        reason = "a part of the folder path is a file" if isinstance(exc, (FileExistsError, NotADirectoryError)) \
+            else exc.strerror
+        raise HandoutsError(f"cannot write: {reason}", path=path,
                             hint="check the output directory's permissions or choose another with --out") from None
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are ordinary files
@@ -132,68 +153,123 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _worker_init(parent: int) -> None:
+    """Make a worker die with the build. Without this, `kill -9` of the build left workers rendering (and
+    holding the output lock, which they inherit) with nobody to collect their results."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop now: drop queued jobs and end the workers instead of waiting for the documents they render."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API; shutdown clears it
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, bytes | None, int, str | None]]:
     if options.jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield _safe_render(job, options)
         return
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    try:
         yield from pool.map(_safe_render, jobs, [options] * len(jobs), chunksize=1)
+    except BaseException:  # an error, Ctrl-C, or the caller stopping early (--fail-fast closes the generator)
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None, fail_fast: bool = False,
           force: bool = False, prune: bool = False, jobs: list[Job] | None = None) -> BuildReport:
-    """Build what changed. The manifest is rewritten even when the build fails or is interrupted, and it only
-    ever names files that exist with the recorded hash."""
+    """Build what changed, under the output directory's lock. The manifest is rewritten as documents finish and
+    at the end, also when the build fails or is interrupted, and it only ever names files that exist with the
+    recorded hash. A write error is that document's failure; the others still build."""
     from handouts.build.inputs import input_hash
 
     jobs = plan(options) if jobs is None else jobs
     _check_writable(options.out_dir)
     report = BuildReport()
-    manifest = _read_manifest(options.out_dir)
-    todo: list[Job] = []
-    hashes: dict[Job, str] = {}
-    for job in jobs:
-        hashes[job] = input_hash(job, options)
-        previous = manifest.get(job.relpath)
-        if not force and previous and previous.get("input_hash") == hashes[job] and _intact(options.out_dir, previous):
-            report.skipped.append(previous)
-            if progress:
-                progress(job)
-        else:
-            todo.append(job)
-    try:
-        for job, data, pages, error in run_jobs(todo, options):
-            if progress:
-                progress(job)
-            if error is not None:
-                report.failed.append({"path": job.relpath, "error": error, **asdict(job)})
-                if fail_fast:
-                    break
-                continue
-            assert data is not None
-            atomic_write(options.out_dir / job.relpath, data)
-            entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
-                     "sha256": hashlib.sha256(data).hexdigest(), "input_hash": hashes[job]}
-            manifest[job.relpath] = entry
-            report.built.append(entry)
-    finally:
-        report.stale = stale_outputs(options, manifest)
-        if prune:
-            for relpath in report.stale:
-                (options.out_dir / relpath).unlink(missing_ok=True)
-                manifest.pop(relpath, None)
-            report.pruned = list(report.stale)
-        write_manifest(options.out_dir, manifest)
+    with output_lock(options.out_dir):
+        manifest = _read_manifest(options.out_dir, report.warnings)
+        todo: list[Job] = []
+        hashes: dict[Job, str] = {}
+        for job in jobs:
+            hashes[job] = input_hash(job, options)
+            previous = manifest.get(job.relpath)
+            if not force and previous and previous.get("input_hash") == hashes[job]:
+                report.skipped.append(previous)  # _read_manifest checked that its file has the recorded hash
+                if progress:
+                    progress(job)
+            else:
+                todo.append(job)
+        try:
+            for job, data, pages, error in run_jobs(todo, options):
+                if progress:
+                    progress(job)
+                if error is None:
+                    assert data is not None
+                    try:
+                        report.built.append(_store(options.out_dir, manifest, job, data, pages, hashes[job]))
+                    except HandoutsError as exc:
+                        error = exc.format_message()
+                if error is not None:
+                    report.failed.append({"path": job.relpath, "error": error, **asdict(job)})
+                    if fail_fast:
+                        break
+        finally:
+            report.stale = stale_outputs(options, manifest)
+            if prune:
+                for relpath in report.stale:
+                    _entry_path(options.out_dir, relpath).unlink(missing_ok=True)
+                    manifest.pop(relpath, None)
+                report.pruned = list(report.stale)
+            write_manifest(options.out_dir, manifest)
     return report
 
 
-def _intact(out_dir: Path, entry: dict) -> bool:
-    path = out_dir / str(entry.get("path", ""))
+def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, pages: int, input_hash: str) -> dict:
+    """Write one document and record it. An older entry for the path leaves the manifest before its file is
+    replaced: stopped in between, the file is merely unnamed (and rebuilt next time), never misdescribed."""
+    target = confined(out_dir, job.relpath, what="output", source=out_dir, error=HandoutsError,
+                      hint="a folder in the output directory is a symlink out of it; remove it")
+    if manifest.pop(job.relpath, None) is not None:
+        write_manifest(out_dir, manifest)
+    atomic_write(target, data)
+    entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
+             "sha256": hashlib.sha256(data).hexdigest(), "input_hash": input_hash}
+    manifest[job.relpath] = entry
+    write_manifest(out_dir, manifest)
+    return entry
+
+
+def _entry_path(out_dir: Path, relpath: str) -> Path:
+    """Where a manifest entry's file is; refused unless it is a leaflet file inside the output directory."""
+    path = confined(out_dir, relpath, what="manifest entry", source=out_dir / MANIFEST, error=HandoutsError,
+                    hint="remove that entry or the manifest; a build never reads or deletes files outside --out")
+    if path.suffix not in OUTPUT_SUFFIXES or path.name.startswith("."):
+        raise HandoutsError(f"manifest entry {relpath!r} does not name a leaflet file", path=out_dir / MANIFEST,
+                            hint="remove that entry or the manifest")
+    return path
+
+
+def _intact(path: Path, entry: dict) -> bool:
+    """Whether the file still is what the entry says, byte for byte."""
     try:
         return path.stat().st_size == entry.get("bytes") and \
             hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
 
 
@@ -219,16 +295,38 @@ def _check_writable(out_dir: Path) -> None:
                             hint="choose another directory with --out or fix its permissions")
 
 
-def _read_manifest(out_dir: Path) -> dict[str, dict]:
-    """Entries of earlier builds stay while their files exist, so partial builds keep a complete manifest."""
-    path = out_dir / MANIFEST
+def _read_manifest(out_dir: Path, warnings: list[str]) -> dict[str, dict]:
+    """Entries of earlier builds (this one's, or another language's into the same --out) stay while their files
+    still have the recorded hash; any other entry is dropped, so its document is rebuilt rather than trusted.
+
+    A manifest that is not valid JSON of the expected shape is read as empty, with a warning; one that is a folder,
+    unreadable, or a symlink out of the output directory is an error, and so is an entry naming a path outside.
+    """
+    path = confined(out_dir, MANIFEST, what="manifest", source=out_dir, error=HandoutsError,
+                    hint="it is a symlink out of the output directory; remove it")
+    hint = "remove it; the next build writes a new one"
+    if path.is_dir():
+        raise HandoutsError("the manifest is a folder, not a file", path=path, hint=hint)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
+        return {}
+    except ValueError:  # also UnicodeDecodeError
+        warnings.append(f"{path}: not valid JSON; read as empty, so every document is rebuilt")
+        return {}
+    except OSError as exc:
+        raise HandoutsError(f"cannot read the manifest: {exc.strerror}", path=path, hint=hint) from None
+    documents = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(documents, list):
+        warnings.append(f"{path}: not an object with a 'documents' list; read as empty, so every document is "
+                        "rebuilt")
         return {}
     entries = {}
-    for entry in data.get("documents", []) if isinstance(data, dict) else []:
-        if isinstance(entry, dict) and (out_dir / str(entry.get("path", ""))).is_file():
+    for index, entry in enumerate(documents):
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            warnings.append(f"{path}: documents[{index}] has no 'path'; ignored")
+            continue
+        if _intact(_entry_path(out_dir, entry["path"]), entry):
             entries[entry["path"]] = entry
     return entries
 
@@ -239,10 +337,12 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
     atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
 
-def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None) -> Path:
-    """One copy for one patient. Not recorded in the manifest and never named in output: the file name carries
-    only a slug of the patient's name, for the clinician to find it."""
-    from handouts.config.personal import slug
+def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None,
+                   force: bool = False) -> Path:
+    """One copy for one patient. Not recorded in the manifest and never named in output; the file name ends in
+    a keyed hash of the name (`personal.copy_name`). An existing copy is replaced only with `force`: without it,
+    two patients whose names once mapped to one file silently lost a copy."""
+    from handouts.config.personal import copy_name
 
     jobs = plan(options)
     if not options.papers:
@@ -252,12 +352,21 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
         raise UsageError(f"a personalised copy is one document, but the options select {len(jobs)}; "
                          "give one --topic, one --lang, one --level and at most one --layout and --paper")
     (job,) = jobs
+    writer = writer_for(load_layout(options.layouts_dir, job.layout), job.format)
+    if writer is None or not writer.personal or (password and not writer.encrypt):
+        raise UsageError(f"a personalised copy cannot be made as {job.format} in layout '{job.layout}'"
+                         + (" with --encrypt" if writer and writer.personal else "")
+                         + ": leave out --format html")
     _check_writable(options.out_dir)
-    data, _ = _render_job(job, options, personal)
-    if password:
-        from handouts.post.encryption import encrypt_pdf
+    with output_lock(options.out_dir):
+        path = options.out_dir / copy_name(options.out_dir, Path(job.relpath).stem, personal.patient)
+        if not force and (path.exists() or path.is_symlink()):
+            raise HandoutsError("a personalised copy for this patient and document already exists", path=path,
+                                hint="give --force to replace it")
+        data, _ = _render_job(job, options, personal)
+        if password:
+            from handouts.post.encryption import encrypt_pdf
 
-        data = encrypt_pdf(data, password)
-    path = options.out_dir / f"{Path(job.relpath).stem}_{slug(personal.patient)}.pdf"
-    atomic_write(path, data)
+            data = encrypt_pdf(data, password)
+        atomic_write(path, data)
     return path

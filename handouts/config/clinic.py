@@ -16,6 +16,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
 from handouts.errors import ContentError
+from handouts.confine import confined
 from handouts.config.layouts import Layout
 from handouts.content.reader import load_yaml
 
@@ -59,8 +60,9 @@ def load_clinic(path: Path) -> Clinic:
         if not isinstance(value, (str, int)):
             raise ContentError(f"field '{key}' should be text", path=path)
         values[key] = str(value).strip()
-    if "logo" in values:
-        logo = (path.parent / values["logo"]).resolve()
+    if "logo" in values:  # the profile's folder is the logo's root: no absolute paths, '../' or symlinks out
+        logo = confined(path.parent, values["logo"], what="field 'logo':", source=path,
+                        hint="put the logo in the profile's folder and give its name").resolve()
         if not logo.is_file():
             raise ContentError(f"field 'logo': file {logo} not found", path=path,
                                hint="give a path relative to the profile")

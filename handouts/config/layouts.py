@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import cm, inch, mm
 
+from handouts.confine import confined
 from handouts.errors import LayoutError, UsageError
 from handouts.content.model import LEVELS, ROLES
 from handouts.content.reader import load_yaml
@@ -189,7 +190,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     names = layout_names(layouts_dir)
     if name not in names:
         raise UsageError(f"unknown layout '{name}'{closest(name, names)}; layouts: {', '.join(names)}")
-    path = layouts_dir / f"{name}.yaml"
+    path = confined(layouts_dir, f"{name}.yaml", what="layout file", source=layouts_dir, error=LayoutError)
     f = _Fields(load_yaml(path), path)
     papers = f.raw("papers")
     if not isinstance(papers, list) or not papers or any(p not in PAPERS for p in papers):

@@ -1,18 +1,25 @@
 """A personalised copy for one patient: their name and the date on the cover, the clinician's note in a boxed
 "Your plan", and a blank "My questions" area.
 
-Personal data goes onto the page only. It never reaches file metadata, the manifest or logs; the file name
-carries only a slug of the name so that the physiotherapist can find the file before emailing it.
+Personal data goes onto the page only. It never reaches file metadata, the manifest, logs or the file name: the
+file name ends in a keyed hash of the name (see `copy_name`), distinct for distinct patients.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import hmac
 import os
-import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
+from handouts.errors import HandoutsError
+
+SECRET_NAME = ".handouts-secret"
+DIGEST_CHARS = 16  # 64 bits: two patients of one clinic colliding is not a practical concern
 
 
 @dataclass(frozen=True)
@@ -32,8 +39,49 @@ class PersonalCopy:
         return _dt.date.today()
 
 
-def slug(text: str) -> str:
-    """ASCII, lower case, hyphens: safe in any file system and in an email attachment name."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", ascii_text).strip("-").lower()
-    return cleaned[:40] or "patient"
+def normalised_name(name: str) -> str:
+    """The form two spellings of one name share: NFKC, case folded, runs of white space as one space."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def output_secret(out_dir: Path) -> bytes:
+    """The output directory's key for patient file names, made on first use (`OUT/.handouts-secret`, mode 0600).
+
+    Per directory, so that file names made for one clinic's folder cannot be matched with another's.
+    """
+    path = out_dir / SECRET_NAME
+    hint = f"delete {SECRET_NAME} to start a new key (existing copies keep their names)"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise HandoutsError(f"cannot create the file-name key: {exc.strerror}", path=path, hint=hint) from None
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    try:  # O_NOFOLLOW: a planted symlink must not make us read a file outside the output directory
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            text = handle.read(200).decode("ascii").strip()
+        key = bytes.fromhex(text)
+    except (OSError, UnicodeDecodeError, ValueError):
+        key = b""
+    if len(key) < 16:
+        raise HandoutsError("the file-name key is unreadable or not a hex key", path=path, hint=hint)
+    return key
+
+
+def copy_name(out_dir: Path, stem: str, patient: str) -> str:
+    """`<stem>_<hash>.pdf` for one patient's copy.
+
+    The hash is HMAC-SHA256 of the normalised name keyed with the output directory's secret, cut to 16 hex
+    digits. It carries no part of the name. The slug it replaces did, and it also merged patients: 李雷 and 韩梅梅
+    both became `patient`, and names alike in their first 40 letters one file. A plain hash could be matched
+    against a list of names; with the key, one patient keeps one file name in that folder and nobody without
+    the key can tell whose it is.
+    """
+    digest = hmac.new(output_secret(out_dir), normalised_name(patient).encode("utf-8"), hashlib.sha256)
+    return f"{stem}_{digest.hexdigest()[:DIGEST_CHARS]}.pdf"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.reader import load_yaml
 from handouts.suggest import closest
@@ -67,7 +68,7 @@ def load_language(content_dir: Path, code: str) -> Language:
     codes = language_codes(content_dir)
     if code not in codes:
         raise UsageError(f"unknown language '{code}'{closest(code, codes)}; languages: {', '.join(codes)}")
-    path = languages_dir(content_dir) / f"{code}.yaml"
+    path = confined(content_dir, Path("languages") / f"{code}.yaml", what="language entry", source=content_dir)
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise ContentError("a language entry should be a mapping of fields", path=path)

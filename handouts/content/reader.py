@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.markdown import parse_blocks
 from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Section,
@@ -74,7 +75,7 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     ids = topic_ids(content_dir)
     if topic_id not in ids:
         raise UsageError(f"unknown topic '{topic_id}'{closest(topic_id, ids)}; topics: {', '.join(ids)}")
-    path = content_dir / topic_id / "topic.yaml"
+    path = confined(content_dir, Path(topic_id) / "topic.yaml", what="topic file", source=content_dir)
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise ContentError("topic file should be a mapping of fields", path=path)
@@ -139,6 +140,11 @@ def _section_specs(data: Mapping[str, Any], path: Path) -> tuple[SectionSpec, ..
 
 def document_languages(topic: Topic) -> list[str]:
     return sorted(p.name for p in topic.path.iterdir() if p.is_dir() and any(p.glob("*.md")))
+
+
+def topic_file(topic: Topic, lang: str, name: str) -> Path:
+    """A file of one language of a topic; a language folder or file symlinked out of the topic is refused."""
+    return confined(topic.path, Path(lang) / name, what="content file", source=topic.path)
 
 
 def document_levels(topic: Topic, lang: str) -> list[str]:
@@ -250,13 +256,13 @@ def check_section_ids(raw: RawDocument, topic: Topic) -> None:
 
 def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
     """Hash of every section as written: translations record these to notice when their source changes."""
-    raw = split_document(topic.path / lang / f"{level}.md")
+    raw = split_document(topic_file(topic, lang, f"{level}.md"))
     check_section_ids(raw, topic)
     return {section.id: section.source_hash for section in raw.sections}
 
 
 def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
-    path = topic.path / lang / "figures.yaml"
+    path = topic_file(topic, lang, "figures.yaml")
     if not path.is_file():
         return {}
     data = load_yaml(path) or {}
@@ -275,7 +281,7 @@ def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
 
 
 def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:
-    path = topic.path / lang / f"{level}.md"
+    path = topic_file(topic, lang, f"{level}.md")
     if not path.is_file():
         raise ContentError(f"no '{level}' content for language '{lang}'", path=path,
                            hint="write the file or leave that level out with --level")
