@@ -244,7 +244,9 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
     try:
         document = read_document(topic, lang, level, context)
     except HandoutsError as exc:
-        result.add_error("content", exc)
+        # The parser refuses a bad link too; the links check above has already named it on its line.
+        if not any(p.check == "links" and p.line == exc.line for p in result.problems):
+            result.add_error("content", exc)
         return result
 
     _check_figures(result, document, figure_ids)

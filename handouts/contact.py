@@ -16,7 +16,7 @@ from handouts.clinic import Clinic
 from handouts.flowables import RenderContext
 from handouts.layouts import hex_colour
 from handouts.markup import text_markup
-from handouts.model import tel_href
+from handouts.phone import tel_href
 from handouts.paragraph import Paragraph
 from handouts.personal import PersonalCopy, boxed, ruled_lines
 
@@ -37,7 +37,7 @@ def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
     if clinic.address:
         lines.append(_p(ctx, clinic.address, s.body))
     if clinic.phone:
-        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone) or None))
+        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone)))
     if clinic.email:
         lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}"))
     if clinic.website:

@@ -135,6 +135,9 @@ def split_document(path: Path) -> RawDocument:
         raise ContentError("file not found", path=path) from None
     except UnicodeDecodeError as exc:
         raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
+    except OSError as exc:   # a directory where the level file should be, or unreadable
+        raise ContentError(f"cannot read it: {exc.strerror}", path=path,
+                           hint="make it a readable Markdown file") from None
     lines = text.splitlines()
     meta: dict[str, Any] = {}
     start = 0

@@ -219,3 +219,31 @@ def test_real_english_content_passes_every_check():
     result = run("--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "3 documents: 3 passed, 0 failed"
+
+
+@pytest.mark.parametrize("old, new, message, line", [
+    ("::: warning Get help now\n", "::: warning Get help now\n::: keypoints Inner\n- x\n:::\n",
+     "containers do not nest: close the ::: warning opened on line 56 first", 57),
+    ("::: warning Get help now", "::: danger Get help now", "unknown container '::: danger'", 56),
+    ("- Your leg goes numb.\n:::", "- Your leg goes numb.\n", "::: warning is never closed", 56),
+    ("A lump is a small bump under the skin.", "A lump is a <span>small</span> bump.", "raw HTML", 15),
+    ("A lump is a small bump under the skin.", "<div>A lump</div>", "raw HTML", 15),
+    ("- Your leg goes numb.\n", "- Your leg goes numb.\n" + "".join("  " * d + "- deep\n" for d in range(1, 11)),
+     "nested more than 9 levels deep", None),
+])
+def test_markdown_the_format_forbids_is_a_problem_with_its_line(content, old, new, message, line):
+    """check parses with the same parser as build, so whatever build refuses, check reports."""
+    edit(content / "demo/en/easy.md", old, new)
+    result = run("--content", str(content), "--lang", "en")
+    assert result.exit_code == 1
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["content"], doc.problems
+    assert message in doc.problems[0].message
+    if line is not None:
+        assert doc.problems[0].line == line
+
+
+def test_a_bad_link_is_reported_once(content):
+    edit(content / "demo/en/easy.md", "[read more](https://www.nhs.uk/)", "[read more](javascript:alert(1))")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["links"], doc.problems

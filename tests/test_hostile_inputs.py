@@ -145,7 +145,7 @@ CASES = [
     Case("md-nested-container", in_doc(WARNING_OPEN, WARNING_OPEN + "::: keypoints Inner\n- x\n:::\n\n"),
          ("standard.md:", "containers do not nest", "::: warning")),
     Case("md-unknown-container", in_doc("::: checklist What you can do today", "::: danger What you can do today"),
-         ("standard.md:", "danger", "did you mean")),
+         ("standard.md:", "unknown container '::: danger'", "containers are")),
     Case("md-unknown-container-misspelt", in_doc("::: keypoints Good to know", "::: keypoint Good to know"),
          ("standard.md:", "did you mean 'keypoints'")),
     Case("md-unclosed-container", in_doc("bladder or bowels\n:::", "bladder or bowels\n"),
