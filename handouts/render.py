@@ -14,10 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError
 
 from handouts import __version__, model
 from handouts.clinic import Clinic
+from handouts.errors import OverflowError_
 from handouts.personal import PersonalCopy
 from handouts.flowables import RenderContext, box_flowable, check_figures, section_flowables
 from handouts.fonts import FontLibrary, font_chain
@@ -25,7 +28,7 @@ from handouts.languages import Language
 from handouts.layouts import Layout
 from handouts.markup import text_markup
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
-from handouts.pdfdoc import Furniture, PageGeometry, write_pdf
+from handouts.pdfdoc import DoesNotFit, Furniture, PageGeometry, write_pdf
 from handouts.postprocess import finish_pdf
 from handouts.styles import build_styles
 from handouts.tagging import Tagger
@@ -57,6 +60,28 @@ def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
 
 def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
                clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> RenderedPDF:
+    """One PDF. Content too large for any frame of the layout is an OverflowError_ naming the document, the
+    section and the frame, never reportlab's object dump."""
+    try:
+        return _render_pdf(document, language, layout, paper, fonts, clinic, personal)
+    except DoesNotFit as exc:
+        raise too_large(document, layout, paper, exc.section, exc.frame) from None
+    except ReportlabLayoutError:   # while measuring, outside a LeafletDocTemplate
+        raise too_large(document, layout, paper, None, None) from None
+
+
+def too_large(document: model.Document, layout: Layout, paper: str, section: str | None,
+              frame: tuple[float, float] | None) -> OverflowError_:
+    where = f"section '{section}'" if section else "a block"
+    size = f" ({frame[0] / mm:.0f} × {frame[1] / mm:.0f} mm)" if frame else ""
+    return OverflowError_(f"{where} has something too large for any frame{size} of layout '{layout.name}' on "
+                          f"{paper} ({document.lang}/{document.level})", path=document.path,
+                          hint="shorten or split that block, or give the layout larger frames "
+                               f"(margins, columns, type sizes in {layout.path.name})")
+
+
+def _render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
+                clinic: Clinic | None, personal: PersonalCopy | None) -> RenderedPDF:
     from handouts.branding import branded_layout
 
     layout = branded_layout(layout, clinic)  # the clinic's accent colour, for every kind of layout

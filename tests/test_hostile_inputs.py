@@ -158,6 +158,8 @@ CASES = [
          ("standard.md:", "raw HTML")),
     Case("md-list-too-deep", in_doc("::: checklist What you can do today", NESTED_LIST + "\n::: checklist What"),
          ("standard.md:", "nested")),
+    Case("md-box-item-taller-than-a-column", in_doc("- grows quickly\n", "- grows quickly\n\n  " + "word " * 900 + "\n"),
+         ("standard.md", "section 'when-to-get-help'", "too large", "mm")),
     Case("md-picture-without-id", in_doc(WARNING_OPEN, "::: picture\ntext\n:::\n\n" + WARNING_OPEN),
          ("standard.md:", "figure id")),
     Case("md-picture-unknown-figure", in_doc(WARNING_OPEN, "::: picture nosuch\ntext\n:::\n\n" + WARNING_OPEN),
@@ -243,6 +245,8 @@ CASES = [
     Case("layout-gutter-too-wide", in_layout("gutter: 7mm", "gutter: 150mm"), ("leaflet.yaml", "gutter")),
     Case("layout-huge-heading-scale", in_layout("heading_scale: [1.55, 1.2]", "heading_scale: [60, 1.2]"),
          ("leaflet.yaml", "heading_scale")),
+    Case("layout-heading-taller-than-frame", lambda t: in_layout("body_size: 12", "body_size: 40")(t) or in_layout(
+        "heading_scale: [1.55, 1.2]", "heading_scale: [6, 1.2]")(t), ("leaflet.yaml", "levels.standard", "tall")),
     Case("layout-negative-heading-scale", in_layout("heading_scale: [1.55, 1.2]", "heading_scale: [-1, 1.2]"),
          ("leaflet.yaml", "heading_scale")),
     Case("layout-heading-scale-text", in_layout("heading_scale: [1.55, 1.2]", "heading_scale: big"),
