@@ -309,7 +309,9 @@ CASES = [
     Case("clinic-directory", lambda t: (t.root / "clinic.d").mkdir() or ["--clinic", str(t.root / "clinic.d")],
          ("clinic.d",)),
     Case("clinic-website-ftp", clinic(CLINIC + "website: ftp://example.org\n"), ("clinic.yaml", "website")),
-    Case("clinic-name-no-font", clinic(f"name: Smith {MOUSE}\n"), ("U+1F42D", "clinic profile")),
+    Case("clinic-name-no-font", clinic(f"name: Smith {MOUSE}\n"), ("U+1F42D", "clinic profile field 'name'")),
+    Case("clinic-website-no-font-trifold", lambda t: t.clinic(CLINIC + f"phone: 0800 123 456\nwebsite: https://a.example/{MOUSE}\n")
+         + ["--layout", "trifold"], ("U+1F42D", "clinic profile field 'website'")),
     # options of a personalised copy
     Case("patient-no-font", options("--patient", f"Ana {MOUSE}"), ("U+1F42D", "--patient")),
     Case("note-no-font", options("--patient", "Ana", "--note", f"Heat {MOUSE}"), ("U+1F42D", "--note")),
