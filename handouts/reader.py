@@ -34,6 +34,10 @@ def load_yaml(path: Path) -> Any:
             return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
     except FileNotFoundError:
         raise ContentError("file not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
+    except OSError as exc:   # a directory where the file should be, or unreadable
+        raise ContentError(f"cannot read it: {exc.strerror}", path=path, hint="make it a readable YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -50,6 +54,22 @@ def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...]
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ContentError(f"field '{key}' should be {names}, not {type(value).__name__}", path=path)
     return value
+
+
+def _text_map(mapping: Mapping[str, Any], key: str, path: Path, *, required: bool = False) -> dict[str, str]:
+    """A field that maps language codes to text (titles, subtitles)."""
+    value = _require(mapping, key, dict, path) if required else mapping.get(key) or {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, (str, int, float)) for v in value.values()):
+        raise ContentError(f"field '{key}' should map language codes to text, e.g. {key}: {{en: ...}}", path=path)
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _keywords(mapping: Mapping[str, Any], path: Path) -> dict[str, list[str]]:
+    value = mapping.get("keywords") or {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, list) for v in value.values()):
+        raise ContentError("field 'keywords' should map language codes to lists of words", path=path,
+                           hint='write e.g. keywords: {en: ["back mouse", "lump"]}')
+    return {str(k): [str(x) for x in v] for k, v in value.items()}
 
 
 def _date(mapping: Mapping[str, Any], key: str, path: Path) -> _dt.date:
@@ -77,6 +97,10 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise ContentError("topic file should be a mapping of fields", path=path)
+    if not isinstance(data.get("references") or [], list):
+        raise ContentError("field 'references' should be a list of {id, text, url}", path=path)
+    if not isinstance(data.get("publisher") or "", str):
+        raise ContentError("field 'publisher' should be text", path=path)
     references = []
     for index, ref in enumerate(data.get("references") or []):
         if not isinstance(ref, Mapping) or "text" not in ref:
@@ -85,13 +109,13 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     return Topic(
         id=topic_id,
         path=path.parent,
-        titles={str(k): str(v) for k, v in _require(data, "title", dict, path).items()},
-        subtitles={str(k): str(v) for k, v in (data.get("subtitle") or {}).items()},
+        titles=_text_map(data, "title", path, required=True),
+        subtitles=_text_map(data, "subtitle", path),
         publisher=str(data.get("publisher") or ""),
         published=_date(data, "published", path),
         review=_date(data, "review", path),
         version=str(_require(data, "version", (str, int, float), path)),
-        keywords={str(k): [str(x) for x in v] for k, v in (data.get("keywords") or {}).items()},
+        keywords=_keywords(data, path),
         references=tuple(references),
     )
 

@@ -337,3 +337,17 @@ def test_hostile_input_fails_cleanly(tree, case):
     assert kind == "clean", f"outcome={kind}: {result.output}"
     for needle in case.needles:
         assert needle in result.output, result.output
+
+
+def test_lists_nine_levels_deep_print_every_item(tree):
+    """The deepest list the parser accepts is drawn in full: no item vanishes (markdown-it used to drop items past
+    its nesting limit without a word)."""
+    from tests.pdfread import normalized
+
+    nested = "".join("  " * depth + f"- depth{depth + 1}marker\n" for depth in range(9))
+    replace_in(tree.doc(), "::: checklist What you can do today", nested + "\n::: checklist What you can do today")
+    result = CliRunner().invoke(main, ["build", "--content", str(tree.content), "--layouts", str(tree.layouts),
+                                       "--out", str(tree.out), "-j", "1", "--paper", "a4"])
+    assert result.exit_code == 0, result.output
+    text = normalized(tree.out / "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf")
+    assert all(f"depth{n}marker" in text for n in range(1, 10)), text
