@@ -3,7 +3,9 @@
 For every topic × language × level it collects problems instead of stopping at the first one, so that an author
 sees everything to fix in one run: section ids against the English source, template variables that do not
 resolve, figure references and links that point nowhere, stale translated sections, and the reading level
-measured with the language's method (handouts/readability.py). English is the source every translation is
+measured with the language's method (handouts/readability.py). Content is parsed by the same reader and
+Markdown parser as `build`, and every layout is read as `build` reads it, so that check finds what build would
+refuse without rendering anything. English is the source every translation is
 compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
 are information only.
 """
@@ -42,6 +44,16 @@ class Problem:
         return {"check": self.check, "message": self.message, "path": self.path, "line": self.line}
 
 
+def problem_from(check: str, error: HandoutsError) -> Problem:
+    """Keep the error's own one-line message; it already names the file and line."""
+    path = getattr(error, "path", None)
+    message = error.format_message()
+    if path is not None:
+        prefix = f"{path}:{error.line}: " if getattr(error, "line", None) else f"{path}: "
+        message = message[len(prefix):] if message.startswith(prefix) else message
+    return Problem(check, message, display_path(path) if path is not None else None, getattr(error, "line", None))
+
+
 @dataclass
 class DocumentResult:
     topic: str
@@ -62,13 +74,7 @@ class DocumentResult:
         self.problems.append(Problem(check, message, display_path(path) if path is not None else None, line))
 
     def add_error(self, check: str, error: HandoutsError) -> None:
-        """Keep the error's own one-line message; it already names the file and line."""
-        path = getattr(error, "path", None)
-        message = error.format_message()
-        if path is not None:
-            prefix = f"{path}:{error.line}: " if getattr(error, "line", None) else f"{path}: "
-            message = message[len(prefix):] if message.startswith(prefix) else message
-        self.add(check, message, path, getattr(error, "line", None))
+        self.problems.append(problem_from(check, error))
 
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
@@ -81,6 +87,7 @@ class DocumentResult:
 class CheckReport:
     documents: list[DocumentResult]
     notes: list[str] = field(default_factory=list)
+    layouts: list[Problem] = field(default_factory=list)   # layouts that build would refuse
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -88,7 +95,7 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.layouts else 0
 
     def summary(self) -> str:
         n = len(self.documents)
@@ -97,8 +104,9 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"documents": [d.as_dict() for d in self.documents], "notes": self.notes,
+                "layouts": [p.as_dict() for p in self.layouts],
                 "summary": {"documents": len(self.documents), "passed": len(self.documents) - len(self.failed),
-                            "failed": len(self.failed), "ok": not self.failed}}
+                            "failed": len(self.failed), "ok": not self.failed and not self.layouts}}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
@@ -131,6 +139,7 @@ def format_line(result: DocumentResult) -> str:
 
 def format_report(report: CheckReport) -> list[str]:
     lines = [format_line(d) for d in report.documents]
+    lines += [f"layout FAIL  {p}" for p in report.layouts]
     lines += [f"note: {n}" for n in report.notes]
     lines.append(report.summary())
     return lines
@@ -140,8 +149,9 @@ def format_report(report: CheckReport) -> list[str]:
 # Running the checks
 
 def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str] = (),
-              levels: Sequence[str] = ()) -> CheckReport:
-    """Check the selected documents; unknown topics or languages raise UsageError (exit 2)."""
+              levels: Sequence[str] = (), layouts_dir: Path | None = None) -> CheckReport:
+    """Check the selected documents, and the layouts in `layouts_dir` when given; unknown topics or languages
+    raise UsageError (exit 2)."""
     from handouts.languages import language_codes
 
     all_topics = topic_ids(content_dir)
@@ -165,7 +175,26 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
                                                                                   document_levels(topic, SOURCE_LANG))
             for level in wanted:
                 report.documents.append(check_document(content_dir, topic, lang, level, figure_ids))
+    if layouts_dir is not None:
+        report.layouts = check_layouts(layouts_dir)
     return report
+
+
+def check_layouts(layouts_dir: Path) -> list[Problem]:
+    """Every layout read as build reads it: fields, geometry and the sections it must place."""
+    from handouts.layouts import layout_names, load_layout
+
+    try:
+        names = layout_names(layouts_dir)
+    except HandoutsError as exc:
+        return [problem_from("layout", exc)]
+    problems = []
+    for name in names:
+        try:
+            load_layout(layouts_dir, name)
+        except HandoutsError as exc:
+            problems.append(problem_from("layout", exc))
+    return problems
 
 
 def _figure_ids(report: CheckReport) -> frozenset[str] | None:

@@ -247,3 +247,22 @@ def test_a_bad_link_is_reported_once(content):
     edit(content / "demo/en/easy.md", "[read more](https://www.nhs.uk/)", "[read more](javascript:alert(1))")
     doc = only(run_check(content, langs=["en"]), "en")
     assert [p.check for p in doc.problems] == ["links"], doc.problems
+
+
+def test_layouts_that_build_would_refuse_fail_the_check(content, tmp_path):
+    from tests.conftest import LAYOUTS
+
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    assert run("--content", str(content), "--layouts", str(layouts)).exit_code == 0
+    edit(layouts / "leaflet.yaml", "top: 18mm", "top: -18mm")
+    edit(layouts / "booklet.yaml", "           when-to-get-help, references]", "           references]")
+    result = run("--content", str(content), "--layouts", str(layouts), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["summary"]["ok"] is False and data["summary"]["failed"] == 0
+    messages = {Path(p["path"]).name: p["message"] for p in data["layouts"]}
+    assert "margins.top" in messages["leaflet.yaml"]
+    assert "when-to-get-help" in messages["booklet.yaml"]
+    lines = run("--content", str(content), "--layouts", str(layouts)).output.splitlines()
+    assert sum(line.startswith("layout FAIL  ") for line in lines) == 2
