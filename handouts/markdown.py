@@ -188,6 +188,8 @@ class _Stream:
             src = children[0].attrs.get("src", "")
             if isinstance(src, str) and src.startswith("figure:"):
                 return Figure(src[len("figure:"):], children[0].content, line=self.line(inline))
+            raise self.error(inline, f"image {str(src)[:60]!r} is not a figure",
+                             "leaflets draw their own figures: write ![Caption](figure:FIGURE-ID)")
         return Paragraph(tuple(self.spans(inline)))
 
     def spans(self, inline: Token) -> Iterator[Span]:
@@ -230,6 +232,9 @@ class _Stream:
             elif kind == "html_inline":
                 raise self.error(inline, f"raw HTML is not allowed in content: {child.content[:40]!r}",
                                  "write plain Markdown (**bold**, *italic*, [text](https://...))", child.content)
+            elif kind == "image" and not str(child.attrs.get("src", "")).startswith("figure:"):
+                raise self.error(inline, f"image {str(child.attrs.get('src', ''))[:60]!r} is not a figure",
+                                 "leaflets draw their own figures: write ![Caption](figure:FIGURE-ID)", "![")
             elif kind == "image":
                 raise self.error(inline, "a figure must stand alone in its paragraph",
                                  "put '![Caption](figure:ID)' on its own line with blank lines around it")
