@@ -49,7 +49,7 @@ def _parser() -> MarkdownIt:
     for kind in CONTAINER_KINDS:
         md.use(container_plugin, kind)
     # markdown-it leaves links it finds unsafe (javascript:, file:) as literal text; keep them as links so
-    # that `_link_target` can refuse them with their line.
+    # that `link_target` can refuse them with their line.
     md.validateLink = lambda url: True
     return md
 

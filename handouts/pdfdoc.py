@@ -239,6 +239,8 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     for flowable in cover_flowables:
         _, h = flowable.wrap(full_w, cover_top - body_bottom)
         summary_h += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    if summary_h > cover_top - body_bottom:   # the cover's own content is taller than the room under the band
+        raise DoesNotFit(None, (full_w, cover_top - body_bottom))
     if cover_flowables:
         summary_h += 6
         cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,

@@ -64,16 +64,16 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     section and the frame, never reportlab's object dump."""
     try:
         return _render_pdf(document, language, layout, paper, fonts, clinic, personal)
-    except DoesNotFit as exc:
-        raise too_large(document, layout, paper, exc.section, exc.frame) from None
-    except ReportlabLayoutError:   # while measuring, outside a LeafletDocTemplate
-        raise too_large(document, layout, paper, None, None) from None
+    except DoesNotFit as exc:   # before the first section heading: the cover's own content
+        where = f"section '{exc.section}'" if exc.section else "the cover (summary, clinic details or note)"
+        raise too_large(document, layout, paper, where, exc.frame) from None
+    except ReportlabLayoutError:   # while measuring a tri-fold panel, outside a LeafletDocTemplate
+        raise too_large(document, layout, paper, "a panel", None) from None
 
 
-def too_large(document: model.Document, layout: Layout, paper: str, section: str | None,
+def too_large(document: model.Document, layout: Layout, paper: str, where: str,
               frame: tuple[float, float] | None) -> OverflowError_:
-    where = f"section '{section}'" if section else "a block"
-    size = f" ({frame[0] / mm:.0f} × {frame[1] / mm:.0f} mm)" if frame else ""
+    size = f" ({frame[0] / mm:.0f} x {frame[1] / mm:.0f} mm)" if frame else ""
     return OverflowError_(f"{where} has something too large for any frame{size} of layout '{layout.name}' on "
                           f"{paper} ({document.lang}/{document.level})", path=document.path,
                           hint="shorten or split that block, or give the layout larger frames "
