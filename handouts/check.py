@@ -4,8 +4,8 @@ For every topic × language × level it collects problems instead of stopping at
 sees everything to fix in one run: section ids against the English source, template variables that do not
 resolve, figure references and links that point nowhere, stale translated sections, and the reading level
 measured with the language's method (handouts/readability.py). Content is parsed by the same reader and
-Markdown parser as `build`, and every layout is read as `build` reads it, so that check finds what build would
-refuse without rendering anything. English is the source every translation is
+Markdown parser as `build`, every character is looked up in the language's fonts, and every layout is read as
+`build` reads it, so that check finds what build would refuse without rendering anything. English is the source every translation is
 compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
 are information only.
 """
@@ -167,6 +167,7 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
 
     report = CheckReport([])
     figure_ids = _figure_ids(report)
+    fonts = _font_library(report, layouts_dir) if layouts_dir is not None else None
     for topic_id in topics or all_topics:
         topic = read_topic(content_dir, topic_id)  # UsageError for an unknown topic
         for lang in langs or document_languages(topic):
@@ -174,9 +175,9 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
             wanted = [lv for lv in model.LEVELS if lv in levels] if levels else (present or
                                                                                   document_levels(topic, SOURCE_LANG))
             for level in wanted:
-                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids))
+                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts))
     if layouts_dir is not None:
-        report.layouts = check_layouts(layouts_dir)
+        report.layouts += check_layouts(layouts_dir)
     return report
 
 
@@ -208,7 +209,8 @@ def _figure_ids(report: CheckReport) -> frozenset[str] | None:
 
 
 def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
-                   figure_ids: frozenset[str] | None) -> DocumentResult:
+                   figure_ids: frozenset[str] | None, fonts: Any = None) -> DocumentResult:
+    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked)."""
     path = topic.path / lang / f"{level}.md"
     result = DocumentResult(topic.id, lang, level, display_path(path))
     if not path.is_file():
@@ -279,8 +281,75 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
         return result
 
     _check_figures(result, document, figure_ids)
+    if fonts is not None:
+        _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
     return result
+
+
+def _font_library(report: CheckReport, layouts_dir: Path):
+    """The font definitions of the layouts tree; a problem with them is a layout problem (None: not checked)."""
+    from handouts.fonts import FontLibrary
+
+    try:
+        return FontLibrary(layouts_dir)
+    except HandoutsError as exc:
+        report.layouts.append(problem_from("fonts", exc))
+        return None
+
+
+def _texts(document: model.Document) -> list[tuple[model.Section | None, str]]:
+    """Every text the leaflet draws from the document, with its section: titles, prose, box titles, captions
+    and the words inside figures."""
+    found: list[tuple[model.Section | None, str]] = [(None, document.title), (None, document.subtitle)]
+
+    def walk(section: model.Section, blocks: tuple[model.Block, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, (model.Paragraph, model.Heading)):
+                found.append((section, block.text))
+            elif isinstance(block, model.Figure):
+                found.append((section, block.caption))
+            elif isinstance(block, model.ListBlock):
+                for item in block.items:
+                    walk(section, item)
+            elif isinstance(block, (model.Box, model.PictureRow)):
+                if isinstance(block, model.Box):
+                    found.append((section, block.title))
+                walk(section, block.blocks)
+
+    for section in document.sections:
+        found.append((section, section.title))
+        walk(section, section.blocks)
+    found += [(None, label) for text in document.figures.values() for label in text.labels.values()]
+    return found
+
+
+def _check_characters(result: DocumentResult, document: model.Document, language, fonts) -> None:
+    """A character no font of the language has stops the build; find each one without rendering."""
+    from handouts.errors import FontError
+    from handouts.fonts import font_chain
+
+    try:
+        chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
+    except FontError as exc:
+        result.add_error("fonts", exc)
+        return
+    seen: set[str] = set()
+    missing: list[tuple[str, int | None]] = []   # each character no font has, with the section of its first use
+    for section, text in _texts(document):
+        for char in dict.fromkeys(text):
+            if char in seen:
+                continue
+            seen.add(char)
+            try:
+                chain.runs(char)
+            except FontError:
+                missing.append((char, section.line if section else None))
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c, _ in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        result.add("fonts", f"no configured font of language '{language.code}' can draw {shown}{more}",
+                   document.path, missing[0][1])
 
 
 def _untranslated_strings(content_dir: Path, lang: str) -> list[str]:

@@ -266,3 +266,16 @@ def test_layouts_that_build_would_refuse_fail_the_check(content, tmp_path):
     assert "when-to-get-help" in messages["booklet.yaml"]
     lines = run("--content", str(content), "--layouts", str(layouts)).output.splitlines()
     assert sum(line.startswith("layout FAIL  ") for line in lines) == 2
+
+
+def test_a_character_no_font_has_is_found_without_rendering(content):
+    from tests.conftest import LAYOUTS
+
+    edit(content / "demo/en/easy.md", "A lump is a small bump under the skin.", "A lump \U0001F42D is a small bump.")
+    assert only(run_check(content, langs=["en"]), "en").ok   # without layouts there are no fonts to check
+    doc = only(run_check(content, langs=["en"], layouts_dir=LAYOUTS), "en")
+    problems = [p for p in doc.problems if p.check == "fonts"]
+    assert len(problems) == 1 and "U+1F42D" in problems[0].message, doc.problems
+    assert problems[0].path.endswith("easy.md") and problems[0].line == 8   # the section it is in
+    result = run("--content", str(content), "--lang", "en")
+    assert result.exit_code == 1 and "U+1F42D" in result.output
