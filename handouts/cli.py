@@ -267,11 +267,14 @@ def sources(topic_id, lang, level, content_dir) -> None:
 @matrix_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (per-document results and a summary).")
 @content_option
-def check(topics, langs, levels, as_json, content_dir) -> None:
-    """Check content: section ids, template variables, figures, links, stale translations and reading level."""
+@layouts_option
+def check(topics, langs, levels, as_json, content_dir, layouts_dir) -> None:
+    """Check content (section ids, template variables, figures, links, stale translations, reading level) and
+    layouts."""
     from handouts.check.content import format_report, run_check
 
-    report = run_check(content_dir or default_content_dir(), topics, langs, levels)
+    report = run_check(content_dir or default_content_dir(), topics, langs, levels,
+                       layouts_dir or default_layouts_dir())
     if as_json:
         click.echo(report.to_json())
     else:

@@ -17,6 +17,7 @@ from handouts.config.layouts import Layout
 from handouts.config.personal import PersonalCopy
 from handouts.content import model
 from handouts.content.languages import Language
+from handouts.errors import OverflowError_
 from handouts.text.fonts import FontLibrary
 
 
@@ -100,10 +101,33 @@ def writer_for(layout: Layout, fmt: str) -> Writer | None:
 def render(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
            clinic: Clinic | None = None, personal: PersonalCopy | None = None, *, fmt: str = "pdf") -> Rendered:
     """One document in one layout, paper and format. The clinic's accent is applied here, once for every writer."""
+    from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError
+
+    from handouts.pdf.pdfdoc import DoesNotFit
+
     writer = writer_for(layout, fmt)
     if writer is None:
         raise ValueError(f"no {fmt} writer for layout kind {layout_kind(layout)!r}")  # planning prevents this
-    return writer.write(document, language, branded_layout(layout, clinic), paper, fonts, clinic, personal)
+    try:
+        return writer.write(document, language, branded_layout(layout, clinic), paper, fonts, clinic, personal)
+    except DoesNotFit as exc:   # before the first section heading: the cover's own content
+        where = f"section '{exc.section}'" if exc.section else "the cover (summary, clinic details or note)"
+        raise too_large(document, layout, paper, where, exc.frame) from None
+    except ReportlabLayoutError:   # while measuring a tri-fold panel, outside a LeafletDocTemplate
+        raise too_large(document, layout, paper, "a panel", None) from None
+
+
+def too_large(document: model.Document, layout: Layout, paper: str, where: str,
+              frame: tuple[float, float] | None) -> OverflowError_:
+    """Content too large for any frame of the layout: one line naming the document, the section and the frame,
+    never reportlab's object dump."""
+    from reportlab.lib.units import mm
+
+    size = f" ({frame[0] / mm:.0f} x {frame[1] / mm:.0f} mm)" if frame else ""
+    return OverflowError_(f"{where} has something too large for any frame{size} of layout '{layout.name}' on "
+                          f"{paper} ({document.lang}/{document.level})", path=document.path,
+                          hint="shorten or split that block, or give the layout larger frames "
+                               f"(margins, columns, type sizes in {layout.path.name})")
 
 
 def render_pdf(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,

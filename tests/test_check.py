@@ -222,3 +222,63 @@ def test_real_english_content_passes_every_check():
     documents = sum(len(document_levels(read_topic(CONTENT, t), "en")) for t in topic_ids(CONTENT))
     assert documents == 5   # back-mouse at three levels, its aftercare sheet at two
     assert result.output.strip().splitlines()[-1] == f"{documents} documents: {documents} passed, 0 failed"
+
+
+@pytest.mark.parametrize("old, new, message, line", [
+    ("::: warning Get help now\n", "::: warning Get help now\n::: keypoints Inner\n- x\n:::\n",
+     "containers do not nest: close the ::: warning opened on line 56 first", 57),
+    ("::: warning Get help now", "::: danger Get help now", "unknown container '::: danger'", 56),
+    ("- Your leg goes numb.\n:::", "- Your leg goes numb.\n", "::: warning is never closed", 56),
+    ("A lump is a small bump under the skin.", "A lump is a <span>small</span> bump.", "raw HTML", 15),
+    ("A lump is a small bump under the skin.", "<div>A lump</div>", "raw HTML", 15),
+    ("- Your leg goes numb.\n", "- Your leg goes numb.\n" + "".join("  " * d + "- deep\n" for d in range(1, 11)),
+     "nested more than 9 levels deep", None),
+])
+def test_markdown_the_format_forbids_is_a_problem_with_its_line(content, old, new, message, line):
+    """check parses with the same parser as build, so whatever build refuses, check reports."""
+    edit(content / "demo/en/easy.md", old, new)
+    result = run("--content", str(content), "--lang", "en")
+    assert result.exit_code == 1
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["content"], doc.problems
+    assert message in doc.problems[0].message
+    if line is not None:
+        assert doc.problems[0].line == line
+
+
+def test_a_bad_link_is_reported_once(content):
+    edit(content / "demo/en/easy.md", "[read more](https://www.nhs.uk/)", "[read more](javascript:alert(1))")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["links"], doc.problems
+
+
+def test_layouts_that_build_would_refuse_fail_the_check(content, tmp_path):
+    from tests.conftest import LAYOUTS
+
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    assert run("--content", str(content), "--layouts", str(layouts)).exit_code == 0
+    edit(layouts / "leaflet.yaml", "top: 18mm", "top: -18mm")
+    edit(layouts / "trifold.yaml", "{role: red-flags, blocks: [warning]}", "{role: signs, blocks: [lists]}")
+    result = run("--content", str(content), "--layouts", str(layouts), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["summary"]["ok"] is False and data["summary"]["failed"] == 0
+    messages = {Path(p["path"]).name: p["message"] for p in data["layouts"]}
+    assert "margins.top" in messages["leaflet.yaml"]
+    assert "red-flags" in messages["trifold.yaml"]
+    lines = run("--content", str(content), "--layouts", str(layouts)).output.splitlines()
+    assert sum(line.startswith("layout FAIL  ") for line in lines) == 2
+
+
+def test_a_character_no_font_has_is_found_without_rendering(content):
+    from tests.conftest import LAYOUTS
+
+    edit(content / "demo/en/easy.md", "A lump is a small bump under the skin.", "A lump \U0001F42D is a small bump.")
+    assert only(run_check(content, langs=["en"]), "en").ok   # without layouts there are no fonts to check
+    doc = only(run_check(content, langs=["en"], layouts_dir=LAYOUTS), "en")
+    problems = [p for p in doc.problems if p.check == "fonts"]
+    assert len(problems) == 1 and "U+1F42D" in problems[0].message, doc.problems
+    assert problems[0].path.endswith("easy.md") and problems[0].line == 8   # the section it is in
+    result = run("--content", str(content), "--lang", "en")
+    assert result.exit_code == 1 and "U+1F42D" in result.output

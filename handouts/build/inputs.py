@@ -42,6 +42,8 @@ def file_digest(path: Path) -> str:
         stat = path.stat()
     except FileNotFoundError:
         return "absent"
+    if not path.is_file():   # a directory where a file should be: reading the document reports it
+        return "not a file"
     return _file_digest(path, stat.st_size, stat.st_mtime_ns)
 
 
@@ -60,7 +62,7 @@ def _fonts_fingerprint(layouts_dir: Path) -> str:
             try:
                 from importlib.metadata import version
 
-                digest.update(version(package.replace("_", "-")).encode())
+                digest.update(version(str(package).replace("_", "-")).encode())
             except Exception:
                 digest.update(b"unknown")
     return digest.hexdigest()

@@ -3,7 +3,9 @@
 For every topic × language × level it collects problems instead of stopping at the first one, so that an author
 sees everything to fix in one run: section ids against the English source, template variables that do not
 resolve, figure references and links that point nowhere, stale translated sections, and the reading level
-measured with the language's method (handouts/readability.py). English is the source every translation is
+measured with the language's method (handouts/readability.py). Content is parsed by the same reader and
+Markdown parser as `build`, every character is looked up in the language's fonts, and every layout is read as
+`build` reads it, so that check finds what build would refuse without rendering anything. English is the source every translation is
 compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
 are information only.
 """
@@ -42,6 +44,16 @@ class Problem:
         return {"check": self.check, "message": self.message, "path": self.path, "line": self.line}
 
 
+def problem_from(check: str, error: HandoutsError) -> Problem:
+    """Keep the error's own one-line message; it already names the file and line."""
+    path = getattr(error, "path", None)
+    message = error.format_message()
+    if path is not None:
+        prefix = f"{path}:{error.line}: " if getattr(error, "line", None) else f"{path}: "
+        message = message[len(prefix):] if message.startswith(prefix) else message
+    return Problem(check, message, display_path(path) if path is not None else None, getattr(error, "line", None))
+
+
 @dataclass
 class DocumentResult:
     topic: str
@@ -62,13 +74,7 @@ class DocumentResult:
         self.problems.append(Problem(check, message, display_path(path) if path is not None else None, line))
 
     def add_error(self, check: str, error: HandoutsError) -> None:
-        """Keep the error's own one-line message; it already names the file and line."""
-        path = getattr(error, "path", None)
-        message = error.format_message()
-        if path is not None:
-            prefix = f"{path}:{error.line}: " if getattr(error, "line", None) else f"{path}: "
-            message = message[len(prefix):] if message.startswith(prefix) else message
-        self.add(check, message, path, getattr(error, "line", None))
+        self.problems.append(problem_from(check, error))
 
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
@@ -81,6 +87,7 @@ class DocumentResult:
 class CheckReport:
     documents: list[DocumentResult]
     notes: list[str] = field(default_factory=list)
+    layouts: list[Problem] = field(default_factory=list)   # layouts that build would refuse
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -88,7 +95,7 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.layouts else 0
 
     def summary(self) -> str:
         n = len(self.documents)
@@ -97,8 +104,9 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"documents": [d.as_dict() for d in self.documents], "notes": self.notes,
+                "layouts": [p.as_dict() for p in self.layouts],
                 "summary": {"documents": len(self.documents), "passed": len(self.documents) - len(self.failed),
-                            "failed": len(self.failed), "ok": not self.failed}}
+                            "failed": len(self.failed), "ok": not self.failed and not self.layouts}}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
@@ -131,6 +139,7 @@ def format_line(result: DocumentResult) -> str:
 
 def format_report(report: CheckReport) -> list[str]:
     lines = [format_line(d) for d in report.documents]
+    lines += [f"layout FAIL  {p}" for p in report.layouts]
     lines += [f"note: {n}" for n in report.notes]
     lines.append(report.summary())
     return lines
@@ -140,8 +149,9 @@ def format_report(report: CheckReport) -> list[str]:
 # Running the checks
 
 def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str] = (),
-              levels: Sequence[str] = ()) -> CheckReport:
-    """Check the selected documents; unknown topics or languages raise UsageError (exit 2)."""
+              levels: Sequence[str] = (), layouts_dir: Path | None = None) -> CheckReport:
+    """Check the selected documents, and the layouts in `layouts_dir` when given; unknown topics or languages
+    raise UsageError (exit 2)."""
     from handouts.content.languages import language_codes
 
     all_topics = topic_ids(content_dir)
@@ -157,6 +167,7 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
 
     report = CheckReport([])
     figure_ids = _figure_ids(report)
+    fonts = _font_library(report, layouts_dir) if layouts_dir is not None else None
     for topic_id in topics or all_topics:
         topic = read_topic(content_dir, topic_id)  # UsageError for an unknown topic
         for lang in langs or document_languages(topic):
@@ -164,8 +175,27 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
             wanted = [lv for lv in model.LEVELS if lv in levels] if levels else (present or
                                                                                   document_levels(topic, SOURCE_LANG))
             for level in wanted:
-                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids))
+                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts))
+    if layouts_dir is not None:
+        report.layouts += check_layouts(layouts_dir)
     return report
+
+
+def check_layouts(layouts_dir: Path) -> list[Problem]:
+    """Every layout read as build reads it: fields, geometry and the sections it must place."""
+    from handouts.config.layouts import layout_names, load_layout
+
+    try:
+        names = layout_names(layouts_dir)
+    except HandoutsError as exc:
+        return [problem_from("layout", exc)]
+    problems = []
+    for name in names:
+        try:
+            load_layout(layouts_dir, name)
+        except HandoutsError as exc:
+            problems.append(problem_from("layout", exc))
+    return problems
 
 
 def _figure_ids(report: CheckReport) -> frozenset[str] | None:
@@ -179,7 +209,8 @@ def _figure_ids(report: CheckReport) -> frozenset[str] | None:
 
 
 def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
-                   figure_ids: frozenset[str] | None) -> DocumentResult:
+                   figure_ids: frozenset[str] | None, fonts: Any = None) -> DocumentResult:
+    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked)."""
     path = topic.path / lang / f"{level}.md"
     result = DocumentResult(topic.id, lang, level, display_path(path))
     if not path.is_file():
@@ -244,12 +275,81 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
     try:
         document = read_document(topic, lang, level, context)
     except HandoutsError as exc:
-        result.add_error("content", exc)
+        # The parser refuses a bad link too; the links check above has already named it on its line.
+        if not any(p.check == "links" and p.line == exc.line for p in result.problems):
+            result.add_error("content", exc)
         return result
 
     _check_figures(result, document, figure_ids)
+    if fonts is not None:
+        _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
     return result
+
+
+def _font_library(report: CheckReport, layouts_dir: Path):
+    """The font definitions of the layouts tree; a problem with them is a layout problem (None: not checked)."""
+    from handouts.text.fonts import FontLibrary
+
+    try:
+        return FontLibrary(layouts_dir)
+    except HandoutsError as exc:
+        report.layouts.append(problem_from("fonts", exc))
+        return None
+
+
+def _texts(document: model.Document) -> list[tuple[model.Section | None, str]]:
+    """Every text the leaflet draws from the document, with its section: titles, prose, box titles, captions
+    and the words inside figures."""
+    found: list[tuple[model.Section | None, str]] = [(None, document.title), (None, document.subtitle)]
+
+    def walk(section: model.Section, blocks: tuple[model.Block, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, (model.Paragraph, model.Heading)):
+                found.append((section, block.text))
+            elif isinstance(block, model.Figure):
+                found.append((section, block.caption))
+            elif isinstance(block, model.ListBlock):
+                for item in block.items:
+                    walk(section, item)
+            elif isinstance(block, (model.Box, model.PictureRow)):
+                if isinstance(block, model.Box):
+                    found.append((section, block.title))
+                walk(section, block.blocks)
+
+    for section in document.sections:
+        found.append((section, section.title))
+        walk(section, section.blocks)
+    found += [(None, label) for text in document.figures.values() for label in text.labels.values()]
+    return found
+
+
+def _check_characters(result: DocumentResult, document: model.Document, language, fonts) -> None:
+    """A character no font of the language has stops the build; find each one without rendering."""
+    from handouts.errors import FontError
+    from handouts.text.fonts import font_chain
+
+    try:
+        chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
+    except FontError as exc:
+        result.add_error("fonts", exc)
+        return
+    seen: set[str] = set()
+    missing: list[tuple[str, int | None]] = []   # each character no font has, with the section of its first use
+    for section, text in _texts(document):
+        for char in dict.fromkeys(text):
+            if char in seen:
+                continue
+            seen.add(char)
+            try:
+                chain.runs(char)
+            except FontError:
+                missing.append((char, section.line if section else None))
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c, _ in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        result.add("fonts", f"no configured font of language '{language.code}' can draw {shown}{more}",
+                   document.path, missing[0][1])
 
 
 def _untranslated_strings(content_dir: Path, lang: str) -> list[str]:

@@ -71,6 +71,15 @@ def load_clinic(path: Path) -> Clinic:
         check_logo(values["logo"])
     if values.get("accent"):
         parse_accent(values["accent"], path=path)
+    if values.get("phone"):
+        from handouts.content.phone import PhoneError, tel_href
+
+        try:
+            tel_href(values["phone"])
+        except PhoneError as exc:
+            raise ContentError(f"field 'phone': {exc}", path=path,
+                               hint="write the number as it is dialled, e.g. +44 20 7946 0000 or "
+                                    "1-800-356-9377 ext 5") from None
     if values.get("website") and not values["website"].startswith(("http://", "https://")):
         raise ContentError(f"field 'website' should start with https:// (got {values['website']!r})", path=path)
     return Clinic(**values)

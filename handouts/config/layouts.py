@@ -6,6 +6,7 @@ designer who edits a layout gets told exactly what is wrong.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,8 @@ IMPOSITIONS = ("none", "booklet")
 BLOCK_KINDS = ("all", "summary", "keypoints", "warning", "checklist", "figures", "lists", "paragraphs",
                "pictures")
 _UNITS = {"mm": mm, "cm": cm, "in": inch, "pt": 1.0, "": 1.0}
+MIN_COLUMN_WIDTH = 40 * mm   # narrower than this, a column holds two or three words of body text a line
+HEADING_SCALE_RANGE = (0.5, 6.0)
 _LENGTH_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$")
 
 
@@ -126,11 +129,14 @@ def gray_of(colour: colors.Color) -> colors.Color:
 
 
 def parse_length(value: str, *, where: str) -> float:
-    """A length such as '3mm' in points, for options given on the command line."""
+    """A length such as '3mm' in points, for options given on the command line; never negative."""
     match = _LENGTH_RE.match(str(value))
     if not match:
         raise UsageError(f"{where}: {value!r} is not a length (write e.g. 3mm or 0.125in)")
-    return float(match[1]) * _UNITS[match[2] or ""]
+    length = float(match[1]) * _UNITS[match[2] or ""]
+    if length < 0:
+        raise UsageError(f"{where}: {value!r} is negative (write e.g. 3mm or 0.125in)")
+    return length
 
 
 def layout_names(layouts_dir: Path) -> list[str]:
@@ -162,21 +168,33 @@ class _Fields:
         return _Fields(self.raw(key, default), self.path, self.where(key))
 
     def length(self, key: str, default: Any = ...) -> float:
+        """A length in points; negative or infinite lengths are refused (they clip or overlap text)."""
         value = self.raw(key, default)
-        if isinstance(value, (int, float)):
-            return float(value)
-        match = _LENGTH_RE.match(str(value))
-        if not match:
-            raise LayoutError(f"field '{self.where(key)}' is not a length: {value!r}", path=self.path,
-                              hint="write e.g. 18mm, 0.5in or 12pt")
-        return float(match[1]) * _UNITS[match[2] or ""]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            length = float(value)
+        else:
+            match = _LENGTH_RE.match(str(value))
+            if not match:
+                raise LayoutError(f"field '{self.where(key)}' is not a length: {value!r}", path=self.path,
+                                  hint="write e.g. 18mm, 0.5in or 12pt")
+            length = float(match[1]) * _UNITS[match[2] or ""]
+        if not math.isfinite(length) or length < 0:
+            raise LayoutError(f"field '{self.where(key)}' should be a length of zero or more, not {value!r}",
+                              path=self.path, hint="write e.g. 18mm, 0.5in or 12pt")
+        return length
 
     def number(self, key: str, default: Any = ..., low: float = 0, high: float = 1e6) -> float:
         value = self.raw(key, default)
-        if not isinstance(value, (int, float)) or not low <= value <= high:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
             raise LayoutError(f"field '{self.where(key)}' should be a number from {low} to {high}, not {value!r}",
                               path=self.path)
         return float(value)
+
+    def whole(self, key: str, default: Any = ..., low: int = 0, high: int = 100) -> int:
+        value = self.number(key, default, low, high)
+        if value != int(value):
+            raise LayoutError(f"field '{self.where(key)}' should be a whole number, not {value!r}", path=self.path)
+        return int(value)
 
     def colour(self, key: str) -> colors.Color:
         value = self.raw(key)
@@ -205,12 +223,16 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
             continue
         lv = levels.sub(level)
         scale = lv.raw("heading_scale", [1.5, 1.2])
-        if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(x, (int, float)) for x in scale)):
-            raise LayoutError(f"field '{lv.where('heading_scale')}' should be two numbers [h2, h3]", path=path)
+        low, high = HEADING_SCALE_RANGE
+        if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(x, (int, float)) and
+                                                                    not isinstance(x, bool) and low <= x <= high
+                                                                    for x in scale)):
+            raise LayoutError(f"field '{lv.where('heading_scale')}' should be two numbers [h2, h3] from {low} to "
+                              f"{high}, not {scale!r}", path=path)
         level_styles[level] = LevelStyle(
             body_size=lv.number("body_size", low=6, high=40),
             leading=lv.number("leading", low=1.0, high=3.0),
-            columns=int(lv.number("columns", 1, low=1, high=3)),
+            columns=lv.whole("columns", 1, low=1, high=3),
             heading_scale=(float(scale[0]), float(scale[1])),
             figure_width=lv.number("figure_width", 1.0, low=0.1, high=1.0),
             picture_width=lv.length("picture_width", "30mm"),
@@ -219,6 +241,9 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     for extra in levels.data:
         if extra not in LEVELS:
             raise LayoutError(f"unknown level '{extra}'{closest(str(extra), LEVELS)} in 'levels'", path=path)
+    if not level_styles:
+        raise LayoutError("field 'levels' defines no reading level", path=path,
+                          hint=f"add at least one of: {', '.join(LEVELS)}")
     if "sections" in f.data:
         raise LayoutError("field 'sections' is no longer read: a topic lists its own sections (topic.yaml), page "
                           "layouts show them all and a tri-fold's panels name sections by role", path=path,
@@ -242,7 +267,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
             raise LayoutError("field 'page_sizes' should map papers to page sizes, e.g. {a4: a5}", path=path,
                               hint=f"page sizes: {', '.join(PAGE_SIZES)}")
     panels = _panels(f, path) if kind == "trifold" else ()
-    return Layout(
+    layout = Layout(
         name=name,
         path=path,
         description=str(f.raw("description", "")),
@@ -262,6 +287,65 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         panels=panels,
         fold_marks=bool(f.raw("fold_marks", kind == "trifold")),
     )
+    check_geometry(layout)
+    return layout
+
+
+def _mm(points: float) -> str:
+    return f"{points / mm:.0f} mm"
+
+
+@dataclass(frozen=True)
+class _Frame:
+    what: str
+    width: float
+    height: float
+    width_fields: str    # what to change when it is too narrow
+    height_fields: str   # ... too short
+
+
+def _frames(layout: Layout, paper: str) -> list[_Frame]:
+    """The smallest frames text is set in on this paper: page, cover and a column of each level."""
+    width, height = layout.page_size(paper)
+    m = layout.margins
+    sides = "margins.inside or margins.outside"
+    if layout.kind == "trifold":
+        panel = (width + 1.5 * mm) / 3 - 1.5 * mm   # the tucked flap, the narrowest panel (see trifold.py)
+        return [_Frame("a panel", panel - m["inside"] - m["outside"], height - m["top"] - m["bottom"], sides,
+                       "margins.top or margins.bottom")]
+    usable = width - m["inside"] - m["outside"]
+    body = height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height
+    cover = height - layout.cover_band_height - 8 * mm - m["bottom"] - layout.footer_height
+    frames = [_Frame("the page", usable, body, sides, "margins.top, margins.bottom, header.height or footer.height"),
+              _Frame("the cover", usable, cover, sides, "cover.band_height, margins.bottom or footer.height")]
+    for level, style in layout.levels.items():
+        if style.columns > 1:
+            column = (usable - layout.gutter * (style.columns - 1)) / style.columns
+            frames.append(_Frame(f"a column of levels.{level}", column, body,
+                                 f"{sides}, gutter or levels.{level}.columns", frames[0].height_fields))
+    return frames
+
+
+def check_geometry(layout: Layout) -> None:
+    """Margins, bands and type sizes must leave frames that text fits in, on every paper: at least
+    MIN_COLUMN_WIDTH wide, and tall enough for the largest heading with a few lines of text after it (a section
+    starts with a heading that keeps with five lines, see flowables.section_flowables)."""
+    for paper in layout.papers:
+        frames = _frames(layout, paper)
+        for frame in frames:
+            if frame.width < MIN_COLUMN_WIDTH:
+                raise LayoutError(f"on {paper}, {frame.what} is {_mm(frame.width)} wide, less than "
+                                  f"{_mm(MIN_COLUMN_WIDTH)}", path=layout.path, hint=f"change {frame.width_fields}")
+        for level, style in layout.levels.items():
+            size = style.body_size
+            h2 = size * style.heading_scale[0]
+            need = h2 * 1.2 + size * (0.9 + 0.45) + 6 * size * style.leading
+            for frame in frames:
+                if frame.height < need:
+                    raise LayoutError(
+                        f"on {paper}, {frame.what} is {_mm(frame.height)} tall; levels.{level} needs {_mm(need)} "
+                        f"for a heading and the lines that keep with it", path=layout.path,
+                        hint=f"change {frame.height_fields}, or levels.{level}.body_size, leading or heading_scale")
 
 
 def _section_pick(entry: Any, where: str, path: Path) -> SectionPick:

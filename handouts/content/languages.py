@@ -3,6 +3,7 @@ page furniture. Validated here so that a mistake in an entry is reported with it
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,6 +14,13 @@ from handouts.content.reader import load_yaml
 from handouts.suggest import closest
 
 REQUIRED_STRINGS = ("page", "version", "published", "review", "status_reviewed", "status_draft")
+# The {placeholders} each furniture string is filled with (Language.s); any other would fail mid-render.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "page": frozenset({"page", "pages"}), "version": frozenset({"version"}),
+    "published": frozenset({"date"}), "review": frozenset({"date"}),
+    "produced_by": frozenset({"publisher"}), "prepared_for": frozenset({"patient", "date"}),
+    "from_clinician": frozenset({"clinician"}), "your_clinician": frozenset({"clinician"}),
+}
 
 
 @dataclass(frozen=True)
@@ -88,13 +96,26 @@ def load_language(content_dir: Path, code: str) -> Language:
     fonts = need("fonts", dict)
     if not isinstance(fonts.get("body"), str):
         raise ContentError("field 'fonts.body' should name a font family", path=path)
+    fallback = fonts.get("fallback") or []
+    if not isinstance(fallback, list) or not all(isinstance(f, str) for f in fallback):
+        raise ContentError(f"field 'fonts.fallback' should be a list of font families, not {fallback!r}", path=path,
+                           hint="write e.g. fallback: [noto-sans]")
     readability = need("readability", dict)
+    targets = readability.get("targets") or {}
+    if not isinstance(targets, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   for v in targets.values()):
+        raise ContentError(f"field 'readability.targets' should map levels to numbers, not {targets!r}", path=path,
+                           hint="write e.g. targets: {easy: 6, standard: 8, detailed: 12}")
     strings = need("strings", dict)
     missing = [key for key in REQUIRED_STRINGS if key not in strings]
     if missing:
         raise ContentError(f"field 'strings' lacks {', '.join(missing)}", path=path,
                            hint="copy them from content/languages/en.yaml and translate")
+    for key, value in strings.items():
+        _check_placeholders(str(key), value, path)
     strings = _with_english_defaults(content_dir, code, strings)
+    locale = str(data.get("locale", code.replace("-", "_")))
+    _check_locale(locale, path)
     breaking = data.get("line_breaking", "words")
     if breaking not in ("words", "characters"):
         raise ContentError(f"field 'line_breaking' is {breaking!r}", path=path, hint="use 'words' or 'characters'")
@@ -104,14 +125,43 @@ def load_language(content_dir: Path, code: str) -> Language:
         native_name=str(data.get("native_name", data["name"])),
         script=need("script"),
         direction=direction,
-        locale=str(data.get("locale", code.replace("-", "_"))),
+        locale=locale,
         body_font=fonts["body"],
-        fallback_fonts=tuple(str(f) for f in fonts.get("fallback") or ()),
+        fallback_fonts=tuple(fallback),
         line_breaking=breaking,
         readability_method=str(readability.get("method", "")),
-        targets={str(k): float(v) for k, v in (readability.get("targets") or {}).items()},
+        targets={str(k): float(v) for k, v in targets.items()},
         strings={str(k): str(v) for k, v in strings.items()},
         notes=str(data.get("notes", "")),
         extra={k: v for k, v in data.items() if k not in {"code", "name", "native_name", "script", "direction",
                                                           "locale", "fonts", "readability", "strings"}},
     )
+
+
+def _check_placeholders(key: str, value: object, path: Path) -> None:
+    """A furniture string is filled with str.format: refuse text that would fail there, or print a brace."""
+    if not isinstance(value, str):
+        raise ContentError(f"field 'strings.{key}' should be text, not {value!r}", path=path)
+    allowed = PLACEHOLDERS.get(key, frozenset())
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ContentError(f"field 'strings.{key}' is not a valid template: {exc}", path=path,
+                           hint="write a literal brace as {{ or }}") from None
+    unknown = sorted(names - allowed)
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+        raise ContentError(f"field 'strings.{key}' uses unknown placeholder(s) "
+                           f"{', '.join('{' + n + '}' for n in unknown)}", path=path,
+                           hint=f"placeholders for '{key}': {known}")
+
+
+def _check_locale(locale: str, path: Path) -> None:
+    """Dates are formatted with Babel; an unknown locale would fail in the middle of a render."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise ContentError(f"field 'locale' is {locale!r}, which Babel does not know ({exc})", path=path,
+                           hint="use a CLDR locale such as en_GB, es or zh_Hans") from None

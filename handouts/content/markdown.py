@@ -1,21 +1,29 @@
 """Turn a section's Markdown into model blocks.
 
-markdown-it-py does the parsing (CommonMark, raw HTML off); this module only maps its tokens to the model and
-implements the leaflet extensions documented in content/README.md: `::: keypoints|summary|warning|checklist`
-boxes, `::: picture FIGURE-ID` Easy Read rows and `![Caption](figure:ID)` figures.
+markdown-it-py does the parsing (CommonMark); this module only maps its tokens to the model and implements the
+leaflet extensions documented in content/README.md: `::: keypoints|summary|warning|checklist` boxes,
+`::: picture FIGURE-ID` Easy Read rows and `![Caption](figure:ID)` figures.
+
+Whatever the content format forbids is refused here, with its line, rather than printed as literal text or
+dropped: raw HTML (the parser recognises it so that it can be refused), containers that nest, are not closed or
+have an unknown name, lists nested deeper than MAX_LIST_DEPTH, and links to anything but the schemes a leaflet
+may carry. `handouts check` parses through this module too, so it reports the same problems as `build`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from handouts.errors import ContentError
-from handouts.content.model import Block, Box, Figure, Heading, ListBlock, Paragraph, PictureRow, Span
+from handouts.content.model import LINK_SCHEMES, Block, Box, Figure, Heading, ListBlock, Paragraph, PictureRow, Span
+from handouts.content.phone import PhoneError, tel_href
+from handouts.suggest import closest
 
 BOX_KINDS = ("keypoints", "summary", "warning", "checklist")
 _SOFT_BREAK = "\n"
@@ -27,12 +35,22 @@ def _is_wide(char: str) -> bool:
 
     return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
 CONTAINER_KINDS = BOX_KINDS + ("picture",)
+# Lists deeper than this are refused: markdown-it silently drops what lies past its nesting limit, and a leaflet
+# list indented further than this leaves a narrow column too little room. Nine levels is far beyond what a
+# patient leaflet needs, and still well inside the parser's (raised) limit.
+MAX_LIST_DEPTH = 9
+_MAX_NESTING = 4 * MAX_LIST_DEPTH + 8   # markdown-it counts a list and its item as two levels each
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # html on: raw HTML must be recognised to be refused (with it off it would print as literal text).
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
+                                   "maxNesting": _MAX_NESTING})
     for kind in CONTAINER_KINDS:
         md.use(container_plugin, kind)
+    # markdown-it leaves links it finds unsafe (javascript:, file:) as literal text; keep them as links so
+    # that `link_target` can refuse them with their line.
+    md.validateLink = lambda url: True
     return md
 
 
@@ -53,12 +71,18 @@ class _Stream:
         self.pos = 0
         self.path = path
         self.first_line = first_line
+        self.open_container: tuple[str, int] | None = None   # (kind, line) of the box being read
+        self.list_depth = 0
 
     def line(self, token: Token) -> int:
         return self.first_line + (token.map[0] if token.map else 0)
 
-    def error(self, token: Token, message: str, hint: str) -> ContentError:
-        return ContentError(message, path=self.path, line=self.line(token), hint=hint)
+    def error(self, token: Token, message: str, hint: str, near: str = "") -> ContentError:
+        """`near`: text of an inline element, to name the line of a paragraph it is on."""
+        line = self.line(token)
+        if near:
+            line += next((i for i, text in enumerate(token.content.splitlines()) if near in text), 0)
+        return ContentError(message, path=self.path, line=line, hint=hint)
 
     def next(self) -> Token:
         token = self.tokens[self.pos]
@@ -81,6 +105,7 @@ class _Stream:
         if kind == "paragraph_open":
             inline = self.next()
             self.next()  # paragraph_close
+            self.refuse_stray_fence(inline)
             yield self.paragraph(inline)
         elif kind == "heading_open":
             inline = self.next()
@@ -101,23 +126,53 @@ class _Stream:
         elif kind == "blockquote_open":
             yield from self.blocks(until="blockquote_close")
         elif kind in ("html_block",):
-            raise self.error(token, "raw HTML is not allowed in content", "write plain Markdown")
+            raise self.error(token, "raw HTML is not allowed in content",
+                             "write plain Markdown; content/README.md lists what it may use")
         else:
             raise self.error(token, f"unsupported Markdown element '{kind}'", "see content/README.md")
 
     def list_block(self, ordered: bool, close: str, checklist: bool = False) -> ListBlock:
+        opening = self.tokens[self.pos - 1]
+        if self.list_depth >= MAX_LIST_DEPTH:
+            raise self.error(opening, f"lists are nested more than {MAX_LIST_DEPTH} levels deep",
+                             "flatten the list or split it into shorter lists")
+        self.list_depth += 1
         items: list[tuple[Block, ...]] = []
         while True:
             token = self.next()
             if token.type == close:
+                self.list_depth -= 1
                 return ListBlock(ordered, tuple(items), checklist)
             if token.type == "list_item_open":
                 items.append(tuple(self.blocks(until="list_item_close")))
 
+    def refuse_stray_fence(self, inline: Token) -> None:
+        """A `:::` line that markdown-it did not take as a container: an unknown name, or a close without an
+        open. Either would print as literal text."""
+        for offset, text in enumerate(inline.content.splitlines()):
+            if not text.lstrip().startswith(":::"):
+                continue
+            line = self.line(inline) + offset
+            name = text.strip().lstrip(":").split(maxsplit=1)
+            if name:
+                raise ContentError(f"unknown container '::: {name[0]}'{closest(name[0], CONTAINER_KINDS)}",
+                                   path=self.path, line=line,
+                                   hint=f"containers are: {', '.join(CONTAINER_KINDS)}")
+            raise ContentError("':::' closes no container", path=self.path, line=line,
+                               hint="remove it, or open the box with e.g. '::: keypoints'")
+
     def container(self, token: Token) -> Block:
         kind = token.type[len("container_"):-len("_open")]
         argument = token.info.strip()[len(kind):].strip()
+        if self.open_container is not None:
+            outer, outer_line = self.open_container
+            raise self.error(token, f"containers do not nest: close the ::: {outer} opened on line {outer_line} "
+                                    f"first", "end it with a line ':::' before opening another")
+        self.open_container = (kind, self.line(token))
         inner = list(self.blocks(until=f"container_{kind}_close"))
+        self.open_container = None
+        if not self.tokens[self.pos - 1].markup:   # markdown-it closed it at the end of the section
+            raise self.error(token, f"::: {kind} is never closed", "close it with a line ':::'")
         if kind == "picture":
             if not argument:
                 raise self.error(token, "'::: picture' needs a figure id", "write '::: picture FIGURE-ID'")
@@ -133,6 +188,8 @@ class _Stream:
             src = children[0].attrs.get("src", "")
             if isinstance(src, str) and src.startswith("figure:"):
                 return Figure(src[len("figure:"):], children[0].content, line=self.line(inline))
+            raise self.error(inline, f"image {str(src)[:60]!r} is not a figure",
+                             "leaflets draw their own figures: write ![Caption](figure:FIGURE-ID)")
         return Paragraph(tuple(self.spans(inline)))
 
     def spans(self, inline: Token) -> Iterator[Span]:
@@ -169,11 +226,33 @@ class _Stream:
             elif kind == "em_close":
                 italic -= 1
             elif kind == "link_open":
-                href = str(child.attrs.get("href", "")) or None
+                href = self.link_target(inline, str(child.attrs.get("href", "")))
             elif kind == "link_close":
                 href = None
+            elif kind == "html_inline":
+                raise self.error(inline, f"raw HTML is not allowed in content: {child.content[:40]!r}",
+                                 "write plain Markdown (**bold**, *italic*, [text](https://...))", child.content)
+            elif kind == "image" and not str(child.attrs.get("src", "")).startswith("figure:"):
+                raise self.error(inline, f"image {str(child.attrs.get('src', ''))[:60]!r} is not a figure",
+                                 "leaflets draw their own figures: write ![Caption](figure:FIGURE-ID)", "![")
             elif kind == "image":
                 raise self.error(inline, "a figure must stand alone in its paragraph",
                                  "put '![Caption](figure:ID)' on its own line with blank lines around it")
             else:
                 raise self.error(inline, f"unsupported inline element '{kind}'", "see content/README.md")
+
+    def link_target(self, inline: Token, href: str) -> str:
+        """Only web, phone and e-mail links; a phone link dials what its number says (see handouts.phone)."""
+        target = unquote(href).strip()
+        if not target:
+            raise self.error(inline, "a link has no target", "write [text](https://...)", "]()")
+        if not target.lower().startswith(LINK_SCHEMES):
+            raise self.error(inline, f"link to {target[:60]!r} is not allowed",
+                             "links may use http(s)://, tel: or mailto:", f"({target}")
+        if target.lower().startswith("tel:"):
+            try:
+                return tel_href(target[len("tel:"):])
+            except PhoneError as exc:
+                raise self.error(inline, f"link 'tel:': {exc}", "write e.g. tel:+441234567890",
+                                 f"({target}") from None
+        return href

@@ -26,13 +26,6 @@ LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")
 LINK_SCHEMES: tuple[str, ...] = ("http://", "https://", "tel:", "mailto:")
 
 
-def tel_href(phone: str) -> str:
-    """A tap-to-call link for a printed phone number ('+44 20 7946 0000' -> 'tel:+442079460000'); '' if it has
-    no digits."""
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return f"tel:{digits}" if any(ch.isdigit() for ch in digits) else ""
-
-
 @dataclass(frozen=True)
 class Span:
     """A run of inline text with one set of attributes; `href` makes it a live link."""

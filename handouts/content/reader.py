@@ -36,6 +36,10 @@ def load_yaml(path: Path) -> Any:
             return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
     except FileNotFoundError:
         raise ContentError("file not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
+    except OSError as exc:   # a directory where the file should be, or unreadable
+        raise ContentError(f"cannot read it: {exc.strerror}", path=path, hint="make it a readable YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -52,6 +56,22 @@ def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...]
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ContentError(f"field '{key}' should be {names}, not {type(value).__name__}", path=path)
     return value
+
+
+def _text_map(mapping: Mapping[str, Any], key: str, path: Path, *, required: bool = False) -> dict[str, str]:
+    """A field that maps language codes to text (titles, subtitles)."""
+    value = _require(mapping, key, dict, path) if required else mapping.get(key) or {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, (str, int, float)) for v in value.values()):
+        raise ContentError(f"field '{key}' should map language codes to text, e.g. {key}: {{en: ...}}", path=path)
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _keywords(mapping: Mapping[str, Any], path: Path) -> dict[str, list[str]]:
+    value = mapping.get("keywords") or {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, list) for v in value.values()):
+        raise ContentError("field 'keywords' should map language codes to lists of words", path=path,
+                           hint='write e.g. keywords: {en: ["back mouse", "lump"]}')
+    return {str(k): [str(x) for x in v] for k, v in value.items()}
 
 
 def _date(mapping: Mapping[str, Any], key: str, path: Path) -> _dt.date:
@@ -79,6 +99,10 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise ContentError("topic file should be a mapping of fields", path=path)
+    if not isinstance(data.get("references") or [], list):
+        raise ContentError("field 'references' should be a list of {id, text, url}", path=path)
+    if not isinstance(data.get("publisher") or "", str):
+        raise ContentError("field 'publisher' should be text", path=path)
     references = []
     for index, ref in enumerate(data.get("references") or []):
         if not isinstance(ref, Mapping) or "text" not in ref:
@@ -87,13 +111,13 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     return Topic(
         id=topic_id,
         path=path.parent,
-        titles={str(k): str(v) for k, v in _require(data, "title", dict, path).items()},
-        subtitles={str(k): str(v) for k, v in (data.get("subtitle") or {}).items()},
+        titles=_text_map(data, "title", path, required=True),
+        subtitles=_text_map(data, "subtitle", path),
         publisher=str(data.get("publisher") or ""),
         published=_date(data, "published", path),
         review=_date(data, "review", path),
         version=str(_require(data, "version", (str, int, float), path)),
-        keywords={str(k): [str(x) for x in v] for k, v in (data.get("keywords") or {}).items()},
+        keywords=_keywords(data, path),
         references=tuple(references),
         sections=_section_specs(data, path),
     )
@@ -182,6 +206,9 @@ def split_document(path: Path) -> RawDocument:
         raise ContentError("file not found", path=path) from None
     except UnicodeDecodeError as exc:
         raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
+    except OSError as exc:   # a directory where the level file should be, or unreadable
+        raise ContentError(f"cannot read it: {exc.strerror}", path=path,
+                           hint="make it a readable Markdown file") from None
     lines = text.splitlines()
     meta: dict[str, Any] = {}
     start = 0
@@ -232,7 +259,7 @@ def check_section_ids(raw: RawDocument, topic: Topic) -> None:
     """Sections are what layouts place and checks compare, so every language and level has exactly the topic's
     sections, in the topic's order."""
     expected = topic.section_ids
-    where = f"declared in {topic.path / 'topic.yaml'}"
+    where = f"that {topic.id}/topic.yaml lists"
     seen: dict[str, int] = {}
     for section in raw.sections:
         if section.id in seen:
@@ -241,7 +268,7 @@ def check_section_ids(raw: RawDocument, topic: Topic) -> None:
         if section.id not in expected:
             raise ContentError(f"unknown section id '{section.id}'{closest(section.id, expected)}",
                                path=raw.path, line=section.line,
-                               hint=f"use one of the sections {where}: {', '.join(expected)}")
+                               hint=f"use one of the sections {where}")
         seen[section.id] = section.line
     missing = [sid for sid in expected if sid not in seen]
     if missing:

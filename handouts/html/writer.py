@@ -31,6 +31,7 @@ from handouts.errors import FontError
 from handouts.text.fonts import FontChain, FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout, hex_colour
+from handouts.content.phone import tel_href
 
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
 PICTURE_WIDTH = 240.0
@@ -146,7 +147,7 @@ def _string(language: Language, key: str) -> str:
 def _clinic_values(clinic: Clinic | None, language: Language) -> dict[str, Any] | None:
     if clinic is None or not (clinic.name or clinic.phone or clinic.email or clinic.website or clinic.address):
         return None
-    phone_href = model.tel_href(clinic.phone)
+    phone_href = tel_href(clinic.phone) if clinic.phone else ""
     website_href = safe_href(clinic.website)
     if clinic.website and not website_href and re.fullmatch(r"[\w.-]+\.[a-z]{2,}(/\S*)?", clinic.website, re.I):
         website_href = "https://" + clinic.website

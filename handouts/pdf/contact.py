@@ -20,13 +20,22 @@ from handouts.config.clinic import Clinic
 from handouts.pdf.flowables import RenderContext
 from handouts.config.layouts import hex_colour
 from handouts.text.markup import text_markup
-from handouts.content.model import tel_href
+from handouts.content.phone import tel_href
 from handouts.pdf.paragraph import Paragraph
 from handouts.config.personal import PersonalCopy
 
 
-def _p(ctx: RenderContext, text: str, style, href: str | None = None) -> Paragraph:
-    markup = text_markup(text, ctx.chain, where="clinic profile")
+PROFILE = "clinic profile"
+
+
+def _field(name: str) -> str:
+    """Where a clinic value came from, for a character no font has."""
+    return f"{PROFILE} field '{name}'"
+
+
+def _p(ctx: RenderContext, text: str, style, href: str | None = None, *, where: str = PROFILE) -> Paragraph:
+    """`where` names the input the text came from (a profile field, a command-line option)."""
+    markup = text_markup(text, ctx.chain, where=where)
     if href:
         colour = hex_colour(ctx.layout.colours["accent"])
         markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
@@ -37,17 +46,21 @@ def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
     s = ctx.styles
     lang = ctx.language
     bold = s.body.clone("contact_name", fontName=ctx.chain.primary.face("bold").name)
-    lines: list[Flowable] = [_p(ctx, clinic.name, bold)]
+    lines: list[Flowable] = [_p(ctx, clinic.name, bold, where=_field("name"))]
     if clinic.address:
-        lines.append(_p(ctx, clinic.address, s.body))
+        lines.append(_p(ctx, clinic.address, s.body, where=_field("address")))
     if clinic.phone:
-        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone) or None))
+        lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone),
+                        where=_field("phone")))
     if clinic.email:
-        lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}"))
+        lines.append(_p(ctx, f"{lang.s('email')}: {clinic.email}", s.body, f"mailto:{clinic.email}",
+                        where=_field("email")))
     if clinic.website:
-        lines.append(_p(ctx, f"{lang.s('website')}: {clinic.website}", s.body, clinic.website))
+        lines.append(_p(ctx, f"{lang.s('website')}: {clinic.website}", s.body, clinic.website,
+                        where=_field("website")))
     if clinic.clinician:
-        lines.append(_p(ctx, lang.s("your_clinician", clinician=clinic.clinician), s.body))
+        lines.append(_p(ctx, lang.s("your_clinician", clinician=clinic.clinician), s.body,
+                        where=_field("clinician")))
     return lines
 
 
@@ -67,7 +80,7 @@ def clinic_strip(ctx: RenderContext, clinic: Clinic | None, width: float) -> lis
     qr_w = size * 4.5 if clinic.website else 0.0
     text_w = width - sum(widths) - qr_w - (6 if qr_w else 0)
     small = s.small.clone("contact_small", textColor=ctx.layout.colours["ink"])
-    lines = [_p(ctx, clinic.name, s.box_title)]
+    lines = [_p(ctx, clinic.name, s.box_title, where=_field("name"))]
     contact_bits = [x for x in (clinic.phone, clinic.website) if x]
     if contact_bits:
         lines.append(_p(ctx, " · ".join(contact_bits), small))
@@ -105,15 +118,16 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     s = ctx.styles
     c = ctx.layout.colours
     out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
-                              s.box_title)]
+                              s.box_title, where="--patient")]
     if personal.note or personal.clinician:
         rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
         if personal.note:
             for line in personal.note.splitlines() or [personal.note]:
                 if line.strip():
-                    rows.append([_p(ctx, line.strip(), s.body)])
+                    rows.append([_p(ctx, line.strip(), s.body, where="--note")])
         if personal.clinician:
-            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small)])
+            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small,
+                            where="--clinician")])
         out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
                          pad=s.body.fontSize * 0.6))
     return out

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError
 
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
@@ -73,8 +74,36 @@ class PageGeometry:
         return frames
 
 
+class DoesNotFit(Exception):
+    """Something is too large for every frame it could go in (reportlab's LayoutError, whose message is an
+    object dump), with the section it belongs to and the frame it was offered; the render entry point turns it
+    into one line for the user."""
+
+    def __init__(self, section: str | None, frame: tuple[float, float] | None) -> None:
+        super().__init__(section, frame)
+        self.section, self.frame = section, frame
+
+
+def _section_of(flowables: list[Flowable]) -> str | None:
+    """The section a flowable opens: a section heading, or the conditional break just before one."""
+    for flowable in flowables[:2]:
+        if isinstance(flowable, SectionHeading) and flowable.outline_level == 0:
+            return flowable.outline_key.removeprefix("sec-")
+    return None
+
+
 class LeafletDocTemplate(BaseDocTemplate):
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
+    section: str | None = None               # the section being laid out, for DoesNotFit
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        opening = _section_of(flowables)
+        try:
+            super().handle_flowable(flowables)
+        except ReportlabLayoutError:
+            frame = getattr(self, "frame", None)
+            size = (frame._width, frame._height) if frame is not None else None
+            raise DoesNotFit(opening or self.section, size) from None
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()
@@ -85,6 +114,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         """Headings become outline entries (bookmarks) pointing at the page where they landed."""
         if isinstance(flowable, SectionHeading):
             key = flowable.outline_key
+            if flowable.outline_level == 0:
+                self.section = key.removeprefix("sec-")
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.outline_title, key, level=flowable.outline_level, closed=False)
 
@@ -208,6 +239,8 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     for flowable in cover_flowables:
         _, h = flowable.wrap(full_w, cover_top - body_bottom)
         summary_h += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    if summary_h > cover_top - body_bottom:   # the cover's own content is taller than the room under the band
+        raise DoesNotFit(None, (full_w, cover_top - body_bottom))
     if cover_flowables:
         summary_h += 6
         cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,

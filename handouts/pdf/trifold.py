@@ -160,8 +160,9 @@ class _Builder:
     def ctx(self, width: float) -> RenderContext:
         return RenderContext(self.document, self.language, self.layout, self.styles, self.chain, width, self.draw)
 
-    def markup(self, text: str) -> str:
-        return text_markup(text, self.chain, where=str(self.document.path))
+    def markup(self, text: str, where: str = "") -> str:
+        """`where`: the input the text came from, when it is not the document (a clinic profile field)."""
+        return text_markup(text, self.chain, where=where or str(self.document.path))
 
     def panel(self, panel: Panel, width: float) -> _PanelContent:
         """Cover first, then the sections in the layout's order; whom to call, the clinic's mark and the small
@@ -275,12 +276,12 @@ class _Builder:
             out += [logo, Spacer(1, 2 * mm)]
         qr = 17 * mm if clinic.website else 0.0
         text_w = width - (qr + 3 * mm if qr else 0)
-        lines: list[Flowable] = [Paragraph(self.markup(clinic.name), s.box_title.clone(
+        lines: list[Flowable] = [Paragraph(self.markup(clinic.name, "clinic profile field 'name'"), s.box_title.clone(
             "tf_clinic_name", textColor=self.layout.colours["accent"], spaceAfter=1))]
         small = s.small.clone("tf_clinic_small", textColor=self.layout.colours["ink"])
-        for value in (clinic.phone, clinic.website):
+        for field_name, value in (("phone", clinic.phone), ("website", clinic.website)):
             if value:
-                lines.append(Paragraph(self.markup(value), small))
+                lines.append(Paragraph(self.markup(value, f"clinic profile field '{field_name}'"), small))
         if not qr:
             return out + lines
         row: list[object] = [lines, qr_drawing(clinic.website, qr)]

@@ -125,8 +125,18 @@ def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Pat
     if not path.is_file():
         raise FontError(f"family '{family}': font file {path} not found", path=defs_path,
                         hint="reinstall the font package or fix the file name")
-    if spec.get("axes"):
-        path = _instance(path, {str(k): float(v) for k, v in spec["axes"].items()})
+    try:
+        coverage(path)   # parses the font's header and character map: a file that is no font stops here
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds of error for a file that is not a font
+        raise FontError(f"family '{family}', style '{style}': {path.name} is not a TrueType or OpenType font "
+                        f"({type(exc).__name__})", path=defs_path, hint="name a .ttf or .otf file") from None
+    axes = spec.get("axes")
+    if axes:
+        if not isinstance(axes, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                    for v in axes.values()):
+            raise FontError(f"family '{family}', style '{style}': 'axes' should map axis tags to numbers, "
+                            f"e.g. {{wght: 700}}, not {axes!r}", path=defs_path)
+        path = _instance(path, {str(k): float(v) for k, v in axes.items()})
     face = Face(family, style, path, bool(spec.get("embolden")))
     if face.embolden:
         EMBOLDENED.add(face.name)
@@ -170,7 +180,11 @@ class FontLibrary:
         spec = self._defs[name]
         if not isinstance(spec, Mapping) or "regular" not in spec:
             raise FontError(f"family '{name}' needs at least a 'regular' face", path=self.defs_path)
-        root = _package_root(spec["package"], name, self.defs_path) if spec.get("package") else _SHIPPED
+        package = spec.get("package")
+        if package is not None and not isinstance(package, str):
+            raise FontError(f"family '{name}': 'package' should name a Python package, not {package!r}",
+                            path=self.defs_path)
+        root = _package_root(package, name, self.defs_path) if package else _SHIPPED
         faces = {style: _resolve_face(name, style, spec[style], root, self.defs_path)
                  for style in STYLES if style in spec}
         family = Family(name, faces)
@@ -214,10 +228,11 @@ def _register_face(name: str, path: str) -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    FACE_PATHS[name] = path
     if name in pdfmetrics.getRegisteredFontNames():
+        FACE_PATHS.setdefault(name, path)   # keep the file that is registered under this name
         return
     pdfmetrics.registerFont(TTFont(name, path))
+    FACE_PATHS[name] = path
 
 
 def chain_for_face(name: str) -> "FontChain | None":
