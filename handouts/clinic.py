@@ -88,7 +88,7 @@ def _number(key: str, value: object, path: Path) -> str:
     """A number to dial, as the profile wrote it. YAML turns an unquoted 000 (Australia's emergency number) into
     0 and 010 into 8, so a bare number is refused rather than printed wrong; one with no digit cannot be dialled."""
     if isinstance(value, bool) or not isinstance(value, str):
-        raise ContentError(f"field '{key}' should be a phone number in quotes, not the YAML number {value!r}",
+        raise ContentError(f"field '{key}' should be a phone number in quotes, not {value!r}",
                            path=path, hint=f'write it as it is dialled, in quotes, e.g. {key}: "000"; unquoted, '
                                            f'YAML reads 000 as 0')
     text = value.strip()
