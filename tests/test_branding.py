@@ -87,6 +87,67 @@ def test_bad_profiles_fail_clearly(profile, tmp_path, change, needle):
     assert not list(out.rglob("*.pdf"))
 
 
+def _link_targets(pdf: Path) -> set[str]:
+    reader = PdfReader(pdf)
+    return {str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots") or []
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]}
+
+
+def test_emergency_and_urgent_numbers_come_from_the_profile(profile, tmp_path):
+    """The number to dial depends on the clinic's country: the profile gives it, the red-flag box prints it as a
+    tel: link; without one the box says to call the local emergency number."""
+    profile.write_text(profile.read_text() + 'emergency_number: "112"\nurgent_number: "0800 555 0100"\n')
+    out, plain = tmp_path / "out", tmp_path / "plain"
+    for args, where in ((("--clinic", str(profile)), out), ((), plain)):
+        result = run("build", "--lang", "en", "--level", "easy", "--level", "standard", "--paper", "a4",
+                     *args, "--out", str(where), "-j", "1")
+        assert result.exit_code == 0, result.output
+    for level in ("easy", "standard"):
+        name = f"back-mouse/en/back-mouse_en_{level}_leaflet_a4.pdf"
+        branded, unbranded = normalized(out / name), normalized(plain / name)
+        assert "112" in branded and "0800 555 0100" in branded and "local emergency number" not in branded
+        assert {"tel:112", "tel:08005550100", "tel:+442079460000"} <= _link_targets(out / name)
+        assert "local emergency number" in unbranded and "urgent care service" in unbranded
+        assert not any(t.startswith("tel:") for t in _link_targets(plain / name))
+
+
+@pytest.mark.parametrize("line,needle", [
+    ("emergency_number: 000", "emergency_number"),      # YAML would read it as 0: refused, not misprinted
+    ('urgent_number: "ask at reception"', "urgent_number"),
+    ("phone: 999", "phone"),
+])
+def test_numbers_to_dial_must_be_quoted_digits(profile, tmp_path, line, needle):
+    profile.write_text(profile.read_text().replace('phone: "+44 20 7946 0000"\n', "") + line + "\n")
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--level", "easy", "--paper", "a4", "--clinic", str(profile),
+                 "--out", str(out))
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    message = [line for line in result.output.splitlines() if line.strip()]
+    assert len(message) == 1 and "clinic.yaml" in message[0] and needle in message[0], result.output
+    assert not list(out.rglob("*.pdf"))
+
+
+def test_clinic_template_values_are_empty_strings_without_a_profile():
+    from handouts.config.clinic import Clinic
+
+    values = Clinic().as_template_values()
+    for key in ("emergency_number", "urgent_number", "emergency_number_tel", "urgent_number_tel", "phone_tel"):
+        assert values[key] == ""
+    assert Clinic(urgent_number="0800 555 0100").as_template_values()["urgent_number_tel"] == "tel:08005550100"
+
+
+def test_every_level_points_to_the_emergency_signs_on_page_1(tmp_path):
+    """The summary box on the cover says when to get help now, so nobody has to reach the last page for it."""
+    out = tmp_path / "out"
+    result = run("build", "--lang", "en", "--paper", "a4", "--out", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    for level in ("easy", "standard", "detailed"):
+        first = " ".join(PdfReader(out / f"back-mouse/en/back-mouse_en_{level}_leaflet_a4.pdf").pages[0]
+                         .extract_text().split())
+        assert "Get help now" in first and "numb or weak" in first, level
+
+
 def test_huge_logo_is_refused(profile, tmp_path):
     (tmp_path / "logo.png").write_bytes(png(60, 30) + b"\0" * (3 * 1024 * 1024))
     result = run("build", "--lang", "en", "--level", "easy", "--clinic", str(profile), "--out", str(tmp_path / "o"))

@@ -136,10 +136,10 @@ def test_numbered_list_in_a_box_keeps_counting(tmp_path):
     content, layouts = english_tree(tmp_path, levels=("standard",))
     path = content / "back-mouse/en/standard.md"
     for bullet, number in (("- Most people", "1. Most people"), ("- An injection", "2. An injection"),
-                           ("- Surgery is", "3. Surgery is"), ("- The research", "4. The research")):
+                           ("- Surgery is", "3. Surgery is"), ("- Every treatment", "4. Every treatment")):
         replace_in(path, bullet, number)
     out = tmp_path / "out"
     report(build(content, layouts, out, "--paper", "a4"))
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(next(out.rglob("*.pdf"))).pages).split())
-    for number, words in ((2, "An injection"), (3, "Surgery is"), (4, "The research")):
+    for number, words in ((2, "An injection"), (3, "Surgery is"), (4, "Every treatment")):
         assert f"{number}. {words}" in text or f"{number}.{words}" in text, words

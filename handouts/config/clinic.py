@@ -17,10 +17,14 @@ from reportlab.lib import colors
 
 from handouts.errors import ContentError
 from handouts.confine import confined
+from handouts.content.phone import PhoneError, tel_href
 from handouts.config.layouts import Layout
 from handouts.content.reader import load_yaml
 
-FIELDS = ("name", "address", "phone", "email", "website", "logo", "accent", "clinician")
+FIELDS = ("name", "address", "phone", "emergency_number", "urgent_number", "email", "website", "logo", "accent",
+          "clinician")
+# Numbers a reader may have to dial in a hurry: printed in the red-flag box and linked with tel:.
+NUMBER_FIELDS = ("phone", "emergency_number", "urgent_number")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Clinic:
     name: str = ""
     address: str = ""
     phone: str = ""
+    emergency_number: str = ""   # the country's (999, 112, 911, 000): it depends on the country, not the language
+    urgent_number: str = ""      # a same-day urgent advice line (NHS 111 in England), if the clinic's area has one
     email: str = ""
     website: str = ""
     logo: Path | None = None
@@ -35,8 +41,14 @@ class Clinic:
     clinician: str = ""
 
     def as_template_values(self) -> dict[str, str]:
-        return {"name": self.name, "address": self.address, "phone": self.phone, "email": self.email,
-                "website": self.website, "clinician": self.clinician}
+        """The `clinic.*` template variables; each number also as a ready tel: target (`clinic.phone_tel`), so
+        content can write `[{{ clinic.phone }}]({{ clinic.phone_tel }})` without knowing how to normalise it."""
+        values = {"name": self.name, "address": self.address, "phone": self.phone,
+                  "emergency_number": self.emergency_number, "urgent_number": self.urgent_number,
+                  "email": self.email, "website": self.website, "clinician": self.clinician}
+        values.update({f"{key}_tel": tel_href(getattr(self, key)) if getattr(self, key) else ""
+                       for key in NUMBER_FIELDS})
+        return values
 
 
 def load_clinic(path: Path) -> Clinic:
@@ -57,6 +69,9 @@ def load_clinic(path: Path) -> Clinic:
         value = data.get(key)
         if value is None:
             continue
+        if key in NUMBER_FIELDS:
+            values[key] = _number(key, value, path)
+            continue
         if not isinstance(value, (str, int)):
             raise ContentError(f"field '{key}' should be text", path=path)
         values[key] = str(value).strip()
@@ -71,18 +86,27 @@ def load_clinic(path: Path) -> Clinic:
         check_logo(values["logo"])
     if values.get("accent"):
         parse_accent(values["accent"], path=path)
-    if values.get("phone"):
-        from handouts.content.phone import PhoneError, tel_href
-
-        try:
-            tel_href(values["phone"])
-        except PhoneError as exc:
-            raise ContentError(f"field 'phone': {exc}", path=path,
-                               hint="write the number as it is dialled, e.g. +44 20 7946 0000 or "
-                                    "1-800-356-9377 ext 5") from None
     if values.get("website") and not values["website"].startswith(("http://", "https://")):
         raise ContentError(f"field 'website' should start with https:// (got {values['website']!r})", path=path)
     return Clinic(**values)
+
+
+def _number(key: str, value: object, path: Path) -> str:
+    """A number to dial, as the profile wrote it. YAML turns an unquoted 000 (Australia's emergency number) into
+    0 and 010 into 8, so a bare number is refused rather than printed wrong; one that cannot be dialled is refused
+    with what is wrong with it."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ContentError(f"field '{key}' should be a phone number in quotes, not {value!r}",
+                           path=path, hint=f'write it as it is dialled, in quotes, e.g. {key}: "000"; unquoted, '
+                                           f'YAML reads 000 as 0')
+    text = value.strip()
+    try:
+        tel_href(text)
+    except PhoneError as exc:
+        raise ContentError(f"field '{key}': {exc}", path=path,
+                           hint="write the number as it is dialled, e.g. +44 20 7946 0000, 999 or "
+                                "1-800-356-9377 ext 5") from None
+    return text
 
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024       # an emailed leaflet must stay small

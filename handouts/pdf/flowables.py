@@ -238,6 +238,10 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
             rows.append([block_flowables(sub, ctx, inner, section_id)])
     if not rows:
         rows.append([Spacer(1, 1)])
+    if block.title and len(rows) > 1:
+        # the title shares a row with what follows it: a box split at a page foot never leaves its title alone
+        first = rows.pop(1)[0]
+        rows[0] = [[rows[0][0], *(first if isinstance(first, list) else [first])]]
     border = c["warning"] if warning else c["rule"]
     table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
     table.setStyle(TableStyle([
