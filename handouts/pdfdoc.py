@@ -19,6 +19,7 @@ from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-t
 from handouts import tagging
 from handouts.flowables import SectionHeading
 from handouts.layouts import Layout
+from handouts.postprocess import source_date_epoch
 
 # reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
 # bigger files, and the post-processing has to decode it again.
@@ -75,6 +76,11 @@ class PageGeometry:
 
 class LeafletDocTemplate(BaseDocTemplate):
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # reportlab reads SOURCE_DATE_EPOCH itself and fails on a bad value with a bare ValueError: check first.
+        source_date_epoch()
+        super().__init__(*args, **kwargs)
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()

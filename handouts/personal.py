@@ -28,10 +28,10 @@ class PersonalCopy:
         """The date printed on the copy: SOURCE_DATE_EPOCH when reproducing a build, otherwise today."""
         if self.date is not None:
             return self.date
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch:
-            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-        return _dt.date.today()
+        from handouts.postprocess import source_date_epoch  # local: postprocess needs pypdf, this module not
+
+        epoch = source_date_epoch()
+        return epoch.date() if epoch is not None else _dt.date.today()
 
 
 def slug(text: str) -> str:
