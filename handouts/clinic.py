@@ -14,6 +14,10 @@ from handouts.errors import ContentError
 from handouts.reader import load_yaml
 
 FIELDS = ("name", "address", "phone", "email", "website", "logo", "accent", "clinician")
+# Longest value of each field, in characters: what the cover strip and the contact boxes have room for
+# (README.md, "Clinic profile"). An email address is at most 254 characters (RFC 5321).
+LIMITS = {"name": 80, "address": 200, "phone": 40, "email": 254, "website": 120, "logo": 500, "accent": 32,
+          "clinician": 100}
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ def load_clinic(path: Path) -> Clinic:
         if not isinstance(value, (str, int)):
             raise ContentError(f"field '{key}' should be text", path=path)
         values[key] = str(value).strip()
+        if len(values[key]) > LIMITS[key]:
+            raise ContentError(f"field '{key}' is {len(values[key]):,} characters; the limit is {LIMITS[key]:,}",
+                               path=path, hint="shorten it")
     if "logo" in values:
         logo = (path.parent / values["logo"]).resolve()
         if not logo.is_file():

@@ -111,7 +111,7 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
         if personal.clinician:
             rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small)])
         out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
-                         pad=s.body.fontSize * 0.6))
+                         pad=s.body.fontSize * 0.6, split_in_row=True))
     return out
 
 

@@ -18,6 +18,7 @@ from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-t
 
 from handouts import tagging
 from handouts.flowables import SectionHeading
+from handouts.errors import OverflowError_
 from handouts.layouts import Layout
 from handouts.postprocess import source_date_epoch
 
@@ -188,6 +189,21 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
     return draw
 
 
+def cover_space(layout: Layout, paper: str) -> float:
+    """Height (points) between the cover band and the footer: what the cover's full-width boxes may fill."""
+    height = layout.page_size(paper)[1]
+    return height - layout.cover_band_height - 8 * 2.83465 - layout.margins["bottom"] - layout.footer_height
+
+
+def stack_height(flowables: list[Flowable], width: float, available: float) -> float:
+    """Height of flowables stacked in one frame, with their spacing."""
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, available)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
               lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> int:
@@ -210,10 +226,11 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     # The cover: full-width frame sized to the summary, then the columns below it.
     cover_frames: list[Frame] = []
     full_w = g.usable_width()
-    summary_h = 0.0
-    for flowable in cover_flowables:
-        _, h = flowable.wrap(full_w, cover_top - body_bottom)
-        summary_h += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    summary_h = stack_height(cover_flowables, full_w, cover_top - body_bottom)
+    if summary_h > cover_space(layout, paper):
+        raise OverflowError_(f"the cover's boxes are {summary_h / 2.83465:.0f} mm tall, more than the "
+                             f"{cover_space(layout, paper) / 2.83465:.0f} mm the cover has on {paper}",
+                             hint="shorten the summary box or the clinic profile's fields")
     if cover_flowables:
         summary_h += 6
         cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,

@@ -8,13 +8,20 @@ carries only a slug of the name so that the physiotherapist can find the file be
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from handouts.errors import UsageError
+
+# What a personalised copy accepts, in characters (README.md, "Clinic profile"): a name fits the cover line,
+# a note of up to MAX_NOTE always renders (flowing across pages when the cover cannot hold it).
+MAX_PATIENT = 100
+MAX_CLINICIAN = 100
+MAX_NOTE = 4_000
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,12 @@ class PersonalCopy:
     clinician: str = ""
     note: str = ""
     date: _dt.date | None = None
+
+    def __post_init__(self) -> None:
+        for option, value, limit in (("--patient", self.patient, MAX_PATIENT),
+                                     ("--clinician", self.clinician, MAX_CLINICIAN), ("--note", self.note, MAX_NOTE)):
+            if len(value) > limit:
+                raise UsageError(f"{option} is {len(value):,} characters; the limit is {limit:,}")
 
     def when(self) -> _dt.date:
         """The date printed on the copy: SOURCE_DATE_EPOCH when reproducing a build, otherwise today."""
@@ -50,8 +63,11 @@ def ruled_lines(width: float, count: int, spacing: float, colour) -> Drawing:
     return drawing
 
 
-def boxed(rows: list[list[object]], width: float, *, background, border, font: str, pad: float) -> Table:
-    table = Table(rows, colWidths=[width], hAlign="LEFT")
+def boxed(rows: list[list[object]], width: float, *, background, border, font: str, pad: float,
+          split_in_row: bool = False) -> Table:
+    """`split_in_row`: a row (a long paragraph of a clinician's note) may break across columns and pages. Only
+    for rows of paragraphs: reportlab's in-row split fails on a cell whose flowable cannot split (a QR code)."""
+    table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=int(split_in_row))
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font),
         ("BACKGROUND", (0, 0), (-1, -1), background),

@@ -25,7 +25,7 @@ from handouts.languages import Language
 from handouts.layouts import Layout
 from handouts.markup import text_markup
 from handouts.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
-from handouts.pdfdoc import Furniture, PageGeometry, write_pdf
+from handouts.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.postprocess import finish_pdf
 from handouts.styles import build_styles
 from handouts.tagging import Tagger
@@ -85,12 +85,20 @@ def render_pdf(document: model.Document, language: Language, layout: Layout, pap
     full_width = geometry.usable_width()
     wide = RenderContext(document, language, layout, styles, chain, full_width, draw)
     cover: list[Flowable] = clinic_strip(wide, clinic, full_width)
+    plan: list[Flowable] = []
     if personal is not None:
-        cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
+        date_text = local_date(personal.when(), language)
+        prepared_for, *plan = personal_cover(wide, personal, full_width, date_text)
+        cover += [prepared_for, *plan]
     summary = document.summary_box()
     if layout.cover_summary and summary is not None:
         cover.append(box_flowable(summary, wide, full_width, "what-is-it"))
     body: list[Flowable] = []
+    space = cover_space(layout, paper)
+    if plan and stack_height(cover, full_width, space) > space:
+        # A long note: its "Your plan" box opens the body in column width, where it can break across pages.
+        cover = [f for f in cover if f not in plan]
+        body.extend(personal_cover(ctx, personal, ctx.frame_width, date_text)[1:])
     for section_id in layout.sections:
         section = document.section(section_id)
         if section is not None:
