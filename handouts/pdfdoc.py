@@ -165,6 +165,27 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     canvas.restoreState()
 
 
+def _band_text(f: Furniture, g: PageGeometry) -> tuple[Paragraph, Paragraph, float, float]:
+    """The cover band's title and subtitle, wrapped: their paragraphs and heights."""
+    band = g.layout.cover_band_height
+    width = g.usable_width()
+    title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
+    sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
+    _, th = title.wrap(width, band)
+    _, sh = sub.wrap(width, band)
+    return title, sub, th, sh
+
+
+def _check_cover_band(f: Furniture, g: PageGeometry) -> None:
+    """Before drawing: a title too long for the band would be drawn above the page, cut off."""
+    band = g.layout.cover_band_height
+    *_, th, sh = _band_text(f, g)
+    if th + sh > band:
+        raise OverflowError_(f"the title and subtitle need {(th + sh) / 2.83465:.0f} mm of the cover band, "
+                             f"which is {band / 2.83465:.0f} mm tall",
+                             hint="shorten 'title' or 'subtitle' in the front matter or topic.yaml")
+
+
 def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
     def draw(canvas: Canvas, doc: Any) -> None:
         layout = g.layout
@@ -177,11 +198,7 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
             over = layout.bleed
             canvas.rect(-over, g.height - band, g.width + 2 * over, band + over, stroke=0, fill=1)
         left = g.left_margin(True)
-        width = g.usable_width()
-        title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
-        sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
-        _, th = title.wrap(width, band)
-        _, sh = sub.wrap(width, band)
+        title, sub, th, sh = _band_text(f, g)
         y = g.height - band + (band - th - sh) / 2 + th + sh
         title.drawOn(canvas, left, y - th)
         sub.drawOn(canvas, left, y - th - sh)
@@ -226,6 +243,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     # The cover: full-width frame sized to the summary, then the columns below it.
     cover_frames: list[Frame] = []
     full_w = g.usable_width()
+    _check_cover_band(furniture, g)
     summary_h = stack_height(cover_flowables, full_w, cover_top - body_bottom)
     if summary_h > cover_space(layout, paper):
         raise OverflowError_(f"the cover's boxes are {summary_h / 2.83465:.0f} mm tall, more than the "

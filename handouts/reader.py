@@ -27,6 +27,8 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Limits that keep a hostile or broken file from stalling a pipeline (content/README.md, "Limits").
 MAX_FILE_BYTES = 2_000_000
 MAX_PARAGRAPH_CHARS = 20_000
+# Far more than a cover band holds (pdfdoc measures the band itself), but refused here with the file's name.
+MAX_TITLE_CHARS = {"title": 200, "subtitle": 300}
 _SECTION_RE = re.compile(r"^##\s+(?P<title>.+?)\s*\{#(?P<id>[A-Za-z0-9_-]+)\}\s*$")
 _BAD_H2_RE = re.compile(r"^##\s+\S")
 
@@ -260,13 +262,20 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
     if status not in ("draft", "reviewed"):
         raise ContentError(f"front matter 'status' is {status!r}", path=path, line=2,
                            hint="use 'draft' or 'reviewed'")
+    title = str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id))
+    subtitle = str(meta.get("subtitle") or topic.subtitles.get(lang, ""))
+    for field, value in (("title", title), ("subtitle", subtitle)):
+        if len(value) > MAX_TITLE_CHARS[field]:
+            source = path if field in meta else topic.path / "topic.yaml"
+            raise ContentError(f"'{field}' is {len(value):,} characters; the limit is {MAX_TITLE_CHARS[field]}",
+                               path=source, hint="a cover title is a few words")
     return Document(
         topic=topic,
         lang=lang,
         level=level,
         path=path,
-        title=str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id)),
-        subtitle=str(meta.get("subtitle") or topic.subtitles.get(lang, "")),
+        title=title,
+        subtitle=subtitle,
         status=status,
         sections=tuple(sections),
         figures=read_figure_texts(topic, lang),
