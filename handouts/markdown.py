@@ -118,6 +118,11 @@ class _Stream:
         kind = token.type[len("container_"):-len("_open")]
         argument = token.info.strip()[len(kind):].strip()
         inner = list(self.blocks(until=f"container_{kind}_close"))
+        nested = next((b for b in inner if isinstance(b, (Box, PictureRow))), None)
+        if nested is not None:  # a box in a box has no layout (reportlab cannot place it): say so
+            inner_kind = nested.kind if isinstance(nested, Box) else "picture"
+            raise self.error(token, f"containers do not nest ('::: {inner_kind}' inside '::: {kind}')",
+                             "close the first container with ':::' before opening the next")
         if kind == "picture":
             if not argument:
                 raise self.error(token, "'::: picture' needs a figure id", "write '::: picture FIGURE-ID'")
