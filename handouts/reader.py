@@ -285,15 +285,12 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
 def check_paragraph_lengths(body: str, *, path: Path, first_line: int) -> None:
     """A paragraph is laid out as one unit, and reportlab's cost grows faster than its length: one of a few
     megabytes takes minutes. Real paragraphs are a few hundred characters; refuse the absurd ones by line."""
-    start, length = first_line, 0
+    length = 0
     for number, line in enumerate(body.split("\n"), start=first_line):
-        if not line.strip():
-            start, length = number + 1, 0
-            continue
-        length += len(line) + 1
-        if length > MAX_PARAGRAPH_CHARS:
+        length = length + len(line) + 1 if line.strip() else 0
+        if length > MAX_PARAGRAPH_CHARS:  # named by the line where it passes the limit: for one long line, that one
             raise ContentError(f"paragraph of more than {MAX_PARAGRAPH_CHARS:,} characters", path=path,
-                               line=start, hint="split it with blank lines; see 'Limits' in content/README.md")
+                               line=number, hint="split it with blank lines; see 'Limits' in content/README.md")
 
 
 def _plain(markdown_text: str) -> str:

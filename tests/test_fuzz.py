@@ -32,14 +32,16 @@ EXAMPLES = int(os.environ.get("HANDOUTS_FUZZ_EXAMPLES", "40"))
 # The strategy below is large; hypothesis warns when it prints its (unused) description.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-WORDS = st.sampled_from([
-    "back", "mouse", "lump", "pain", "rest", "ice", "Smith & Jones", "<Physio>", "50%", "a_b", "x*y", "#1",
-    "\\", "`code`", "&amp;", "https://example.org", "مرحبا", "العيادة", "请每天热敷", "十五分钟", "कृपया",
-    "Việt", "ﷺ", "\u200b", "\u202e", "\ufeff", "\x00", "\x0b", "\x1b[31m", "\t", "🙂", "e\u0301",
-    "W" * 300, "ـ" * 50, "草" * 200,
-])
+# Plain words most of the time, so that most examples get as far as the PDF; now and then text that tests the
+# escaping, the fonts (English has no Arabic or CJK face: a FontError) and control characters.
+PLAIN = st.sampled_from(["back", "mouse", "lump", "pain", "rest", "ice", "walk", "Smith & Jones", "<Physio>",
+                         "50%", "a_b", "x*y", "#1", "\\", "`code`", "&amp;", "https://example.org", "Việt", "e\u0301",
+                         "W" * 300])
+ODD = st.sampled_from(["مرحبا", "العيادة", "请每天热敷", "十五分钟", "कृपया", "ﷺ", "\u200b", "\u202e", "\ufeff",
+                       "\x00", "\x0b", "\x1b[31m", "\t", "🙂", "ـ" * 50, "草" * 200])
+WORDS = st.one_of(PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, ODD)
 TEXT = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
-FIGURE_IDS = st.sampled_from(["where-it-happens", "under-the-skin", "no-such-figure", ""])
+FIGURE_IDS = st.sampled_from(["where-it-happens", "cross-section", "pain-scale", "no-such-figure", ""])
 
 
 def _inline(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -69,15 +71,18 @@ def _list(depth: int) -> st.SearchStrategy[str]:
     return st.lists(st.one_of(item, st.tuples(item, nested).map("\n".join)), min_size=1, max_size=3).map("\n".join)
 
 
-LEAF = st.one_of(
+GOOD_LEAF = st.one_of(
+    INLINE,
     INLINE,
     _list(3),
     INLINE.map(lambda t: f"### {t}"),
+    st.tuples(TEXT, FIGURE_IDS).map(lambda p: f"![{p[0]}](figure:{p[1]})"),
+    INLINE.map(lambda t: f"> {t}"),
+)
+BAD_LEAF = st.one_of(
     INLINE.map(lambda t: f"#### {t}"),
     INLINE.map(lambda t: f"# {t}"),
-    st.tuples(TEXT, FIGURE_IDS).map(lambda p: f"![{p[0]}](figure:{p[1]})"),
     TEXT.map(lambda t: f"![{t}](https://example.org/x.png)"),
-    INLINE.map(lambda t: f"> {t}"),
     st.just("<div>raw</div>"),
     st.just("<!-- a comment -->"),
     st.just("```\ncode\n```"),
@@ -87,17 +92,20 @@ LEAF = st.one_of(
                      "{{ clinic.__class__ }}", "{#", "{% for i in range(10**6) %}x{% endfor %}"]),
     INLINE.map(lambda t: f"{t}\n===="),
 )
+LEAF = st.one_of(GOOD_LEAF, GOOD_LEAF, GOOD_LEAF, BAD_LEAF)
 
 
 def _container(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     kind = st.sampled_from(["keypoints", "summary", "warning", "checklist", "picture where-it-happens",
-                            "picture", "picture no-such-figure", "nonsense", "warning Red flags"])
+                            "picture pain-scale", "warning Red flags", "keypoints Remember",
+                            "picture", "picture no-such-figure", "nonsense"])
     fence = st.sampled_from([":::", "::::"])
-    return st.tuples(fence, kind, st.lists(inner, min_size=0, max_size=3), st.booleans()).map(
+    closed = st.sampled_from([True, True, True, False])
+    return st.tuples(fence, kind, st.lists(inner, min_size=0, max_size=3), closed).map(
         lambda p: f"{p[0]} {p[1]}\n" + "\n\n".join(p[2]) + ("\n" + p[0] if p[3] else ""))
 
 
-BLOCK = st.recursive(LEAF, _container, max_leaves=6)
+BLOCK = st.recursive(LEAF, _container, max_leaves=4)
 BODY = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
 
 
