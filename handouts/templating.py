@@ -10,7 +10,9 @@ clock would make the same content pass on one machine and fail on another): `ran
 `MAX_RANGE` items, loop iterations and calls together are at most `MAX_STEPS` per section, a value built by an
 operator, filter or method is at most `MAX_VALUE` characters (checked before it is built where Python would
 build it in one go, like `'A ' * 2000000`), numbers are at most `MAX_INT_BITS` bits, and a section's output
-is at most `MAX_OUTPUT` characters. Content templates cannot read other files (include, import, extends).
+is at most `MAX_OUTPUT` characters. Content templates cannot read other files (include, import, extends),
+and tags that collect output into a value (macro, call, filter, block, set … endset) are not available: all
+output is then counted as it is written.
 """
 
 from __future__ import annotations
@@ -35,17 +37,20 @@ MAX_INT_BITS = 4_096
 MAX_OUTPUT = 200_000
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-# Filters that can only shrink or keep the size of what they are given, plus `join` and `replace`, which are
-# checked before they run. The others (center, indent, format, wordwrap, lipsum-like generators) are left out.
+# Filters whose result is no larger than what they are given, plus `join` and `replace`, which are checked
+# before they run. The others (center, indent, format, wordwrap, batch and slice with their padding) are left out.
 _FILTERS = ("abs", "capitalize", "default", "d", "e", "escape", "first", "float", "int", "last", "length",
             "count", "list", "lower", "max", "min", "round", "sort", "string", "striptags", "sum", "title",
             "trim", "truncate", "upper", "wordcount", "unique", "reverse", "select", "reject", "selectattr",
-            "rejectattr", "map", "attr", "batch", "slice", "dictsort", "groupby", "items", "join", "replace")
+            "rejectattr", "map", "attr", "dictsort", "groupby", "items", "join", "replace")
 # str methods whose result can be far larger than their input.
 _EXPANDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
 _PERCENT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
-_FORBIDDEN_NODES = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
-                    nodes.Extends: "extends"}
+_OTHER_FILES = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
+                nodes.Extends: "extends"}
+# Tags that collect output into a value before it is written (and so before the output count sees it).
+_CAPTURING = {nodes.Macro: "macro", nodes.CallBlock: "call", nodes.FilterBlock: "filter",
+              nodes.AssignBlock: "set … endset", nodes.Block: "block"}
 
 
 class _Refused(Exception):
@@ -134,7 +139,7 @@ def _guard_filter(name: str, function: Any) -> Any:
     """A filter whose result is checked; `join` and `replace` also before they run."""
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if name == "join" and len(args) >= 2 and isinstance(args[1], Iterable) and not isinstance(args[1], str):
+        if name == "join" and len(args) >= 2 and isinstance(args[1], Iterable):
             items = list(args[1])
             separator = args[2] if len(args) > 2 else kwargs.get("d", "")
             planned = sum(len(str(item)) for item in items) + len(str(separator)) * max(len(items) - 1, 0)
@@ -157,12 +162,18 @@ def _planned_replace(text: str, old: str, new: str) -> None:
 
 class _Bounds(NodeTransformer):
     """Rewrites a parsed template: every `for` iterates through `counted`, every `~` result is checked, and
-    include/import/extends are refused with their line."""
+    include/import/extends are refused with their line, as are the tags that capture output (macro, call,
+    filter, block, set … endset, recursive loops): all output then passes the count in `_generate`."""
 
     def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
-        for kind, word in _FORBIDDEN_NODES.items():
+        for kind, word in _OTHER_FILES.items():
             if isinstance(node, kind):
                 raise _Refused(f"'{{% {word} %}}': content templates cannot include other files", node.lineno)
+        for kind, word in _CAPTURING.items():
+            if isinstance(node, kind):
+                raise _Refused(f"'{{% {word} %}}' is not available in content templates", node.lineno)
+        if isinstance(node, nodes.For) and node.recursive:
+            raise _Refused("recursive loops are not available in content templates", node.lineno)
         node = super().generic_visit(node, *args, **kwargs)
         if isinstance(node, nodes.For):
             node.iter = self._wrap("counted", node.iter)
