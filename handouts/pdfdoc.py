@@ -244,10 +244,11 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     cover_frames: list[Frame] = []
     full_w = g.usable_width()
     _check_cover_band(furniture, g)
-    summary_h = stack_height(cover_flowables, full_w, cover_top - body_bottom)
-    if summary_h > cover_space(layout, paper):
+    space = cover_space(layout, paper)  # cover_top - body_bottom
+    summary_h = stack_height(cover_flowables, full_w, space)
+    if summary_h > space:  # the frame would reach below the page: refuse rather than draw text off it
         raise OverflowError_(f"the cover's boxes are {summary_h / 2.83465:.0f} mm tall, more than the "
-                             f"{cover_space(layout, paper) / 2.83465:.0f} mm the cover has on {paper}",
+                             f"{space / 2.83465:.0f} mm the cover has on {paper}",
                              hint="shorten the summary box or the clinic profile's fields")
     if cover_flowables:
         summary_h += 6

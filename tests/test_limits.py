@@ -234,7 +234,8 @@ def test_nested_containers_are_a_content_error(tree):
 
 
 def test_a_figure_inside_a_box_renders(tree):
-    replace_in(easy(tree), "{#causes}", "{#causes}\n\n::: warning Look\n![Where it hurts](figure:where-it-happens)\n:::\n")
+    replace_in(easy(tree), "{#causes}",
+               "{#causes}\n\n::: warning Look\n![Where it hurts](figure:where-it-happens)\n:::\n")
     result = cli(tree)
     assert result.exit_code == 0, result.output
     (pdf,) = pdfs(tree[2])
