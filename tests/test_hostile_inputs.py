@@ -336,8 +336,8 @@ CASES = [
     Case("patient-no-font", options("--patient", f"Ana {MOUSE}"), ("U+1F42D", "--patient")),
     Case("note-no-font", options("--patient", "Ana", "--note", f"Heat {MOUSE}"), ("U+1F42D", "--note")),
     Case("clinician-no-font", options("--patient", "Ana", "--clinician", f"J {MOUSE}"), ("U+1F42D", "--clinician")),
-    Case("note-taller-than-the-cover", options("--patient", "Ana", "--note", "Heat " * 4000),
-         ("standard.md", "the cover", "too large")),
+    Case("note-over-its-limit", options("--patient", "Ana", "--note", "Heat " * 4000),
+         ("--note", "the limit is 4,000")),
     Case("bleed-negative", options("--bleed", "-3mm"), ("--bleed",)),
     Case("bleed-text", options("--bleed", "wide"), ("--bleed",)),
 ]

@@ -23,6 +23,10 @@ from handouts.content.reader import load_yaml
 
 FIELDS = ("name", "address", "phone", "emergency_number", "urgent_number", "email", "website", "logo", "accent",
           "clinician")
+# Longest value of each field, in characters: what the cover strip and the contact boxes have room for
+# (README.md, "Clinic profile"). An email address is at most 254 characters (RFC 5321).
+LIMITS = {"name": 80, "address": 200, "phone": 40, "emergency_number": 40, "urgent_number": 40, "email": 254,
+          "website": 120, "logo": 500, "accent": 32, "clinician": 100}
 # Numbers a reader may have to dial in a hurry: printed in the red-flag box and linked with tel:.
 NUMBER_FIELDS = ("phone", "emergency_number", "urgent_number")
 
@@ -71,10 +75,13 @@ def load_clinic(path: Path) -> Clinic:
             continue
         if key in NUMBER_FIELDS:
             values[key] = _number(key, value, path)
-            continue
-        if not isinstance(value, (str, int)):
+        elif not isinstance(value, (str, int)):
             raise ContentError(f"field '{key}' should be text", path=path)
-        values[key] = str(value).strip()
+        else:
+            values[key] = str(value).strip()
+        if len(values[key]) > LIMITS[key]:
+            raise ContentError(f"field '{key}' is {len(values[key]):,} characters; the limit is {LIMITS[key]:,}",
+                               path=path, hint="shorten it")
     if "logo" in values:  # the profile's folder is the logo's root: no absolute paths, '../' or symlinks out
         logo = confined(path.parent, values["logo"], what="field 'logo':", source=path,
                         hint="put the logo in the profile's folder and give its name").resolve()

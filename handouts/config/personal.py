@@ -16,7 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, UsageError
+
+# What a personalised copy accepts, in characters (README.md, "Clinic profile"): a name fits the cover line,
+# a note of up to MAX_NOTE always renders (flowing across pages when the cover cannot hold it).
+MAX_PATIENT = 100
+MAX_CLINICIAN = 100
+MAX_NOTE = 4_000
 
 SECRET_NAME = ".handouts-secret"
 DIGEST_CHARS = 16  # 64 bits: two patients of one clinic colliding is not a practical concern
@@ -29,14 +35,20 @@ class PersonalCopy:
     note: str = ""
     date: _dt.date | None = None
 
+    def __post_init__(self) -> None:
+        for option, value, limit in (("--patient", self.patient, MAX_PATIENT),
+                                     ("--clinician", self.clinician, MAX_CLINICIAN), ("--note", self.note, MAX_NOTE)):
+            if len(value) > limit:
+                raise UsageError(f"{option} is {len(value):,} characters; the limit is {limit:,}")
+
     def when(self) -> _dt.date:
         """The date printed on the copy: SOURCE_DATE_EPOCH when reproducing a build, otherwise today."""
         if self.date is not None:
             return self.date
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch:
-            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-        return _dt.date.today()
+        from handouts.dates import source_date_epoch
+
+        epoch = source_date_epoch()
+        return epoch.date() if epoch is not None else _dt.date.today()
 
 
 def normalised_name(name: str) -> str:

@@ -170,6 +170,11 @@ class _Stream:
                                     f"first", "end it with a line ':::' before opening another")
         self.open_container = (kind, self.line(token))
         inner = list(self.blocks(until=f"container_{kind}_close"))
+        nested = next((b for b in inner if isinstance(b, (Box, PictureRow))), None)
+        if nested is not None:  # a box in a box has no layout (reportlab cannot place it): say so
+            inner_kind = nested.kind if isinstance(nested, Box) else "picture"
+            raise self.error(token, f"containers do not nest ('::: {inner_kind}' inside '::: {kind}')",
+                             "close the first container with ':::' before opening the next")
         self.open_container = None
         if not self.tokens[self.pos - 1].markup:   # markdown-it closed it at the end of the section
             raise self.error(token, f"::: {kind} is never closed", "close it with a line ':::'")

@@ -26,26 +26,53 @@ from handouts.content.templating import render
 
 # libyaml's safe loader is several times faster than the pure-Python one and accepts the same documents.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Limits that keep a hostile or broken file from stalling a pipeline (content/README.md, "Limits").
+MAX_FILE_BYTES = 2_000_000
+MAX_PARAGRAPH_CHARS = 20_000
+# Far more than a cover band holds (pdfdoc measures the band itself), but refused here with the file's name.
+MAX_TITLE_CHARS = {"title": 200, "subtitle": 300}
 _SECTION_RE = re.compile(r"^##\s+(?P<title>.+?)\s*\{#(?P<id>[A-Za-z0-9_-]+)\}\s*$")
 _BAD_H2_RE = re.compile(r"^##\s+\S")
 
 
-def load_yaml(path: Path) -> Any:
+def read_text(path: Path) -> str:
+    """A content, layout or profile file as text, refused before reading when it is larger than any real one."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ContentError(f"file is {size:,} bytes, larger than the limit of {MAX_FILE_BYTES:,}", path=path,
+                               hint="split the content or remove what does not belong in it")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError("file not found", path=path) from None
     except UnicodeDecodeError as exc:
         raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
     except OSError as exc:   # a directory where the file should be, or unreadable
-        raise ContentError(f"cannot read it: {exc.strerror}", path=path, hint="make it a readable YAML file") from None
+        raise ContentError(f"cannot read it: {exc.strerror}", path=path, hint="make it a readable text file") from None
+
+
+def parse_yaml(text: str, *, path: Path, first_line: int = 1, what: str = "YAML") -> Any:
+    """Every YAML the tool reads goes through here. Aliases (`*name`) are refused: no project file needs them,
+    and a few lines of nested aliases (a "billion laughs") expand to more than any machine's memory."""
+    try:
+        if "*" in text:  # an alias needs a '*'; most files have none and skip the scan
+            for event in yaml.parse(text, Loader=_SAFE_LOADER):
+                if isinstance(event, yaml.AliasEvent):
+                    where = "" if what == "YAML" else f" in {what}"
+                    raise ContentError(f"YAML alias '*{event.anchor}'{where} is not allowed", path=path,
+                                       line=event.start_mark.line + first_line,
+                                       hint="write the value out in full instead of &anchor and *alias")
+        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's when present
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + first_line if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(f"malformed YAML: {problem}", path=path, line=line,
+        raise ContentError(f"malformed {what}: {problem}", path=path, line=line,
                            hint="check indentation and quote values that contain ':'") from None
+
+
+def load_yaml(path: Path) -> Any:
+    return parse_yaml(read_text(path), path=path)
 
 
 def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: Path) -> Any:
@@ -200,15 +227,7 @@ class RawDocument:
 
 
 def split_document(path: Path) -> RawDocument:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save the file as UTF-8") from None
-    except OSError as exc:   # a directory where the level file should be, or unreadable
-        raise ContentError(f"cannot read it: {exc.strerror}", path=path,
-                           hint="make it a readable Markdown file") from None
+    text = read_text(path)
     lines = text.splitlines()
     meta: dict[str, Any] = {}
     start = 0
@@ -218,13 +237,7 @@ def split_document(path: Path) -> RawDocument:
         except StopIteration:
             raise ContentError("front matter is not closed", path=path, line=1,
                                hint="end the YAML block with a line '---'") from None
-        try:
-            loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ContentError(f"malformed front matter: {getattr(exc, 'problem', exc)}", path=path,
-                               line=(mark.line + 2) if mark else 1,
-                               hint="check indentation and quote values that contain ':'") from None
+        loaded = parse_yaml("\n".join(lines[1:end]), path=path, first_line=2, what="front matter") or {}
         if not isinstance(loaded, dict):
             raise ContentError("front matter should be a mapping", path=path, line=2)
         meta = loaded
@@ -318,6 +331,7 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
     for rs in raw.sections:
         body = render(rs.body, context, path=path, first_line=rs.body_line)
         title = render(rs.title, context, path=path, first_line=rs.line)
+        check_paragraph_lengths(body, path=path, first_line=rs.body_line)
         blocks = parse_blocks(body, path=path, first_line=rs.body_line)
         sections.append(Section(rs.id, _plain(title), blocks, rs.source_hash, rs.line))
     meta = raw.meta
@@ -325,17 +339,35 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
     if status not in ("draft", "reviewed"):
         raise ContentError(f"front matter 'status' is {status!r}", path=path, line=2,
                            hint="use 'draft' or 'reviewed'")
+    title = str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id))
+    subtitle = str(meta.get("subtitle") or topic.subtitles.get(lang, ""))
+    for field, value in (("title", title), ("subtitle", subtitle)):
+        if len(value) > MAX_TITLE_CHARS[field]:
+            source = path if field in meta else topic.path / "topic.yaml"
+            raise ContentError(f"'{field}' is {len(value):,} characters; the limit is {MAX_TITLE_CHARS[field]}",
+                               path=source, hint="a cover title is a few words")
     return Document(
         topic=topic,
         lang=lang,
         level=level,
         path=path,
-        title=str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id)),
-        subtitle=str(meta.get("subtitle") or topic.subtitles.get(lang, "")),
+        title=title,
+        subtitle=subtitle,
         status=status,
         sections=tuple(sections),
         figures=read_figure_texts(topic, lang),
     )
+
+
+def check_paragraph_lengths(body: str, *, path: Path, first_line: int) -> None:
+    """A paragraph is laid out as one unit, and reportlab's cost grows faster than its length: one of a few
+    megabytes takes minutes. Real paragraphs are a few hundred characters; refuse the absurd ones by line."""
+    length = 0
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        length = length + len(line) + 1 if line.strip() else 0
+        if length > MAX_PARAGRAPH_CHARS:  # named by the line where it passes the limit: for one long line, that one
+            raise ContentError(f"paragraph of more than {MAX_PARAGRAPH_CHARS:,} characters", path=path,
+                               line=number, hint="split it with blank lines; see 'Limits' in content/README.md")
 
 
 def _plain(markdown_text: str) -> str:

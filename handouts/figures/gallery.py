@@ -34,6 +34,9 @@ def _labels(labels_by_figure: Mapping[str, Mapping[str, str]], fig_id: str) -> M
 def write_gallery(out_dir: Path, labels_by_figure: Mapping[str, Mapping[str, str]],
                   style: FigureStyle) -> list[Path]:
     """Write ``<id>.pdf`` for every figure and ``all-figures.pdf``; return paths."""
+    from handouts.dates import source_date_epoch
+
+    source_date_epoch()  # reportlab's canvas reads it and fails on a bad value with a bare ValueError
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -129,7 +129,7 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
             rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small,
                             where="--clinician")])
         out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
-                         pad=s.body.fontSize * 0.6))
+                         pad=s.body.fontSize * 0.6, split_in_row=True))
     return out
 
 
@@ -184,8 +184,11 @@ def ruled_lines(width: float, count: int, spacing: float, colour) -> Drawing:
     return drawing
 
 
-def boxed(rows: list[list[object]], width: float, *, background, border, font: str, pad: float) -> Table:
-    table = Table(rows, colWidths=[width], hAlign="LEFT")
+def boxed(rows: list[list[object]], width: float, *, background, border, font: str, pad: float,
+          split_in_row: bool = False) -> Table:
+    """`split_in_row`: a row (a long paragraph of a clinician's note) may break across columns and pages. Only
+    for rows of paragraphs: reportlab's in-row split fails on a cell whose flowable cannot split (a QR code)."""
+    table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=int(split_in_row))
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font),
         ("BACKGROUND", (0, 0), (-1, -1), background),

@@ -218,6 +218,16 @@ def figure_flowables(figure_id: str, caption: str, ctx: RenderContext, width: fl
     return KeepTogether(parts)
 
 
+def _cell_content(flowables: list[Flowable]) -> list[Flowable]:
+    """What goes into a table cell: KeepTogether's content instead of itself. A table wraps its cells with no
+    height limit, KeepTogether then reports itself taller than any page and the table fails to place; a
+    cell keeps its content together anyway."""
+    out: list[Flowable] = []
+    for flowable in flowables:
+        out.extend(_cell_content(flowable._content) if isinstance(flowable, KeepTogether) else [flowable])
+    return out
+
+
 def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str) -> Table:
     s = ctx.styles
     c = ctx.layout.colours
@@ -235,7 +245,7 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
                 rows.append([list_flowable(model.ListBlock(sub.ordered, (item,)), ctx, inner, section_id,
                                            tag_key=key, first_number=number)])
         else:
-            rows.append([block_flowables(sub, ctx, inner, section_id)])
+            rows.append([_cell_content(block_flowables(sub, ctx, inner, section_id))])
     if not rows:
         rows.append([Spacer(1, 1)])
     if block.title and len(rows) > 1:
@@ -268,7 +278,7 @@ def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, secti
     fig = FigureFlowable(block.figure_id, drawing, ctx.document.figures[block.figure_id].alt)
     text: list[Flowable] = []
     for sub in block.blocks:
-        text.extend(block_flowables(sub, ctx, width - pic_w - 12, section_id))
+        text.extend(_cell_content(block_flowables(sub, ctx, width - pic_w - 12, section_id)))
     row = [fig, text]
     cols = [pic_w + 12, width - pic_w - 12]
     if ctx.language.rtl:

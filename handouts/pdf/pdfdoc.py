@@ -20,6 +20,8 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf import tagging
 from handouts.pdf.flowables import SectionHeading
 from handouts.config.layouts import Layout
+from handouts.dates import source_date_epoch
+from handouts.errors import OverflowError_
 
 # reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
 # bigger files, and the post-processing has to decode it again.
@@ -105,6 +107,11 @@ class LeafletDocTemplate(BaseDocTemplate):
             size = (frame._width, frame._height) if frame is not None else None
             raise DoesNotFit(opening or self.section, size) from None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # reportlab reads SOURCE_DATE_EPOCH itself and fails on a bad value with a bare ValueError: check first.
+        source_date_epoch()
+        super().__init__(*args, **kwargs)
+
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()
         if self.tagger is not None:
@@ -189,6 +196,43 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     canvas.restoreState()
 
 
+def _band_text(f: Furniture, g: PageGeometry) -> tuple[Paragraph, Paragraph, float, float]:
+    """The cover band's title and subtitle, wrapped: their paragraphs and heights."""
+    band = g.layout.cover_band_height
+    width = g.usable_width()
+    title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
+    sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
+    _, th = title.wrap(width, band)
+    _, sh = sub.wrap(width, band)
+    return title, sub, th, sh
+
+
+MAX_BAND_SHARE = 0.4   # a title band may grow to this share of the page for a long title, never more
+
+
+def _band_for_title(f: Furniture, g: PageGeometry) -> Layout:
+    """The layout with a cover band tall enough for this document's title and subtitle: the layout's height is the
+    least, and a long title (a narrow booklet page, a long language) grows it up to MAX_BAND_SHARE of the page."""
+    from dataclasses import replace
+
+    *_, th, sh = _band_text(f, g)
+    padding = 8 * 2.83465
+    needed = min(th + sh + padding, g.height * MAX_BAND_SHARE)
+    if needed <= g.layout.cover_band_height:
+        return g.layout
+    return replace(g.layout, cover_band_height=needed)
+
+
+def _check_cover_band(f: Furniture, g: PageGeometry) -> None:
+    """Before drawing: a title too long for the band would be drawn above the page, cut off."""
+    band = g.layout.cover_band_height
+    *_, th, sh = _band_text(f, g)
+    if th + sh > band:
+        raise OverflowError_(f"the title and subtitle need {(th + sh) / 2.83465:.0f} mm of the cover band, "
+                             f"which is {band / 2.83465:.0f} mm tall",
+                             hint="shorten 'title' or 'subtitle' in the front matter or topic.yaml")
+
+
 def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
     def draw(canvas: Canvas, doc: Any) -> None:
         layout = g.layout
@@ -201,16 +245,27 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
             over = layout.bleed
             canvas.rect(-over, g.height - band, g.width + 2 * over, band + over, stroke=0, fill=1)
         left = g.left_margin(True)
-        width = g.usable_width()
-        title = Paragraph(f.title, f.styles.cover_title.clone("ct", alignment=2 if f.rtl else 0), tag_role="H1")
-        sub = Paragraph(f.subtitle, f.styles.cover_subtitle.clone("cs", alignment=2 if f.rtl else 0))
-        _, th = title.wrap(width, band)
-        _, sh = sub.wrap(width, band)
+        title, sub, th, sh = _band_text(f, g)
         y = g.height - band + (band - th - sh) / 2 + th + sh
         title.drawOn(canvas, left, y - th)
         sub.drawOn(canvas, left, y - th - sh)
         canvas.restoreState()
     return draw
+
+
+def cover_space(layout: Layout, paper: str) -> float:
+    """Height (points) between the cover band and the footer: what the cover's full-width boxes may fill."""
+    height = layout.page_size(paper)[1]
+    return height - layout.cover_band_height - 8 * 2.83465 - layout.margins["bottom"] - layout.footer_height
+
+
+def stack_height(flowables: list[Flowable], width: float, available: float) -> float:
+    """Height of flowables stacked in one frame, with their spacing."""
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, available)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
@@ -219,6 +274,8 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     """Write one PDF to `target` (a path or a binary file); returns the page count. A `tagger` records the
     marked content that handouts.postprocess turns into the structure tree."""
     width, height = layout.page_size(paper)
+    g = PageGeometry(width, height, columns, layout, furniture.rtl)
+    layout = _band_for_title(furniture, g)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     m = layout.margins
     doc = LeafletDocTemplate(
@@ -235,12 +292,13 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     # The cover: full-width frame sized to the summary, then the columns below it.
     cover_frames: list[Frame] = []
     full_w = g.usable_width()
-    summary_h = 0.0
-    for flowable in cover_flowables:
-        _, h = flowable.wrap(full_w, cover_top - body_bottom)
-        summary_h += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-    if summary_h > cover_top - body_bottom:   # the cover's own content is taller than the room under the band
-        raise DoesNotFit(None, (full_w, cover_top - body_bottom))
+    _check_cover_band(furniture, g)
+    space = cover_top - body_bottom
+    summary_h = stack_height(cover_flowables, full_w, space)
+    if summary_h > space:  # the frame would reach below the page: refuse rather than draw text off it
+        raise OverflowError_(f"the cover's boxes are {summary_h / 2.83465:.0f} mm tall, more than the "
+                             f"{space / 2.83465:.0f} mm the cover has on {paper}",
+                             hint="shorten the summary box or the clinic profile's fields")
     if cover_flowables:
         summary_h += 6
         cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,

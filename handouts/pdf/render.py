@@ -24,7 +24,7 @@ from handouts.content.languages import Language
 from handouts.config.layouts import Layout
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
-from handouts.pdf.pdfdoc import Furniture, PageGeometry, write_pdf
+from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
 
@@ -62,12 +62,20 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     full_width = geometry.usable_width()
     wide = RenderContext(document, language, layout, styles, chain, full_width, draw)
     cover: list[Flowable] = clinic_strip(wide, clinic, full_width)
+    plan: list[Flowable] = []
     if personal is not None:
-        cover += personal_cover(wide, personal, full_width, local_date(personal.when(), language))
+        date_text = local_date(personal.when(), language)
+        prepared_for, *plan = personal_cover(wide, personal, full_width, date_text)
+        cover += [prepared_for, *plan]
     summary = document.summary_box()
     if layout.cover_summary and summary is not None:
         cover.append(box_flowable(summary, wide, full_width, document.topic.section_with("intro")))
     body: list[Flowable] = []
+    space = cover_space(layout, paper)
+    if plan and stack_height(cover, full_width, space) > space:
+        # A long note: its "Your plan" box opens the body in column width, where it can break across pages.
+        cover = [f for f in cover if f not in plan]
+        body.extend(personal_cover(ctx, personal, ctx.frame_width, date_text)[1:])
     for section in document.sections:   # every section, in the topic's order
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, DictionaryObject, NameObject
 
+from handouts.dates import build_timestamp
+
 if TYPE_CHECKING:
     from handouts.pdf.tagging import Tagger
-
-
-def build_timestamp(published: _dt.date) -> _dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    return _dt.datetime(published.year, published.month, published.day, tzinfo=_dt.timezone.utc)
 
 
 def pdf_date(moment: _dt.datetime) -> str:
