@@ -67,30 +67,19 @@ def check_figures(document: model.Document, known: tuple[str, ...], label_keys: 
     """Fail early and clearly: an unknown figure id or a figure without its words in this language."""
     from handouts.suggest import closest
 
-    def where(fig_line: int | None) -> dict:
-        return {"path": document.path, "line": fig_line}
-
-    def walk(blocks: tuple[model.Block, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, (model.Figure, model.PictureRow)):
-                fid = block.figure_id
-                if fid not in known:
-                    raise FigureError(f"unknown figure id '{fid}'{closest(fid, known)}", **where(block.line),
-                                      hint="run 'handouts figures' to see the figures that exist")
-                text = document.figures.get(fid)
-                figures_file = document.path.parent / "figures.yaml"
-                if text is None:
-                    raise FigureError(f"figure '{fid}' has no alt text and labels in this language",
-                                      path=figures_file, hint=f"add '{fid}:' with 'alt' and 'labels'")
-                missing = [k for k in label_keys(fid) if k not in text.labels]
-                if missing:
-                    raise FigureError(f"figure '{fid}' lacks label(s) {', '.join(missing)}", path=figures_file,
-                                      hint="add them under 'labels'")
-            if isinstance(block, (model.Box, model.PictureRow)):
-                walk(block.blocks)
-            elif isinstance(block, model.ListBlock):
-                for item in block.items:
-                    walk(item)
-
-    for section in document.sections:
-        walk(section.blocks)
+    figures_file = document.path.parent / "figures.yaml"
+    for _, block in document.blocks():
+        if not isinstance(block, (model.Figure, model.PictureRow)):
+            continue
+        fid = block.figure_id
+        if fid not in known:
+            raise FigureError(f"unknown figure id '{fid}'{closest(fid, known)}", path=document.path,
+                              line=block.line, hint="run 'handouts figures' to see the figures that exist")
+        text = document.figures.get(fid)
+        if text is None:
+            raise FigureError(f"figure '{fid}' has no alt text and labels in this language",
+                              path=figures_file, hint=f"add '{fid}:' with 'alt' and 'labels'")
+        missing = [k for k in label_keys(fid) if k not in text.labels]
+        if missing:
+            raise FigureError(f"figure '{fid}' lacks label(s) {', '.join(missing)}", path=figures_file,
+                              hint="add them under 'labels'")

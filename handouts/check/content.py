@@ -303,23 +303,15 @@ def _texts(document: model.Document) -> list[tuple[model.Section | None, str]]:
     and the words inside figures."""
     found: list[tuple[model.Section | None, str]] = [(None, document.title), (None, document.subtitle)]
 
-    def walk(section: model.Section, blocks: tuple[model.Block, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, (model.Paragraph, model.Heading)):
-                found.append((section, block.text))
-            elif isinstance(block, model.Figure):
-                found.append((section, block.caption))
-            elif isinstance(block, model.ListBlock):
-                for item in block.items:
-                    walk(section, item)
-            elif isinstance(block, (model.Box, model.PictureRow)):
-                if isinstance(block, model.Box):
-                    found.append((section, block.title))
-                walk(section, block.blocks)
-
     for section in document.sections:
         found.append((section, section.title))
-        walk(section, section.blocks)
+    for section, block in document.blocks():
+        if isinstance(block, (model.Paragraph, model.Heading)):
+            found.append((section, block.text))
+        elif isinstance(block, model.Figure):
+            found.append((section, block.caption))
+        elif isinstance(block, model.Box):
+            found.append((section, block.title))
     found += [(None, label) for text in document.figures.values() for label in text.labels.values()]
     return found
 

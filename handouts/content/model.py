@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 # What a section is for, where layouts need to know: a topic names its own sections and gives some of them a role.
 #   intro       the first section: its `::: summary` box goes on the cover, its first figure on a tri-fold cover
@@ -180,20 +181,24 @@ class Document:
             return None
         return next((b for b in first.blocks if isinstance(b, Box) and b.kind == "summary"), None)
 
+    def blocks(self) -> Iterator[tuple[Section, Block]]:
+        """Every block of every section, with its section, in reading order (see `walk`)."""
+        for section in self.sections:
+            for block in walk(section.blocks):
+                yield section, block
+
     def figure_ids(self) -> list[str]:
         """Every figure the prose refers to, in reading order."""
-        found: list[str] = []
+        return [block.figure_id for _, block in self.blocks() if isinstance(block, (Figure, PictureRow))]
 
-        def walk(blocks: tuple[Block, ...]) -> None:
-            for block in blocks:
-                if isinstance(block, (Figure, PictureRow)):
-                    found.append(block.figure_id)
-                if isinstance(block, (Box, PictureRow)):
-                    walk(block.blocks)
-                elif isinstance(block, ListBlock):
-                    for item in block.items:
-                        walk(item)
 
-        for section in self.sections:
-            walk(section.blocks)
-        return found
+def walk(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block depth first, in reading order: a box, a picture row or a list comes before what it holds.
+    The one way code visits the model's tree, so a new kind of container is opened in one place."""
+    for block in blocks:
+        yield block
+        if isinstance(block, (Box, PictureRow)):
+            yield from walk(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk(item)
