@@ -225,7 +225,8 @@ def _one_topic(content: Path, topic_id: str | None) -> str:
 @layouts_option
 def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
     """Write one PDF per figure, with this language's labels, for review."""
-    from handouts.figures import DEFAULT_PALETTE, FIGURE_IDS, FigureStyle
+    from handouts.figures import DEFAULT_PALETTE, FIGURE_IDS
+    from handouts.pdf.drawings import figure_style
     from handouts.figures.gallery import write_gallery
     from handouts.text.fonts import FontLibrary, font_chain
     from handouts.content.languages import load_language
@@ -241,8 +242,7 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
                                    f"{', '.join(missing)} (add them, with their alt text)")
     chain = font_chain(FontLibrary(layouts_dir or default_layouts_dir()), language.body_font,
                        list(language.fallback_fonts), lang)
-    style = FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                        palette=DEFAULT_PALETTE, rtl=language.rtl)
+    style = figure_style(chain, language.rtl, DEFAULT_PALETTE)
     paths = write_gallery(out_dir, {fid: texts[fid].labels for fid in FIGURE_IDS}, style)
     click.echo(f"Wrote {len(paths)} file(s) into {out_dir}/", err=True)
 

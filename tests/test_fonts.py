@@ -95,10 +95,11 @@ def test_label_path_shapes_and_falls_back(library):
     from handouts.text.labels import label_path, label_width
 
     chain = font_chain(library, "noto-sans-arabic", ["noto-sans"], "ar")
-    path = label_path("العمود الفقري MRI", 100, 20, chain.primary.name, 12, anchor="middle")
+    path = label_path("العمود الفقري MRI", 100, 20, chain.primary.name, 12, chain=chain, anchor="middle")
     assert len(path.points) > 100
     xs = path.points[0::2]
     assert abs((min(xs) + max(xs)) / 2 - 100) < 3
-    assert label_width("العمود", chain.primary.name, 12) < label_width("العمود الفقري", chain.primary.name, 12)
+    assert label_width("العمود", chain.primary.name, 12, chain=chain) < \
+        label_width("العمود الفقري", chain.primary.name, 12, chain=chain)
     with pytest.raises(FontError):
-        label_path("\U0001F600", 0, 0, chain.primary.name, 12)
+        label_path("\U0001F600", 0, 0, chain.primary.name, 12, chain=chain)

@@ -6,8 +6,12 @@ package ``__init__`` (which imports them: that would be circular).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .palette import DEFAULT_PALETTE, Palette
+
+if TYPE_CHECKING:
+    from handouts.text.fonts import FontChain
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class FigureStyle:
     bold_font: str
     palette: Palette = DEFAULT_PALETTE
     rtl: bool = False    # mirror layouts (arrows, label sides); never text
+    # The language's font chain: fallback faces, shaping and direction for labels. Passed, never looked up, so
+    # a figure draws the same whichever language drew before it. (Any: hashable for the drawing cache.)
+    chain: "FontChain | Any" = None
 
 
 # Stroke widths at design size, shared by every figure.

@@ -8,12 +8,16 @@ ordering or a fallback font is drawn as outlines by handouts.labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Group, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .style import FigureStyle
+
+if TYPE_CHECKING:
+    from handouts.text.fonts import FontChain
 
 LINE_GAP = 1.18   # line height as a multiple of the font size
 CAP = 0.70        # approximate cap height / x-middle as a fraction of size
@@ -33,16 +37,15 @@ class Fitted:
         return self.size * (1 + LINE_GAP * (len(self.lines) - 1))
 
 
-def needs_outlines(text: str, font: str) -> bool:
+def needs_outlines(text: str, font: str, chain: "FontChain | None" = None) -> bool:
     """Whether a String would draw this text wrongly: a character the face lacks (drawn as a box), a script
-    that needs shaping, or right-to-left text."""
+    that needs shaping, or right-to-left text. `chain` is the language's font chain (FigureStyle.chain)."""
     import unicodedata
 
-    from handouts.text.fonts import FACE_PATHS, coverage
-    from pathlib import Path
+    from handouts.text.fonts import coverage
 
-    path = FACE_PATHS.get(font)
-    covered = coverage(Path(path)) if path else None
+    face = chain.face_named(font) if chain is not None else None
+    covered = coverage(face.path) if face is not None else None
     for char in text:
         if char.isspace():
             continue
@@ -53,19 +56,20 @@ def needs_outlines(text: str, font: str) -> bool:
     return False
 
 
-def _line_width(line: str, font: str, size: float) -> float:
-    if needs_outlines(line, font):
+def _line_width(line: str, font: str, size: float, chain: "FontChain | None" = None) -> float:
+    if needs_outlines(line, font, chain):
         from handouts.text.labels import label_width
 
-        return label_width(line, font, size)
+        return label_width(line, font, size, chain=chain)
     return stringWidth(line, font, size)
 
 
-def _width(lines: tuple[str, ...], font: str, size: float) -> float:
-    return max(_line_width(line, font, size) for line in lines)
+def _width(lines: tuple[str, ...], font: str, size: float, chain: "FontChain | None" = None) -> float:
+    return max(_line_width(line, font, size, chain) for line in lines)
 
 
-def _two_line_split(text: str, font: str, size: float) -> tuple[str, ...] | None:
+def _two_line_split(text: str, font: str, size: float, chain: "FontChain | None" = None
+                    ) -> tuple[str, ...] | None:
     """Best split of ``text`` into two lines at a space (narrowest result)."""
     words = text.split()
     if len(words) < 2:
@@ -74,14 +78,14 @@ def _two_line_split(text: str, font: str, size: float) -> tuple[str, ...] | None
     best_w = float("inf")
     for i in range(1, len(words)):
         cand = (" ".join(words[:i]), " ".join(words[i:]))
-        w = _width(cand, font, size)
+        w = _width(cand, font, size, chain)
         if w < best_w:
             best, best_w = cand, w
     return best
 
 
 def fit_text(text: str, font: str, size: float, max_width: float | None,
-             max_lines: int = 2, min_size: float | None = None) -> Fitted:
+             max_lines: int = 2, min_size: float | None = None, chain: "FontChain | None" = None) -> Fitted:
     """Fit ``text`` into ``max_width``: wrap to two lines, then shrink.
 
     Why this order: a slightly smaller font is worse for low-vision readers
@@ -100,15 +104,15 @@ def fit_text(text: str, font: str, size: float, max_width: float | None,
         else:
             options = [forced]
             if max_lines >= 2:
-                split = _two_line_split(text, font, s)
+                split = _two_line_split(text, font, s, chain)
                 if split:
                     options.append(split)
         for lines in options:
-            if _width(lines, font, s) <= max_width:
+            if _width(lines, font, s, chain) <= max_width:
                 return Fitted(lines, s)
         if s <= floor:
-            lines = min(options, key=lambda ls: _width(ls, font, s))
-            return Fitted(lines, s, max_width / _width(lines, font, s))
+            lines = min(options, key=lambda ls: _width(ls, font, s, chain))
+            return Fitted(lines, s, max_width / _width(lines, font, s, chain))
         s = max(floor, s - 0.25)
 
 
@@ -124,7 +128,7 @@ def label(text: str, x: float, y: float, style: FigureStyle, size: float,
     'top' of the block. Long text wraps / shrinks to ``max_width``.
     """
     font = style.bold_font if bold else style.font
-    fitted = fit_text(text, font, size, max_width, max_lines, min_size)
+    fitted = fit_text(text, font, size, max_width, max_lines, min_size, style.chain)
     step = fitted.size * LINE_GAP
     n = len(fitted.lines)
     if valign == "middle":
@@ -136,10 +140,11 @@ def label(text: str, x: float, y: float, style: FigureStyle, size: float,
     color = fill if fill is not None else style.palette.ink
     group = Group()
     for i, line in enumerate(fitted.lines):
-        if needs_outlines(line, font):
+        if needs_outlines(line, font, style.chain):
             from handouts.text.labels import label_path
 
-            group.add(label_path(line, x, first - i * step, font, fitted.size, anchor=anchor, fill=color))
+            group.add(label_path(line, x, first - i * step, font, fitted.size, chain=style.chain, anchor=anchor,
+                                 fill=color))
         else:
             group.add(String(x, first - i * step, line, fontName=font,
                              fontSize=fitted.size, fillColor=color,
@@ -155,4 +160,4 @@ def text_block_height(text: str, style: FigureStyle, size: float,
                       max_lines: int = 2) -> float:
     """Height a label will take, so layouts can stack labels without overlap."""
     font = style.bold_font if bold else style.font
-    return fit_text(text, font, size, max_width, max_lines).height
+    return fit_text(text, font, size, max_width, max_lines, chain=style.chain).height

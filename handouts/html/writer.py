@@ -55,10 +55,11 @@ def render_html(document: model.Document, language: Language, layout: Layout, cl
     library = fonts or FontLibrary(layout.path.parent)
     chain = font_chain(library, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=_figure_palette(layout), rtl=language.rtl)
+    from handouts.pdf.drawings import figure_palette, figure_style
+
+    style = figure_style(chain, language.rtl, figure_palette(layout))
     families = _css_families(chain)
-    svg = _FigureMaker(document, figure_style, families)
+    svg = _FigureMaker(document, style, families)
     page = _environment().get_template("document.html.j2")
 
     def render(font_css: str) -> str:
@@ -327,8 +328,3 @@ def _subset_woff(path: str, chars: str) -> bytes:
     font.save(out)
     return out.getvalue()
 
-
-def _figure_palette(layout: Layout):
-    from handouts.pdf.drawings import figure_palette  # render imports reportlab's PDF side; only needed here
-
-    return figure_palette(layout)

@@ -9,6 +9,15 @@ from typing import Any
 from handouts.config.layouts import Layout
 
 
+def figure_style(chain: Any, rtl: bool, palette: Any):
+    """How a document's figures are drawn: its language's font chain (labels fall back, shape and run in the
+    right direction through it), its palette and its direction."""
+    from handouts.figures import FigureStyle
+
+    return FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name, palette=palette,
+                       rtl=rtl, chain=chain)
+
+
 def figure_palette(layout: Layout):
     """The figures' palette: gray when the build prints in grayscale, like the rest of the page."""
     from handouts.figures import DEFAULT_PALETTE

@@ -18,7 +18,7 @@ from handouts.config.clinic import Clinic
 from handouts.config.personal import PersonalCopy
 from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
 from handouts.document import check_figures, footer_line, local_date, metadata, status_text
-from handouts.pdf.drawings import drawing, figure_palette
+from handouts.pdf.drawings import drawing, figure_palette, figure_style
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
@@ -50,12 +50,11 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=figure_palette(layout), rtl=language.rtl)
+    style = figure_style(chain, language.rtl, figure_palette(layout))
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
-        return drawing(fig_id, labels, figure_style, round(fig_width, 3))
+        return drawing(fig_id, labels, style, round(fig_width, 3))
 
     ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
 

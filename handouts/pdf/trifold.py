@@ -38,7 +38,7 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf.pdfdoc import LeafletDocTemplate
 from handouts.pdf.render import DrawnPDF
 from handouts.document import footer_line, local_date, metadata, status_text
-from handouts.pdf.drawings import figure_palette
+from handouts.pdf.drawings import figure_palette, figure_style
 from handouts.pdf.styles import Styles, build_styles
 
 # The flap that tucks inside is made this much narrower than the other panels, so that it folds in without
@@ -415,11 +415,10 @@ def _prepare(document: model.Document, language: Language, layout: Layout, paper
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     styles = build_styles(layout, document.level, language, chain)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
-                                           palette=figure_palette(layout), rtl=language.rtl)
+    style = figure_style(chain, language.rtl, figure_palette(layout))
 
     def draw(fig_id: str, fig_width: float):
-        return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, figure_style, fig_width)
+        return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, style, fig_width)
 
     builder = _Builder(document, language, layout, styles, chain, draw, clinic, personal)
     sides = {side: panel_boxes(layout, paper, side, language.rtl) for side in ("outside", "inside")}

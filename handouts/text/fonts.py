@@ -148,6 +148,9 @@ class Family:
     name: str
     faces: dict[str, Face]
 
+    def __hash__(self) -> int:   # faces is a dict: hash by what identifies the family (figures cache on it)
+        return hash((self.name, tuple(sorted((style, face.name) for style, face in self.faces.items()))))
+
     def face(self, style: str) -> Face:
         return self.faces.get(style) or self.faces.get("bold" if "bold" in style else "regular") \
             or self.faces["regular"]
@@ -213,13 +216,9 @@ def _register(family: Family) -> None:
     del pdfmetrics  # imported for its side effect of being loaded once
 
 
-# Faces drawn with synthetic bold: a font with no bold (the CJK face) still needs bold for red-flag headings.
+# Faces registered with synthetic bold (a font with no bold, the CJK face, still needs bold for red-flag
+# headings): a fact of the face, like reportlab's own registry of names, the same whichever language drew last.
 EMBOLDENED: set[str] = set()
-# Registered face name -> font file, for code that needs the outlines (figure labels drawn as paths).
-FACE_PATHS: dict[str, str] = {}
-# Registered face name -> the chain whose body family it belongs to, so a caller holding only a font name (a
-# figure label) still gets fallback, shaping and direction.
-_CHAINS: dict[str, "FontChain"] = {}
 
 
 @lru_cache(maxsize=None)
@@ -229,15 +228,8 @@ def _register_face(name: str, path: str) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
 
     if name in pdfmetrics.getRegisteredFontNames():
-        FACE_PATHS.setdefault(name, path)   # keep the file that is registered under this name
         return
     pdfmetrics.registerFont(TTFont(name, path))
-    FACE_PATHS[name] = path
-
-
-def chain_for_face(name: str) -> "FontChain | None":
-    """The chain of the most recent language whose body family has a face called `name`."""
-    return _CHAINS.get(name)
 
 
 @lru_cache(maxsize=None)
@@ -269,6 +261,11 @@ class FontChain:
     @property
     def primary(self) -> Family:
         return self.families[0]
+
+    def face_named(self, name: str) -> Face | None:
+        """The face of this chain registered as `name` (figure labels know the face name they were given)."""
+        return next((face for family in self.families for face in family.faces.values() if face.name == name),
+                    None)
 
     def family_for(self, char: str, *, where: str = "") -> Family:
         code = ord(char)
@@ -316,7 +313,4 @@ class FontChain:
 
 
 def font_chain(library: FontLibrary, body: str, fallback: list[str], lang: str) -> FontChain:
-    chain = FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)
-    for face in chain.primary.faces.values():
-        _CHAINS[face.name] = chain
-    return chain
+    return FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)

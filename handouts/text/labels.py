@@ -9,8 +9,8 @@ belongs to), so a figure needs nothing but the font name it already has.
 Use from handouts.figures.text.label, per line of a fitted label:
 
     from handouts.text.labels import label_path, label_width
-    width = label_width(line, font, size)                      # for fitting, instead of stringWidth
-    shape = label_path(line, x, y, font, size, anchor=anchor, fill=color)   # instead of String(...)
+    width = label_width(line, font, size, chain=chain)                      # for fitting, instead of stringWidth
+    shape = label_path(line, x, y, font, size, chain=chain, anchor=anchor, fill=color)   # instead of String(...)
     group.add(shape)
 """
 
@@ -21,14 +21,14 @@ from typing import Any
 from handouts.text import bidi
 
 from handouts.text import shaping
-from handouts.text.fonts import FACE_PATHS, chain_for_face
+from handouts.text.fonts import FontChain
 
 
-def _pieces(text: str, font: str) -> list[tuple[shaping.ShapedRun, int]]:
-    """(shaped run, bidi level) pieces of one line, in visual order."""
+def _pieces(text: str, font: str, chain: FontChain | None) -> list[tuple[shaping.ShapedRun, int]]:
+    """(shaped run, bidi level) pieces of one line, in visual order. `chain` is the language's font chain (the
+    figure's style carries it): it gives the fallback faces and their files."""
     from bidi import get_base_level
 
-    chain = chain_for_face(font)
     style = "regular"
     if chain is not None:
         style = next((s for s, face in chain.primary.faces.items() if face.name == font), "regular")
@@ -51,24 +51,27 @@ def _pieces(text: str, font: str) -> list[tuple[shaping.ShapedRun, int]]:
     return bidi.reorder(shaped, [level for _, level in shaped])
 
 
-def label_width(text: str, font: str, size: float) -> float:
+def label_width(text: str, font: str, size: float, *, chain: FontChain | None) -> float:
     """The drawn width of one line of label text."""
-    return sum(run.width(size) for run, _ in _pieces(text, font))
+    return sum(run.width(size) for run, _ in _pieces(text, font, chain))
 
 
-def label_path(text: str, x: float, y: float, font: str, size: float, *, anchor: str = "start",
-               fill: Any = None) -> Any:
+def label_path(text: str, x: float, y: float, font: str, size: float, *, chain: FontChain | None,
+               anchor: str = "start", fill: Any = None) -> Any:
     """One line of label text as a filled Path; `anchor` is 'start' (x is the left edge), 'middle' or 'end'
     (x is the right edge), like a graphics String's textAnchor. Raises FontError for a character no font of
     the language has."""
     from reportlab.graphics.shapes import FILL_NON_ZERO, Path
     from reportlab.lib import colors
 
-    pieces = _pieces(text, font)
+    pieces = _pieces(text, font, chain)
     width = sum(run.width(size) for run, _ in pieces)
     left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
     path = Path(fillColor=fill if fill is not None else colors.black, strokeColor=None, strokeWidth=0,
                 fillMode=FILL_NON_ZERO)
     for run, _ in pieces:
-        left = shaping.outline_path(run, FACE_PATHS[run.font], size, left, y, path)
+        face = chain.face_named(run.font) if chain is not None else None
+        if face is None:
+            raise ValueError(f"label face {run.font!r} is not in the figure's font chain")  # a caller's mistake
+        left = shaping.outline_path(run, str(face.path), size, left, y, path)
     return path
