@@ -106,3 +106,17 @@ def test_content_and_document_need_no_reportlab():
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
                 [a.name for a in node.names] if isinstance(node, ast.Import) else []
             assert not any(n.split(".")[0] == "reportlab" for n in names), f"{path.name} imports {names}"
+
+
+def test_a_figure_is_found_without_being_listed():
+    """Adding a figure is one decorated function (figures/spec.py) plus its labels: the registry names no
+    drawing module, and every figure id comes from a `@figure` in some module of the package."""
+    from handouts import figures
+    from handouts.figures.registry import REGISTRY
+
+    registry = (PACKAGE / "figures" / "registry.py").read_text(encoding="utf-8")
+    for module in ("anatomy", "painscale", "prevention", "selfcare", "treatment", "warning"):
+        assert f"import {module}" not in registry and f" {module}," not in registry
+    assert set(figures.FIGURE_IDS) == set(REGISTRY)
+    for fig_id, spec in REGISTRY.items():
+        assert spec.id == fig_id and spec.draw.figure_spec is spec

@@ -13,6 +13,7 @@ from .prims import (Blob, Capsule, Disc, Frame, arrow, capsules, curve_through, 
                     filled, line, polygon, rounded, smooth_closed, smooth_open,
                     smooth_top_block)
 from .style import BOLD, LINE, THIN
+from .spec import figure
 
 LABEL = 10.5      # label size (design units) for the big figures
 
@@ -34,6 +35,7 @@ def _marker(f: Frame, x: float, y: float, r: float = 4.4) -> None:
           Circle(x, y, r, fillColor=pal.accent, strokeColor=None))
 
 
+@figure("where-it-happens", keys=("spine", "lower-back", "hip-bone", "sacrum", "usual-places"), size=(360.0, 268.0))
 def draw_where_it_happens(f: Frame) -> None:
     """Back view of a torso and pelvis; usual places marked on both sides."""
     pal, cx = f.pal, f.width / 2
@@ -149,6 +151,7 @@ def _surface(y: float, bump: float) -> list[tuple[float, float]]:
             (NX + 30, y + bump * 0.55), (NX + 60, y), (X1, y)]
 
 
+@figure("cross-section", keys=("skin", "fat", "fascia", "tear", "back-mouse", "muscle"), size=(330.0, 200.0))
 def draw_cross_section(f: Frame) -> None:
     """Layers under the skin with fat pushing up through a tear in the fascia."""
     pal = f.pal
@@ -235,6 +238,7 @@ def _fascia(f: Frame) -> None:
 
 
 # ---------------------------------------------------------------- how it feels
+@figure("how-it-feels", keys=("lump", "moves", "tender"), size=(290.0, 190.0))
 def draw_how_it_feels(f: Frame) -> None:
     """A finger presses a lump under the skin: it slides, and it is tender."""
     pal = f.pal

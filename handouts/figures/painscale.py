@@ -6,6 +6,7 @@ from reportlab.lib.colors import Color
 from .people import face
 from .prims import Frame, line
 from .style import LINE
+from .spec import PAIN_KEYS, figure
 
 X0, X1 = 30.0, 350.0
 LINE_Y = 48.0
@@ -16,6 +17,7 @@ def _mix(a: Color, b: Color, t: float) -> Color:
                  a.blue + (b.blue - a.blue) * t)
 
 
+@figure("pain-scale", keys=PAIN_KEYS, size=(380.0, 140.0))
 def draw_pain_scale(f: Frame) -> None:
     """Faces at 0, 2, ..., 10 over a numbered line; end labels under the ends.
 

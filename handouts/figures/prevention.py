@@ -12,6 +12,7 @@ from .prims import (Capsule, Disc, Frame, capsules, circle, ellipse, filled, lin
                     polyline, rect, rounded, smooth_closed, tile)
 from .selfcare import GROUND, ground
 from .style import BOLD, LINE, THIN
+from .spec import figure
 
 
 def check_badge(f: Frame, cx: float, cy: float, r: float = 12) -> None:
@@ -22,6 +23,7 @@ def check_badge(f: Frame, cx: float, cy: float, r: float = 12) -> None:
                    pal.paper, 2.6))
 
 
+@figure("prevent-posture")
 def draw_posture(f: Frame) -> None:
     """Lifting with bent knees and a straight back, the box held close."""
     pal = f.pal
@@ -47,6 +49,7 @@ def draw_posture(f: Frame) -> None:
     check_badge(f, 128, 128)
 
 
+@figure("prevent-core")
 def draw_core(f: Frame) -> None:
     """A bridge on a mat: lying on the back, hips lifted, feet flat."""
     pal = f.pal
@@ -65,6 +68,7 @@ def draw_core(f: Frame) -> None:
     f.add(arrow(76, m + 6, 76, m + 30, pal.accent, BOLD, 7))
 
 
+@figure("prevent-weight", mirror_rtl=False)
 def draw_weight(f: Frame) -> None:
     """A balanced plate (half vegetables) with fork and knife."""
     pal = f.pal

@@ -1,65 +1,34 @@
-"""Which function draws which figure, with its label keys and design box.
-
-One table, so the pipeline, the gallery and the tests all agree on the ids.
+"""Which function draws which figure, found by looking: every function of this package marked with `@figure`
+(spec.py). One table, so the pipeline, the gallery and the tests all agree on the ids, and adding a figure needs
+no edit here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import importlib
+import pkgutil
 
-from . import anatomy, painscale, prevention, selfcare, treatment, warning
-from .prims import Frame
+from .spec import PAIN_KEYS, PICTO, FigureSpec
 
-PICTO = (160.0, 160.0)    # every pictogram shares one box so they line up
+__all__ = ["REGISTRY", "FigureSpec", "PICTO", "PAIN_KEYS"]
 
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """How to draw one figure.
-
-    ``mirror_rtl``: mirror the art for right-to-left languages. True where
-    direction carries meaning (label columns, arrows, reading order, walking);
-    False where a mirrored picture gains nothing.
-    """
-
-    draw: Callable[[Frame], None]
-    keys: tuple[str, ...]
-    size: tuple[float, float]
-    mirror_rtl: bool = True
-
-    @property
-    def aspect(self) -> float:
-        return self.size[1] / self.size[0]
+# Modules that hold the toolkit rather than figures.
+_TOOLKIT = {"gallery", "palette", "people", "prims", "registry", "spec", "style", "text"}
 
 
-PAIN_KEYS = tuple(str(i) for i in range(11)) + ("no-pain", "worst-pain")
+def _collect() -> dict[str, FigureSpec]:
+    found: dict[str, FigureSpec] = {}
+    package = __name__.rpartition(".")[0]
+    for info in sorted(pkgutil.iter_modules(importlib.import_module(package).__path__), key=lambda m: m.name):
+        if info.name in _TOOLKIT:
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        for value in vars(module).values():
+            spec = getattr(value, "figure_spec", None)
+            if isinstance(spec, FigureSpec) and getattr(value, "__module__", "") == module.__name__:
+                if spec.id in found:
+                    raise RuntimeError(f"figure id {spec.id!r} is declared twice")   # a programming error
+                found[spec.id] = spec
+    return found
 
-REGISTRY: dict[str, FigureSpec] = {
-    "where-it-happens": FigureSpec(anatomy.draw_where_it_happens,
-                                   ("spine", "lower-back", "hip-bone", "sacrum", "usual-places"),
-                                   (360.0, 268.0)),
-    "cross-section": FigureSpec(anatomy.draw_cross_section,
-                                ("skin", "fat", "fascia", "tear", "back-mouse", "muscle"),
-                                (330.0, 200.0)),
-    "how-it-feels": FigureSpec(anatomy.draw_how_it_feels, ("lump", "moves", "tender"),
-                               (290.0, 190.0)),
-    "selfcare-heat": FigureSpec(selfcare.draw_heat, (), PICTO),
-    "selfcare-walk": FigureSpec(selfcare.draw_walk, (), PICTO),
-    "selfcare-stretch": FigureSpec(selfcare.draw_stretch, (), PICTO),
-    "selfcare-position": FigureSpec(selfcare.draw_position, (), PICTO),
-    "selfcare-cushion": FigureSpec(selfcare.draw_cushion, (), PICTO, mirror_rtl=False),
-    "prevent-posture": FigureSpec(prevention.draw_posture, (), PICTO),
-    "prevent-core": FigureSpec(prevention.draw_core, (), PICTO),
-    "prevent-weight": FigureSpec(prevention.draw_weight, (), PICTO, mirror_rtl=False),
-    "treat-injection": FigureSpec(treatment.draw_injection, (), PICTO),
-    "treat-physio": FigureSpec(treatment.draw_physio, (), PICTO),
-    "treat-surgery": FigureSpec(treatment.draw_surgery, (), PICTO, mirror_rtl=False),
-    "flag-growing": FigureSpec(warning.draw_growing, (), PICTO),
-    "flag-fever": FigureSpec(warning.draw_fever, (), PICTO, mirror_rtl=False),
-    "flag-numbness": FigureSpec(warning.draw_numbness, (), PICTO, mirror_rtl=False),
-    "flag-bladder": FigureSpec(warning.draw_bladder, (), PICTO, mirror_rtl=False),
-    "flag-weight-loss": FigureSpec(warning.draw_weight_loss, (), PICTO),
-    "flag-hard-lump": FigureSpec(warning.draw_hard_lump, ("size",), PICTO),
-    "pain-scale": FigureSpec(painscale.draw_pain_scale, PAIN_KEYS, (380.0, 140.0)),
-    "see-clinician": FigureSpec(treatment.draw_see_clinician, (), (200.0, 160.0)),
-}
+
+REGISTRY: dict[str, FigureSpec] = _collect()

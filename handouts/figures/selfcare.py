@@ -8,6 +8,7 @@ import math
 from .people import Pose, look, person, standing
 from .prims import Frame, circle, curved_arrow, line, rect, rounded, smooth_open, tile
 from .style import BOLD, LINE, THIN
+from .spec import figure
 
 GROUND = 22.0
 
@@ -26,6 +27,7 @@ def chair(f: Frame, x: float, seat_y: float, depth: float, back_h: float) -> Non
     f.add(line(x + depth - 3, seat_y - 6, x + depth - 3, GROUND, pal.ink, 3))
 
 
+@figure("selfcare-heat")
 def draw_heat(f: Frame) -> None:
     """A person with a warm (or cold) pack on the lower back."""
     pal = f.pal
@@ -57,6 +59,7 @@ def _snowflake(f: Frame, cx: float, cy: float, r: float) -> None:
                            pal.ink, THIN))
 
 
+@figure("selfcare-walk")
 def draw_walk(f: Frame) -> None:
     """A person walking gently, with motion lines behind."""
     pal = f.pal
@@ -73,6 +76,7 @@ def draw_walk(f: Frame) -> None:
         f.add(line(x0, y, x0 + 16, y, pal.accent, BOLD))
 
 
+@figure("selfcare-stretch")
 def draw_stretch(f: Frame) -> None:
     """Lying on the back on a mat, gently hugging one knee to the chest."""
     pal = f.pal
@@ -89,6 +93,7 @@ def draw_stretch(f: Frame) -> None:
     f.add(curved_arrow((110, b + 44), (92, b + 62), (70, b + 50), pal.accent, BOLD, 6))
 
 
+@figure("selfcare-position")
 def draw_position(f: Frame) -> None:
     """Stand up from a chair now and then: chair, clock, person standing up."""
     pal = f.pal
@@ -114,6 +119,7 @@ def _clock(f: Frame, cx: float, cy: float, r: float) -> None:
           circle(cx, cy, 1.6, pal.ink, None))
 
 
+@figure("selfcare-cushion", mirror_rtl=False)
 def draw_cushion(f: Frame) -> None:
     """A chair with a soft seat cushion and a small cushion for the lower back."""
     pal = f.pal

@@ -11,6 +11,7 @@ from .prims import (Capsule, Disc, Frame, capsules, circle, ellipse, filled, lin
                     rounded, smooth_open, smooth_top_block, tile)
 from .selfcare import GROUND, ground
 from .style import LINE, THIN
+from .spec import figure
 
 
 def _skin_with_bump(f: Frame, x0: float, x1: float, top: float, bottom: float,
@@ -24,6 +25,7 @@ def _skin_with_bump(f: Frame, x0: float, x1: float, top: float, bottom: float,
     f.add(ellipse(bx, top - 3, 20, 9, pal.nodule, pal.ink, LINE))
 
 
+@figure("treat-injection")
 def draw_injection(f: Frame) -> None:
     """A syringe gently injecting into the nodule under the skin."""
     tile(f)
@@ -52,6 +54,7 @@ def _syringe(f: Frame, tip: tuple[float, float], angle_deg: float) -> Group:
     return g
 
 
+@figure("treat-physio")
 def draw_physio(f: Frame) -> None:
     """A physiotherapist's hands on the lower back of a person lying on a couch."""
     pal = f.pal
@@ -80,6 +83,7 @@ def draw_physio(f: Frame) -> None:
     f.add(capsules(arm(p.far_arm, tl) + arm(p.near_arm, tl), pal.ink))
 
 
+@figure("treat-surgery", mirror_rtl=False)
 def draw_surgery(f: Frame) -> None:
     """A small plaster over a short stitched cut: small and gentle."""
     pal = f.pal
@@ -101,6 +105,7 @@ def draw_surgery(f: Frame) -> None:
     f.add(g)
 
 
+@figure("see-clinician", size=(200.0, 160.0))
 def draw_see_clinician(f: Frame) -> None:
     """A person talking with a clinician (stethoscope, clipboard)."""
     pal = f.pal

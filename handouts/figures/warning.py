@@ -9,6 +9,7 @@ from .prims import (Capsule, Frame, arrow, capsules, circle, ellipse, filled, li
                     polygon, polyline, rect, rounded, smooth_closed, smooth_open,
                     warning_badge)
 from .style import BOLD, LINE, THIN
+from .spec import figure
 
 
 def _skin_band(f: Frame, y: float, x0: float = 34, x1: float = 126) -> None:
@@ -26,6 +27,7 @@ def _bump(f: Frame, cx: float, y: float, rx: float, ry: float) -> None:
     f.add(filled(p, f.pal.nodule, f.pal.ink, LINE + 0.2))
 
 
+@figure("flag-growing")
 def draw_growing(f: Frame) -> None:
     """A lump getting bigger: small bump, arrow, big bump."""
     warning_badge(f)
@@ -36,6 +38,7 @@ def draw_growing(f: Frame) -> None:
     f.add(arrow(62, 96, 82, 96, f.pal.ink, BOLD, 7))
 
 
+@figure("flag-fever", mirror_rtl=False)
 def draw_fever(f: Frame) -> None:
     """A thermometer reading high, with heat lines."""
     pal = f.pal
@@ -52,6 +55,7 @@ def draw_fever(f: Frame) -> None:
         f.add(rounded(wave2, BOLD, pal.warm))
 
 
+@figure("flag-numbness", mirror_rtl=False)
 def draw_numbness(f: Frame) -> None:
     """Both legs with tingling marks: numbness or weakness in the legs."""
     pal = f.pal
@@ -73,6 +77,7 @@ def _tingle(f: Frame, cx: float, cy: float) -> None:
     f.add(polyline(pts, f.pal.warning, BOLD))
 
 
+@figure("flag-bladder", mirror_rtl=False)
 def draw_bladder(f: Frame) -> None:
     """A toilet (plain side view): problems passing urine or controlling it."""
     pal = f.pal
@@ -86,6 +91,7 @@ def draw_bladder(f: Frame) -> None:
     f.add(line(104, 112, 110, 112, pal.ink, LINE + 0.6))               # handle
 
 
+@figure("flag-weight-loss")
 def draw_weight_loss(f: Frame) -> None:
     """Bathroom scale with a down arrow: losing weight without trying."""
     pal = f.pal
@@ -97,6 +103,7 @@ def draw_weight_loss(f: Frame) -> None:
     f.add(arrow(116, 106, 116, 56, pal.warning, 3.2, 10))
 
 
+@figure("flag-hard-lump", keys=("size",))
 def draw_hard_lump(f: Frame) -> None:
     """A hard, fixed lump much larger than a coin, with a ruler under it."""
     pal = f.pal
