@@ -57,11 +57,13 @@ def _leaflet_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
 
 
 def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
-    """Pad with notes pages to a multiple of four and impose two-up for saddle stitching."""
+    """Pad with notes pages to a multiple of four and impose two-up for saddle stitching. Not tagged: imposing
+    pages onto sheets drops the structure, and a booklet is for printing; the same leaflet layout without
+    imposition is the accessible one."""
     from handouts.pdf.render import draw_leaflet
     from handouts.post.imposition import impose_booklet, notes_pages, padded_count
 
-    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
+    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal, tagged=False)
     data = _finish(drawn, document, layout)
     # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
     # that need either get ruled lines without a heading rather than a wrongly drawn one.

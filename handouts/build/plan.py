@@ -31,11 +31,10 @@ class Job:
 
     @property
     def relpath(self) -> str:
-        if self.format == "html":  # one web page per document: paper sizes do not apply
-            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}.html"
-        else:
-            name = f"{self.topic}_{self.lang}_{self.level}_{self.layout}_{self.paper}.pdf"
-        return f"{self.topic}/{self.lang}/{name}"
+        """`<topic>/<lang>/<topic>_<lang>_<level>_<layout>[_<paper>].<format>`: a format whose writer does not
+        depend on the paper (a web page) has no paper in its name."""
+        paper = f"_{self.paper}" if self.paper else ""
+        return f"{self.topic}/{self.lang}/{self.topic}_{self.lang}_{self.level}_{self.layout}{paper}.{self.format}"
 
 
 @dataclass(frozen=True)
@@ -97,12 +96,13 @@ def plan(options: BuildOptions) -> list[Job]:
                     layout = loaded[layout_name]
                     if level not in layout.levels or not layout.roles <= topic.roles:
                         continue   # a tri-fold places sections by role: a topic without them has no tri-fold
-                    if "pdf" in options.formats:
-                        for paper in options.papers or layout.papers:
-                            if paper in layout.papers:
-                                jobs.append(Job(topic_id, lang, level, layout_name, paper))
-                    if "html" in options.formats and writer_for(layout, "html") is not None:
-                        jobs.append(Job(topic_id, lang, level, layout_name, "", "html"))
+                    for fmt in options.formats:
+                        writer = writer_for(layout, fmt)
+                        if writer is None:
+                            continue   # e.g. a tri-fold has no web page
+                        papers = [p for p in options.papers or layout.papers if p in layout.papers]
+                        for paper in papers if writer.paper else [""]:
+                            jobs.append(Job(topic_id, lang, level, layout_name, paper, fmt))
     if options.langs and not options.topics:
         for lang in options.langs:
             if not any(job.lang == lang for job in jobs) and not any(

@@ -40,8 +40,10 @@ class DrawnPDF:
 
 
 def draw_leaflet(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
-                 clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> DrawnPDF:
-    """The pages of a leaflet (also large print and a booklet's pages before imposition)."""
+                 clinic: Clinic | None = None, personal: PersonalCopy | None = None, *, tagged: bool = True
+                 ) -> DrawnPDF:
+    """The pages of a leaflet (also large print and a booklet's pages before imposition). `tagged`: record marked
+    content for a tagged PDF (the writer decides: pages imposed onto sheets lose their structure today)."""
     from handouts import figures as figures_pkg
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
@@ -83,9 +85,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
 
     furniture = _furniture(document, language, ctx, clinic)
     buffer = io.BytesIO()
-    # Tagged PDF (handouts.tagging), except booklets: imposing pages onto sheets drops the structure, and a
-    # booklet is for printing; the same leaflet layout without imposition is the accessible one.
-    tagger = Tagger() if layout.imposition != "booklet" else None
+    tagger = Tagger() if tagged else None
     pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name, tagger=tagger)
