@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 
 import pikepdf
@@ -120,3 +121,20 @@ def test_source_date_epoch_sets_dates(tmp_path, monkeypatch):
     built = build_into(tmp_path, topics=("back-mouse",), langs=("en",), levels=("easy",), papers=("letter",))
     (path,) = built
     assert PdfReader(tmp_path / path).metadata["/CreationDate"].startswith("D:20231114")
+
+
+def test_a_shaped_leaflet_is_the_same_whatever_the_process_drew_before(tmp_path):
+    """Glyphs with no character of their own (Devanagari conjuncts) get private-use codes; they must not depend
+    on the order documents were drawn in, or a parallel rebuild differs from the build before it."""
+    import subprocess
+    import sys
+
+    def build(out, *levels):
+        args = [sys.executable, "-m", "handouts", "build", "--topic", "back-mouse", "--lang", "hi", "--paper", "a4",
+                "-j", "1", "-q", "--out", str(out)]
+        for level in levels:
+            args += ["--level", level]
+        subprocess.run(args, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+        return (out / "back-mouse/hi/back-mouse_hi_standard_leaflet_a4.pdf").read_bytes()
+
+    assert build(tmp_path / "alone", "standard") == build(tmp_path / "after-easy", "easy", "standard")

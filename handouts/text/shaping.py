@@ -74,15 +74,31 @@ def shape(text: str, font: str, rtl: bool) -> ShapedRun:
     return ShapedRun(font, glyphs, hb_font.face.upem)
 
 
+_PRIVATE_BASE = 0xE000   # the BMP private-use area: reportlab's subsetter and ToUnicode handle it
+_PRIVATE_LAST = 0xF8FF
+
+
 def glyph_char(font: str, gid: int, advance: int) -> str:
-    """A character that reportlab's subsetter maps to glyph `gid` (a private-use one if no character does)."""
+    """A character that reportlab's subsetter maps to glyph `gid` (a private-use one if no character does).
+
+    The private-use character is U+E000 + gid, and its width is the font's own advance for the glyph, so both
+    are the same in every process whatever was shaped before: reportlab's own hook hands out the next free code
+    in the order glyphs are first met and records the first shaped (kerned, positioned) advance, which made a
+    rebuild differ from a build, and a PDF's widths differ from its font program. Drawing is unaffected:
+    draw_run places each glyph where HarfBuzz says."""
     ttf = _ttfont(font)
-    chars = ttf.face.glyphToChar.get(gid)
+    face = ttf.face
+    chars = face.glyphToChar.get(gid)
     if chars:
         return chr(chars[0])
-    _hb_font(font)
-    name = _hb_font(font).glyph_to_string(gid)
-    return chr(ttf.hbAddPrivate(name, gid, ttf.pdfScale(advance)))
+    code = _PRIVATE_BASE + gid
+    if code > _PRIVATE_LAST or face.charToGlyph.get(code, gid) != gid:   # a huge font, or the font uses it
+        name = _hb_font(font).glyph_to_string(gid)
+        return chr(ttf.hbAddPrivate(name, gid, ttf.pdfScale(advance)))
+    face.charToGlyph[code] = gid
+    face.glyphToChar.setdefault(gid, []).append(code)
+    face.charWidths[code] = ttf.pdfScale(_hb_font(font).get_glyph_h_advance(gid))
+    return chr(code)
 
 
 def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
