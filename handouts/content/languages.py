@@ -14,12 +14,16 @@ from handouts.content.reader import load_yaml
 from handouts.suggest import closest
 
 REQUIRED_STRINGS = ("page", "version", "published", "review", "status_reviewed", "status_draft")
+# The review trail every leaflet prints (handouts.document.review_trail): a translation may fall back to the English
+# words, but without them at all the leaflet would print a bare key where it names its reviewer.
+TRAIL_STRINGS = ("written_by", "reviewed_by", "not_reviewed")
 # The {placeholders} each furniture string is filled with (Language.s); any other would fail mid-render.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "page": frozenset({"page", "pages"}), "version": frozenset({"version"}),
     "published": frozenset({"date"}), "review": frozenset({"date"}),
     "produced_by": frozenset({"publisher"}), "prepared_for": frozenset({"patient", "date"}),
     "from_clinician": frozenset({"clinician"}), "your_clinician": frozenset({"clinician"}),
+    "written_by": frozenset({"author"}), "reviewed_by": frozenset({"name", "role", "date"}),
 }
 
 
@@ -114,6 +118,10 @@ def load_language(content_dir: Path, code: str) -> Language:
     for key, value in strings.items():
         _check_placeholders(str(key), value, path)
     strings = _with_english_defaults(content_dir, code, strings)
+    lacking = [key for key in TRAIL_STRINGS if key not in strings]
+    if lacking:
+        raise ContentError(f"field 'strings' lacks {', '.join(lacking)}", path=path,
+                           hint="copy them from content/languages/en.yaml and translate")
     locale = str(data.get("locale", code.replace("-", "_")))
     _check_locale(locale, path)
     breaking = data.get("line_breaking", "words")

@@ -19,8 +19,8 @@ import yaml
 from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.markdown import parse_blocks
-from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Section,
-                                    SectionSpec, Topic)
+from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Reviewer,
+                                    Section, SectionSpec, Topic)
 from handouts.suggest import closest
 from handouts.content.templating import render
 
@@ -74,14 +74,14 @@ def _keywords(mapping: Mapping[str, Any], path: Path) -> dict[str, list[str]]:
     return {str(k): [str(x) for x in v] for k, v in value.items()}
 
 
-def _date(mapping: Mapping[str, Any], key: str, path: Path) -> _dt.date:
-    value = _require(mapping, key, (_dt.date, str), path)
+def _date(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> _dt.date:
+    value = mapping.get(key) if label else _require(mapping, key, (_dt.date, str), path)
     if isinstance(value, _dt.date):
         return value
     try:
-        return _dt.date.fromisoformat(value)
+        return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ContentError(f"field '{key}' is not a date: {value!r}", path=path,
+        raise ContentError(f"field '{label or key}' is not a date: {value!r}", path=path,
                            hint="write it as YYYY-MM-DD") from None
 
 
@@ -120,7 +120,47 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
         keywords=_keywords(data, path),
         references=tuple(references),
         sections=_section_specs(data, path),
+        author=_plain_text(data, "author", path),
+        reviewer=_reviewer(data, path),
     )
+
+
+def _plain_text(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> str:
+    """An optional text field; a list or mapping there is a mistake worth naming, not text to print."""
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ContentError(f"field '{label or key}' should be text, not {type(value).__name__}", path=path)
+    return str(value).strip()
+
+
+def _reviewer(data: Mapping[str, Any], path: Path) -> Reviewer:
+    """`reviewer: {name, role, reviewed}`; empty (or absent) until a clinician has reviewed the text. A name
+    without a role and a date would print a review line that says nothing checkable, so all three go together."""
+    value = data.get("reviewer")
+    if value is None:
+        return Reviewer()
+    if not isinstance(value, Mapping):
+        raise ContentError("field 'reviewer' should be a mapping {name, role, reviewed}", path=path,
+                           hint="write reviewer: {name: \"\", role: \"\", reviewed: null} until a clinician has reviewed it")
+    unknown = [k for k in value if k not in ("name", "role", "reviewed")]
+    if unknown:
+        raise ContentError(f"field 'reviewer': unknown key '{unknown[0]}'"
+                           f"{closest(str(unknown[0]), ['name', 'role', 'reviewed'])}", path=path,
+                           hint="a reviewer has a 'name', a 'role' and a 'reviewed' date")
+    name = _plain_text(value, "name", path, "reviewer.name")
+    role = _plain_text(value, "role", path, "reviewer.role")
+    reviewed = None
+    if value.get("reviewed") is not None:
+        reviewed = _date(value, "reviewed", path, "reviewer.reviewed")
+    if name and (not role or reviewed is None):
+        raise ContentError("field 'reviewer' names a clinician but lacks their 'role' or the 'reviewed' date",
+                           path=path, hint="give all three, or leave them empty until a clinician has reviewed it")
+    if not name and (role or reviewed is not None):
+        raise ContentError("field 'reviewer' has a role or date but no 'name'", path=path,
+                           hint="name the clinician who reviewed it, or leave all three empty")
+    return Reviewer(name, role, reviewed)
 
 
 _SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
