@@ -65,6 +65,7 @@ class DocumentResult:
     readability: Any = None  # readability.Readability, imported lazily
     status: str | None = None
     stale_sections: list[str] = field(default_factory=list)
+    stale_figures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +80,7 @@ class DocumentResult:
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
                 "status": self.status, "stale_sections": self.stale_sections,
+                "stale_figures": self.stale_figures,
                 "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
                 "readability": self.readability.as_dict() if self.readability is not None else None}
 
@@ -281,6 +283,8 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
         return result
 
     _check_figures(result, document, figure_ids)
+    if lang != SOURCE_LANG:
+        _check_stale_figures(result, document)
     if fonts is not None:
         _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
@@ -417,6 +421,31 @@ def _check_stale(result: DocumentResult, raw: RawDocument, english: RawDocument)
     if unrecorded:
         result.add("stale", f"no source hash recorded for: {', '.join(unrecorded)} (paste the block from "
                             f"'handouts sources --lang en --level {result.level}' into the front matter)", raw.path)
+
+
+def _check_stale_figures(result: DocumentResult, document: model.Document) -> None:
+    """A translated figure entry is stale when the hash of the English entry (its alt text and labels) differs
+    from the one the translation's figures.yaml records under `source:`, as for sections. Only the figures this
+    document shows are reported: an entry no level uses misleads no reader."""
+    from handouts.content.reader import figure_source_hashes, recorded_figure_sources
+
+    topic = document.topic
+    try:
+        recorded = recorded_figure_sources(topic, document.lang)
+        current = figure_source_hashes(topic, SOURCE_LANG)
+    except HandoutsError as exc:
+        result.add_error("stale", exc)
+        return
+    used = [f for f in dict.fromkeys(document.figure_ids()) if f in current and f in document.figures]
+    changed = [f for f in used if f in recorded and recorded[f] != current[f]]
+    unrecorded = [f for f in used if f not in recorded]
+    result.stale_figures = changed + [f"{f} (no source hash)" for f in unrecorded]
+    path = document.path.parent / "figures.yaml"
+    if changed:
+        result.add("stale", f"English figure text changed since translation: {', '.join(changed)}", path)
+    if unrecorded:
+        result.add("stale", f"no source hash recorded for figure(s): {', '.join(unrecorded)} (paste the block from "
+                            f"'handouts sources --figures' at the top of figures.yaml)", path)
 
 
 def _check_links(result: DocumentResult, path: Path, body: str, first_line: int) -> None:

@@ -328,15 +328,27 @@ def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
     return {section.id: section.source_hash for section in raw.sections}
 
 
-def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
+# The key of figures.yaml that records, in a translation, the hash of each English figure entry it was made from
+# (content/README.md); no figure may have this id.
+FIGURE_SOURCE_KEY = "source"
+
+
+def _figures_data(topic: Topic, lang: str) -> tuple[Path, Mapping[str, Any]]:
     path = topic_file(topic, lang, "figures.yaml")
     if not path.is_file():
-        return {}
+        return path, {}
     data = load_yaml(path) or {}
     if not isinstance(data, Mapping):
         raise ContentError("figures file should map figure ids to {alt, labels}", path=path)
+    return path, data
+
+
+def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
+    path, data = _figures_data(topic, lang)
     result: dict[str, FigureText] = {}
     for fig_id, entry in data.items():
+        if fig_id == FIGURE_SOURCE_KEY:
+            continue
         if not isinstance(entry, Mapping) or not isinstance(entry.get("alt"), str):
             raise ContentError(f"figure '{fig_id}' needs an 'alt' text", path=path,
                                hint="add 'alt: <a short description for screen readers>'")
@@ -345,6 +357,29 @@ def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
             raise ContentError(f"figure '{fig_id}': 'labels' should be a mapping", path=path)
         result[str(fig_id)] = FigureText(entry["alt"], {str(k): str(v) for k, v in labels.items()})
     return result
+
+
+def figure_hash(text: FigureText) -> str:
+    """What a translator translates of a figure: its alt text and every label (sorted, so reordering the labels
+    in the file does not make a translation stale, while changing any word does)."""
+    payload = "\n".join([text.alt.strip(), *(f"{key}: {value.strip()}" for key, value in sorted(text.labels.items()))])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def figure_source_hashes(topic: Topic, lang: str) -> dict[str, str]:
+    """Hash of every figure entry of a language's figures.yaml: translations record English's, like `source:` of
+    a level file records its sections'."""
+    return {fig_id: figure_hash(text) for fig_id, text in read_figure_texts(topic, lang).items()}
+
+
+def recorded_figure_sources(topic: Topic, lang: str) -> dict[str, str]:
+    """The `source:` block a translation's figures.yaml records (empty when it has none)."""
+    path, data = _figures_data(topic, lang)
+    recorded = data.get(FIGURE_SOURCE_KEY) or {}
+    if not isinstance(recorded, Mapping):
+        raise ContentError(f"'{FIGURE_SOURCE_KEY}' should map figure ids to hashes", path=path,
+                           hint="paste the block that 'handouts sources --figures' prints")
+    return {str(k): str(v) for k, v in recorded.items()}
 
 
 def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:
