@@ -276,8 +276,8 @@ def sources(topic_id, lang, level, figures_block, content_dir) -> None:
 @content_option
 @layouts_option
 def check(topics, langs, levels, as_json, content_dir, layouts_dir) -> None:
-    """Check content (section ids, template variables, figures, links, stale translations, reading level) and
-    layouts."""
+    """Check content (section ids, template variables, figures, links, stale translations, reading level,
+    PEMAT-P/CDC items, jargon) and layouts."""
     from handouts.check.content import format_report, run_check
 
     report = run_check(content_dir or default_content_dir(), topics, langs, levels,

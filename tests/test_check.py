@@ -338,3 +338,32 @@ def test_sources_needs_a_level_or_figures(content):
         assert result.exit_code == 2 and "--level LEVEL" in result.output
     result = CliRunner().invoke(main, ["sources", "--content", str(content), "--level", "easy"])
     assert result.exit_code == 0 and "  what-is-it: " in result.output
+
+
+def test_english_is_gated_on_smog_as_well(content):
+    edit(content / "languages/en.yaml", "targets: {easy: 6, standard: 8, detailed: 12}",
+         "targets: {easy: 6, standard: 8, detailed: 12}\n  smog_targets: {easy: 7}")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert doc.ok and doc.readability.info_targets == {"smog": 7.0}
+    assert "; SMOG " in format_line(doc) and ", target ≤ 7)" in format_line(doc)
+    edit(content / "languages/en.yaml", "smog_targets: {easy: 7}", "smog_targets: {easy: 2}")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["readability"]
+    assert doc.problems[0].message == f"SMOG {doc.readability.info['smog']:.1f} misses its target ≤ 2"
+    assert doc.readability.passed   # Flesch-Kincaid itself still passes: the SMOG gate alone fails it
+    data = json.loads(run("--content", str(content), "--lang", "en", "--json").output)
+    assert data["documents"][0]["readability"]["info_targets"] == {"smog": 2.0}
+
+
+def test_smog_targets_on_a_method_without_smog_is_a_problem(content):
+    edit(content / "languages/es.yaml", "easy: 70", "easy: 70}\n  smog_targets: {easy: 7")
+    doc = only(run_check(content, langs=["es"]), "es")
+    problem = next(p for p in doc.problems if p.check == "readability")
+    assert "gives no SMOG grade" in problem.message and problem.path.endswith("languages/es.yaml")
+
+
+def test_real_english_meets_its_smog_targets():
+    report = run_check(CONTENT, langs=["en"])
+    for doc in report.documents:
+        smog = doc.readability.info["smog"]
+        assert doc.readability.info_targets["smog"] >= smog, (doc.topic, doc.level, smog)

@@ -2,8 +2,9 @@
 
 For every topic × language × level it collects problems instead of stopping at the first one, so that an author
 sees everything to fix in one run: section ids against the English source, template variables that do not
-resolve, figure references and links that point nowhere, stale translated sections, and the reading level
-measured with the language's method (handouts/readability.py). Content is parsed by the same reader and
+resolve, figure references and links that point nowhere, stale translated sections and figure texts, the reading
+level measured with the language's method (check/readability.py), the PEMAT-P and CDC Clear Communication items a
+level promises (check/pemat.py) and jargon the text does not explain (check/jargon.py, flagged only). Content is parsed by the same reader and
 Markdown parser as `build`, every character is looked up in the language's fonts, and every layout is read as
 `build` reads it, so that check finds what build would refuse without rendering anything. English is the source every translation is
 compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
@@ -66,6 +67,8 @@ class DocumentResult:
     status: str | None = None
     stale_sections: list[str] = field(default_factory=list)
     stale_figures: list[str] = field(default_factory=list)
+    pemat: list[Any] = field(default_factory=list)    # pemat.Item, every item measured
+    jargon: list[Any] = field(default_factory=list)   # jargon.JargonUse, flagged, not failing
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,7 @@ class DocumentResult:
         return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
                 "status": self.status, "stale_sections": self.stale_sections,
                 "stale_figures": self.stale_figures,
+                "pemat": [item.as_dict() for item in self.pemat], "jargon": [use.as_dict() for use in self.jargon],
                 "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
                 "readability": self.readability.as_dict() if self.readability is not None else None}
 
@@ -134,6 +138,12 @@ def format_line(result: DocumentResult) -> str:
         parts.append(r.counts_text())
     if result.status == "draft":
         parts.append("draft translation")
+    if result.pemat:
+        passed = sum(item.passed for item in result.pemat)
+        missing = [item.id + ("" if item.required else " (not promised)") for item in result.pemat if not item.passed]
+        parts.append(f"PEMAT/CDC {passed}/{len(result.pemat)}" + (f" (missing: {', '.join(missing)})" if missing else ""))
+    if result.jargon:
+        parts.append("jargon not explained: " + ", ".join(f"{use.term} ({use.section})" for use in result.jargon))
     if result.problems:
         parts.append("; ".join(str(p) for p in result.problems))
     return "  ".join(parts)
@@ -288,6 +298,7 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
     if fonts is not None:
         _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
+    _check_plain_language(result, document, language)
     return result
 
 
@@ -485,18 +496,38 @@ def _check_figures(result: DocumentResult, document: model.Document, figure_ids:
                    None)
 
 
+def _check_plain_language(result: DocumentResult, document: model.Document, language) -> None:
+    """PEMAT-P and CDC Clear Communication Index items (check/pemat.py): every one reported, the ones the level
+    promises fail the document; jargon the text does not explain (check/jargon.py) is flagged."""
+    from handouts.check import jargon, pemat
+
+    result.pemat = pemat.assess(document, language)
+    for item in result.pemat:
+        if item.required and not item.passed:
+            result.add("pemat", f"{item.id} (promised at the {document.level} level): {item.detail}", document.path)
+    result.jargon = jargon.unexplained_jargon(document, language)
+
+
 def _check_readability(result: DocumentResult, document: model.Document, language) -> None:
     from handouts.check import readability
 
     units = readability.prose_units(document)
     target = language.targets.get(document.level)
     by_chars = language.line_breaking == "characters"
+    entry = document.topic.path.parent / "languages" / f"{language.code}.yaml"
+    smog = language.smog_targets.get(document.level)
     try:
-        measured = readability.measure(units, language.code, language.readability_method, target, by_chars)
+        measured = readability.measure(units, language.code, language.readability_method, target, by_chars,
+                                       {"smog": smog} if smog is not None else None)
     except readability.UnknownMethod as exc:
-        result.add("readability", str(exc), document.topic.path.parent / "languages" / f"{language.code}.yaml")
+        result.add("readability", str(exc), entry)
         return
     result.readability = measured
+    if smog is not None and "smog" not in measured.info:
+        result.add("readability", f"readability.smog_targets is set, but method '{measured.method}' gives no SMOG "
+                                  f"grade (only flesch-kincaid does)", entry)
+    for miss in measured.info_misses:
+        result.add("readability", miss)
     if measured.note:
         result.notes.append(measured.note)
     if target is None:
