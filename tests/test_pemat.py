@@ -46,7 +46,7 @@ def test_a_missing_promised_item_fails_the_document(content, old, new, item, mes
     doc = only(run_check(content, langs=["en"]), "en")
     assert not items(doc)[item].passed and items(doc)[item].required
     problem = next(p for p in doc.problems if p.check == "pemat")
-    assert problem.message.startswith(f"{item} (promised at the easy level): ") and message in problem.message
+    assert problem.message.startswith(f"{item} (promised by the easy level): ") and message in problem.message
     assert problem.path.endswith(EN)
     assert f"missing: {item}" in result.output
 
@@ -84,16 +84,43 @@ def test_numbers_that_are_only_read_are_not_calculations(content):
     assert items(only(run_check(content, langs=["en"]), "en"))["no-calculations"].passed
 
 
-def test_the_detailed_level_does_not_promise_steps_or_a_checklist(content):
+def _detailed_without_steps(content) -> None:
     path = content / "demo/en/detailed.md"
     path.write_text((content / EN).read_text(encoding="utf-8")
                     .replace("::: checklist Today\n1. Put a warm pack on it.\n2. Go for a walk.\n:::\n",
                              "Put a warm pack on it. Go for a walk.\n"), encoding="utf-8")
+
+
+def test_the_detailed_level_does_not_promise_steps_or_a_checklist(content):
+    _detailed_without_steps(content)
     doc = only(run_check(content, langs=["en"], levels=["detailed"]), "en", "detailed")
     found = items(doc)
     assert not found["checklist"].passed and not found["numbered-steps"].passed
     assert not found["checklist"].required and doc.ok, doc.problems
     assert set(PROMISED["detailed"]) == {"summary", "captions", "red-flags"}
+
+
+def test_a_trifold_that_makes_the_topic_promises_its_checklist_at_every_level(content):
+    """The tri-fold's flap shows the actions checklist: a topic it is made of needs one, even at the detailed
+    level; the numbered steps it does not show stay unpromised there."""
+    from tests.conftest import LAYOUTS
+
+    _detailed_without_steps(content)
+    doc = only(run_check(content, langs=["en"], levels=["detailed"], layouts_dir=LAYOUTS), "en", "detailed")
+    found = items(doc)
+    assert found["checklist"].required_by == ("layout 'trifold'",) and not found["numbered-steps"].required
+    assert found["red-flags"].required_by == ("the detailed level", "layout 'trifold'")
+    assert [p.message.split(":")[0] for p in doc.problems if p.check == "pemat"] == [
+        "checklist (promised by layout 'trifold')"]
+
+
+def test_a_topic_no_trifold_is_made_of_has_only_its_level_promises(content):
+    from tests.conftest import LAYOUTS
+
+    _detailed_without_steps(content)
+    edit(content / "demo/topic.yaml", "  - {id: symptoms, role: signs}\n", "  - {id: symptoms}\n")
+    doc = only(run_check(content, langs=["en"], levels=["detailed"], layouts_dir=LAYOUTS), "en", "detailed")
+    assert not items(doc)["checklist"].required and doc.ok, doc.problems
 
 
 def test_time_frames_come_from_the_language_entry(content):
@@ -108,6 +135,7 @@ def test_json_reports_every_item_with_required_and_numbers(content):
     data = json.loads(run("--content", str(content), "--lang", "en", "--json").output)
     pemat = {item["id"]: item for item in data["documents"][0]["pemat"]}
     assert pemat["checklist"] == {"id": "checklist", "passed": False, "required": True,
+                                  "required_by": ["the easy level", "layout 'trifold'"],
                                   "detail": "no '::: checklist' in section 'self-care'", "numbers": {"items": 0}}
     assert pemat["numbered-steps"]["passed"] and pemat["numbered-steps"]["numbers"] == {"lists": 1, "steps": 2}
 

@@ -164,6 +164,7 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
               levels: Sequence[str] = (), layouts_dir: Path | None = None) -> CheckReport:
     """Check the selected documents, and the layouts in `layouts_dir` when given; unknown topics or languages
     raise UsageError (exit 2)."""
+    from handouts.check.pemat import layout_promises
     from handouts.content.languages import language_codes
 
     all_topics = topic_ids(content_dir)
@@ -180,14 +181,17 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
     report = CheckReport([])
     figure_ids = _figure_ids(report)
     fonts = _font_library(report, layouts_dir) if layouts_dir is not None else None
+    layouts = _loadable_layouts(layouts_dir) if layouts_dir is not None else []
     for topic_id in topics or all_topics:
         topic = read_topic(content_dir, topic_id)  # UsageError for an unknown topic
+        promises = layout_promises(layouts, topic)
         for lang in langs or document_languages(topic):
             present = document_levels(topic, lang)
             wanted = [lv for lv in model.LEVELS if lv in levels] if levels else (present or
                                                                                   document_levels(topic, SOURCE_LANG))
             for level in wanted:
-                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts))
+                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts,
+                                                       promises))
     if layouts_dir is not None:
         report.layouts += check_layouts(layouts_dir)
     return report
@@ -210,6 +214,23 @@ def check_layouts(layouts_dir: Path) -> list[Problem]:
     return problems
 
 
+def _loadable_layouts(layouts_dir: Path) -> list:
+    """The layouts build can read (check_layouts reports the others), for what they promise a document."""
+    from handouts.config.layouts import layout_names, load_layout
+
+    found = []
+    try:
+        names = layout_names(layouts_dir)
+    except HandoutsError:
+        return []
+    for name in names:
+        try:
+            found.append(load_layout(layouts_dir, name))
+        except HandoutsError:
+            continue
+    return found
+
+
 def _figure_ids(report: CheckReport) -> frozenset[str] | None:
     """The figures the code can draw; None (and a note) while the figures package cannot be imported."""
     try:
@@ -221,8 +242,10 @@ def _figure_ids(report: CheckReport) -> frozenset[str] | None:
 
 
 def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
-                   figure_ids: frozenset[str] | None, fonts: Any = None) -> DocumentResult:
-    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked)."""
+                   figure_ids: frozenset[str] | None, fonts: Any = None,
+                   promises: dict[str, tuple[str, ...]] | None = None) -> DocumentResult:
+    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked); `promises`: the
+    PEMAT/CDC items layouts that make this topic promise (pemat.layout_promises; None: the level's only)."""
     path = topic.path / lang / f"{level}.md"
     result = DocumentResult(topic.id, lang, level, display_path(path))
     if not path.is_file():
@@ -298,7 +321,7 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
     if fonts is not None:
         _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
-    _check_plain_language(result, document, language)
+    _check_plain_language(result, document, language, promises)
     return result
 
 
@@ -496,15 +519,17 @@ def _check_figures(result: DocumentResult, document: model.Document, figure_ids:
                    None)
 
 
-def _check_plain_language(result: DocumentResult, document: model.Document, language) -> None:
-    """PEMAT-P and CDC Clear Communication Index items (check/pemat.py): every one reported, the ones the level
-    promises fail the document; jargon the text does not explain (check/jargon.py) is flagged."""
+def _check_plain_language(result: DocumentResult, document: model.Document, language,
+                          promises: dict[str, tuple[str, ...]] | None) -> None:
+    """PEMAT-P and CDC Clear Communication Index items (check/pemat.py): every one reported, the ones the level or
+    a layout promises fail the document; jargon the text does not explain (check/jargon.py) is flagged."""
     from handouts.check import jargon, pemat
 
-    result.pemat = pemat.assess(document, language)
+    result.pemat = pemat.assess(document, language, promises)
     for item in result.pemat:
         if item.required and not item.passed:
-            result.add("pemat", f"{item.id} (promised at the {document.level} level): {item.detail}", document.path)
+            result.add("pemat", f"{item.id} (promised by {' and '.join(item.required_by)}): {item.detail}",
+                       document.path)
     result.jargon = jargon.unexplained_jargon(document, language)
 
 

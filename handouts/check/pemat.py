@@ -13,17 +13,20 @@ docstring is its rule, measured with the words of the document's language entry 
 | `captions` | "visual aids have clear titles or captions" | every figure has a caption or text beside it, and alt text |
 | `red-flags` | CDC: when to act; safety-netting | a `::: warning` box in the `red-flags` section with a word of the entry's `time_frames:` |
 
-Every item is reported for every document; `PROMISED` says which a level promises, and a document fails on those.
+Every item is reported for every document. A document fails on the items its level promises (`PROMISED`) and on
+those a layout that makes it promises (`layout_promises`: a tri-fold's flap shows the actions checklist, its back
+the red-flags warning, its cover the summary).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from handouts.check import readability
 from handouts.check.jargon import find_term
+from handouts.config.layouts import Layout
 from handouts.content import model
 from handouts.content.languages import Language
 
@@ -49,11 +52,15 @@ class Item:
     passed: bool
     detail: str
     numbers: dict[str, int] = field(default_factory=dict)
-    required: bool = False
+    required_by: tuple[str, ...] = ()   # what promises it: "the easy level", "layout 'trifold'"
+
+    @property
+    def required(self) -> bool:
+        return bool(self.required_by)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "passed": self.passed, "required": self.required, "detail": self.detail,
-                "numbers": self.numbers}
+        return {"id": self.id, "passed": self.passed, "required": self.required, "required_by": list(self.required_by),
+                "detail": self.detail, "numbers": self.numbers}
 
 
 def _walk(blocks: Iterable[model.Block]) -> Iterable[model.Block]:
@@ -159,11 +166,36 @@ CHECKS: tuple[Callable[[model.Document, Language], Item], ...] = (
     summary, checklist, numbered_steps, no_calculations, captions, red_flags)
 
 
-def assess(document: model.Document, language: Language) -> list[Item]:
-    """Every item for one document, each marked required when its level promises it."""
+# The blocks a tri-fold panel can show for a role, and the item a document must pass for it to have something to
+# show there (layouts/trifold.yaml names them).
+_PANEL_BLOCKS: dict[tuple[str, str], str] = {("actions", "checklist"): "checklist", ("red-flags", "warning"): "red-flags"}
+
+
+def layout_promises(layouts: Iterable[Layout], topic: model.Topic) -> dict[str, tuple[str, ...]]:
+    """Item -> the layouts that promise it for this topic. Only layouts that make the topic count: a tri-fold is
+    made of a topic that has every role its panels place. Its panels promise the checklist and the warning box
+    they show, and its cover the summary when the layout puts the summary on the cover."""
+    promises: dict[str, list[str]] = {}
+    for layout in layouts:
+        if layout.kind != "trifold" or layout.roles - topic.roles:
+            continue
+        found = [_PANEL_BLOCKS[(pick.role, block)] for panel in layout.panels for pick in panel.sections
+                 for block in pick.blocks if (pick.role, block) in _PANEL_BLOCKS]
+        if layout.cover_summary and any("cover" in panel.content for panel in layout.panels):
+            found.append("summary")
+        for item in dict.fromkeys(found):
+            promises.setdefault(item, []).append(f"layout '{layout.name}'")
+    return {item: tuple(names) for item, names in promises.items()}
+
+
+def assess(document: model.Document, language: Language,
+           layouts: Mapping[str, tuple[str, ...]] | None = None) -> list[Item]:
+    """Every item for one document, each with what promises it: its level (`PROMISED`) and the layouts that make
+    it (`layout_promises`)."""
     promised = PROMISED.get(document.level, ALWAYS)
     items = []
     for check in CHECKS:
         item = check(document, language)
-        items.append(Item(item.id, item.passed, item.detail, item.numbers, item.id in promised))
+        by = ((f"the {document.level} level",) if item.id in promised else ()) + tuple((layouts or {}).get(item.id, ()))
+        items.append(Item(item.id, item.passed, item.detail, item.numbers, by))
     return items
