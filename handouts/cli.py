@@ -250,17 +250,24 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
 @main.command()
 @click.option("--topic", "topic_id", default=None, help="Topic id (may be left out when there is one topic).")
 @click.option("--lang", default="en", show_default=True, help="Language of the source text.")
-@click.option("--level", type=click.Choice(LEVEL_CHOICES), required=True, help="Reading level.")
+@click.option("--level", type=click.Choice(LEVEL_CHOICES), default=None,
+              help="Reading level (the block for a level file's front matter).")
+@click.option("--figures", "figures_block", is_flag=True,
+              help="The block for the top of a translation's figures.yaml instead (no --level).")
 @content_option
-def sources(topic_id, lang, level, content_dir) -> None:
-    """Print the `source:` front matter block that records what a translation was made from."""
-    from handouts.content.reader import read_topic, source_hashes
+def sources(topic_id, lang, level, figures_block, content_dir) -> None:
+    """Print the `source:` block that records what a translation was made from: of a level file's sections
+    (--level) or of the figure texts (--figures)."""
+    from handouts.content.reader import figure_source_hashes, read_topic, source_hashes
 
+    if figures_block == (level is not None):
+        raise click.UsageError("give either --level LEVEL (a level file's sections) or --figures (figures.yaml)")
     content = content_dir or default_content_dir()
     topic = read_topic(content, _one_topic(content, topic_id))
+    hashes = figure_source_hashes(topic, lang) if figures_block else source_hashes(topic, lang, level)
     click.echo("source:")
-    for section_id, digest in source_hashes(topic, lang, level).items():
-        click.echo(f"  {section_id}: {digest}")
+    for key, digest in hashes.items():
+        click.echo(f"  {key}: {digest}")
 
 
 @main.command()
@@ -269,8 +276,8 @@ def sources(topic_id, lang, level, content_dir) -> None:
 @content_option
 @layouts_option
 def check(topics, langs, levels, as_json, content_dir, layouts_dir) -> None:
-    """Check content (section ids, template variables, figures, links, stale translations, reading level) and
-    layouts."""
+    """Check content (section ids, template variables, figures, links, stale translations, reading level,
+    PEMAT-P/CDC items, jargon) and layouts."""
     from handouts.check.content import format_report, run_check
 
     report = run_check(content_dir or default_content_dir(), topics, langs, levels,

@@ -51,7 +51,33 @@ def metadata(document: model.Document, language: Language, clinic: Clinic | None
 
 
 def status_text(document: model.Document, language: Language) -> str:
-    return language.s("status_draft") if document.status == "draft" else language.s("status_reviewed")
+    """The status every page's footer prints. "Reviewed" only when topic.yaml names the clinician who reviewed
+    it: `status: reviewed` in a level file says the text is final, not that a clinician checked it. A draft
+    translation says draft whoever reviewed the English."""
+    if document.status == "draft":
+        return language.s("status_draft")
+    if document.topic.reviewer.present:
+        return language.s("status_reviewed")
+    return language.s("not_reviewed")
+
+
+def review_trail(document: model.Document, language: Language) -> list[str]:
+    """Who stands behind the text, in the leaflet's language, for its small print (PIF TICK): who produced and
+    who wrote it, and who reviewed it, with their role and the date, or that no clinician has yet. Every
+    writer prints these same lines."""
+    topic = document.topic
+    lines = []
+    if topic.publisher:
+        lines.append(language.s("produced_by", publisher=topic.publisher))
+    if topic.author:
+        lines.append(language.s("written_by", author=topic.author))
+    reviewer = topic.reviewer
+    if reviewer.present and reviewer.reviewed is not None:
+        lines.append(language.s("reviewed_by", name=reviewer.name, role=reviewer.role,
+                                date=local_date(reviewer.reviewed, language)))
+    else:
+        lines.append(language.s("not_reviewed"))
+    return lines
 
 
 def footer_line(document: model.Document, language: Language, style: str = "medium") -> str:

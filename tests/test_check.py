@@ -282,3 +282,88 @@ def test_a_character_no_font_has_is_found_without_rendering(content):
     assert problems[0].path.endswith("easy.md") and problems[0].line == 8   # the section it is in
     result = run("--content", str(content), "--lang", "en")
     assert result.exit_code == 1 and "U+1F42D" in result.output
+
+
+EN_FIGURE = ("lump-view:\n  alt: A lump on a back.\n  labels:\n    lump: Lump\n    skin: Skin\n")
+ES_FIGURE = ("lump-view:\n  alt: Un bulto en la espalda.\n  labels:\n    lump: Bulto\n    skin: Piel\n")
+
+
+def _figure_in_spanish(content: Path) -> None:
+    """English and Spanish texts for one figure, which the Spanish easy level shows; Spanish records the English
+    figure hashes that `handouts sources --figures` prints, at the top of its figures.yaml."""
+    (content / "demo/en/figures.yaml").write_text(EN_FIGURE, encoding="utf-8")
+    edit(content / "demo/es/easy.md", "- No es cáncer.\n:::\n", "- No es cáncer.\n:::\n\n![Un bulto.](figure:lump-view)\n")
+    block = CliRunner().invoke(main, ["sources", "--figures", "--content", str(content)], catch_exceptions=False)
+    assert block.exit_code == 0 and block.output.startswith("source:\n  lump-view: "), block.output
+    (content / "demo/es/figures.yaml").write_text(block.output + "\n" + ES_FIGURE, encoding="utf-8")
+
+
+def _spanish(content: Path):
+    return check_document(content, read_topic(content, "demo"), "es", "easy", frozenset({"lump-view"}))
+
+
+def test_figures_yaml_records_english_figure_hashes_and_goes_stale_when_a_label_changes(content):
+    _figure_in_spanish(content)
+    doc = _spanish(content)
+    assert doc.ok and doc.stale_figures == [], doc.problems
+    # Reordering the English labels changes no words: still current.
+    (content / "demo/en/figures.yaml").write_text(
+        "lump-view:\n  alt: A lump on a back.\n  labels:\n    skin: Skin\n    lump: Lump\n", encoding="utf-8")
+    assert _spanish(content).ok
+    edit(content / "demo/en/figures.yaml", "lump: Lump", "lump: Back mouse")
+    doc = _spanish(content)
+    assert doc.stale_figures == ["lump-view"]
+    problem = next(p for p in doc.problems if p.check == "stale")
+    assert problem.path.endswith("demo/es/figures.yaml")
+    assert "English figure text changed since translation: lump-view" in problem.message
+    result = run("--content", str(content), "--lang", "es", "--json")
+    assert result.exit_code == 1 and json.loads(result.output)["documents"][0]["stale_figures"] == ["lump-view"]
+
+
+def test_a_changed_alt_text_or_no_recorded_hash_makes_a_figure_stale(content):
+    _figure_in_spanish(content)
+    edit(content / "demo/en/figures.yaml", "A lump on a back.", "A lump on the lower back.")
+    assert _spanish(content).stale_figures == ["lump-view"]
+    (content / "demo/es/figures.yaml").write_text(ES_FIGURE, encoding="utf-8")
+    doc = _spanish(content)
+    assert doc.stale_figures == ["lump-view (no source hash)"]
+    assert any("handouts sources --figures" in p.message for p in doc.problems if p.check == "stale")
+    # English itself is the source: never stale.
+    assert check_document(content, read_topic(content, "demo"), "en", "easy", None).stale_figures == []
+
+
+def test_sources_needs_a_level_or_figures(content):
+    for args in ([], ["--level", "easy", "--figures"]):
+        result = CliRunner().invoke(main, ["sources", "--content", str(content), *args])
+        assert result.exit_code == 2 and "--level LEVEL" in result.output
+    result = CliRunner().invoke(main, ["sources", "--content", str(content), "--level", "easy"])
+    assert result.exit_code == 0 and "  what-is-it: " in result.output
+
+
+def test_english_is_gated_on_smog_as_well(content):
+    edit(content / "languages/en.yaml", "targets: {easy: 6, standard: 8, detailed: 12}",
+         "targets: {easy: 6, standard: 8, detailed: 12}\n  smog_targets: {easy: 7}")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert doc.ok and doc.readability.info_targets == {"smog": 7.0}
+    assert "; SMOG " in format_line(doc) and ", target ≤ 7)" in format_line(doc)
+    edit(content / "languages/en.yaml", "smog_targets: {easy: 7}", "smog_targets: {easy: 2}")
+    doc = only(run_check(content, langs=["en"]), "en")
+    assert [p.check for p in doc.problems] == ["readability"]
+    assert doc.problems[0].message == f"SMOG {doc.readability.info['smog']:.1f} misses its target ≤ 2"
+    assert doc.readability.passed   # Flesch-Kincaid itself still passes: the SMOG gate alone fails it
+    data = json.loads(run("--content", str(content), "--lang", "en", "--json").output)
+    assert data["documents"][0]["readability"]["info_targets"] == {"smog": 2.0}
+
+
+def test_smog_targets_on_a_method_without_smog_is_a_problem(content):
+    edit(content / "languages/es.yaml", "easy: 70", "easy: 70}\n  smog_targets: {easy: 7")
+    doc = only(run_check(content, langs=["es"]), "es")
+    problem = next(p for p in doc.problems if p.check == "readability")
+    assert "gives no SMOG grade" in problem.message and problem.path.endswith("languages/es.yaml")
+
+
+def test_real_english_meets_its_smog_targets():
+    report = run_check(CONTENT, langs=["en"])
+    for doc in report.documents:
+        smog = doc.readability.info["smog"]
+        assert doc.readability.info_targets["smog"] >= smog, (doc.topic, doc.level, smog)

@@ -174,6 +174,9 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():   # busy in C code past its SIGTERM (a loaded machine): it must still go
+            process.kill()
+            process.join(timeout=5)
 
 
 def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, bytes | None, int, str | None]]:

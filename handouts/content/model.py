@@ -125,6 +125,20 @@ class SectionSpec:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    """The clinician who checked a topic's text (PIF TICK asks every leaflet to name them). An empty name means
+    no clinician has reviewed it yet, and the leaflet must say so rather than claim review."""
+
+    name: str = ""
+    role: str = ""
+    reviewed: _dt.date | None = None
+
+    @property
+    def present(self) -> bool:
+        return bool(self.name.strip())
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     path: Path
@@ -137,6 +151,8 @@ class Topic:
     keywords: dict[str, list[str]]
     references: tuple[Reference, ...]
     sections: tuple[SectionSpec, ...] = ()
+    author: str = ""
+    reviewer: Reviewer = field(default_factory=Reviewer)
 
     @property
     def section_ids(self) -> tuple[str, ...]:

@@ -19,8 +19,8 @@ import yaml
 from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.markdown import parse_blocks
-from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Section,
-                                    SectionSpec, Topic)
+from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Reviewer,
+                                    Section, SectionSpec, Topic)
 from handouts.suggest import closest
 from handouts.content.templating import render
 
@@ -101,14 +101,14 @@ def _keywords(mapping: Mapping[str, Any], path: Path) -> dict[str, list[str]]:
     return {str(k): [str(x) for x in v] for k, v in value.items()}
 
 
-def _date(mapping: Mapping[str, Any], key: str, path: Path) -> _dt.date:
-    value = _require(mapping, key, (_dt.date, str), path)
+def _date(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> _dt.date:
+    value = mapping.get(key) if label else _require(mapping, key, (_dt.date, str), path)
     if isinstance(value, _dt.date):
         return value
     try:
-        return _dt.date.fromisoformat(value)
+        return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ContentError(f"field '{key}' is not a date: {value!r}", path=path,
+        raise ContentError(f"field '{label or key}' is not a date: {value!r}", path=path,
                            hint="write it as YYYY-MM-DD") from None
 
 
@@ -147,7 +147,47 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
         keywords=_keywords(data, path),
         references=tuple(references),
         sections=_section_specs(data, path),
+        author=_plain_text(data, "author", path),
+        reviewer=_reviewer(data, path),
     )
+
+
+def _plain_text(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> str:
+    """An optional text field; a list or mapping there is a mistake worth naming, not text to print."""
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ContentError(f"field '{label or key}' should be text, not {type(value).__name__}", path=path)
+    return str(value).strip()
+
+
+def _reviewer(data: Mapping[str, Any], path: Path) -> Reviewer:
+    """`reviewer: {name, role, reviewed}`; empty (or absent) until a clinician has reviewed the text. A name
+    without a role and a date would print a review line that says nothing checkable, so all three go together."""
+    value = data.get("reviewer")
+    if value is None:
+        return Reviewer()
+    if not isinstance(value, Mapping):
+        raise ContentError("field 'reviewer' should be a mapping {name, role, reviewed}", path=path,
+                           hint="write reviewer: {name: \"\", role: \"\", reviewed: null} until a clinician has reviewed it")
+    unknown = [k for k in value if k not in ("name", "role", "reviewed")]
+    if unknown:
+        raise ContentError(f"field 'reviewer': unknown key '{unknown[0]}'"
+                           f"{closest(str(unknown[0]), ['name', 'role', 'reviewed'])}", path=path,
+                           hint="a reviewer has a 'name', a 'role' and a 'reviewed' date")
+    name = _plain_text(value, "name", path, "reviewer.name")
+    role = _plain_text(value, "role", path, "reviewer.role")
+    reviewed = None
+    if value.get("reviewed") is not None:
+        reviewed = _date(value, "reviewed", path, "reviewer.reviewed")
+    if name and (not role or reviewed is None):
+        raise ContentError("field 'reviewer' names a clinician but lacks their 'role' or the 'reviewed' date",
+                           path=path, hint="give all three, or leave them empty until a clinician has reviewed it")
+    if not name and (role or reviewed is not None):
+        raise ContentError("field 'reviewer' has a role or date but no 'name'", path=path,
+                           hint="name the clinician who reviewed it, or leave all three empty")
+    return Reviewer(name, role, reviewed)
 
 
 _SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -301,15 +341,27 @@ def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
     return {section.id: section.source_hash for section in raw.sections}
 
 
-def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
+# The key of figures.yaml that records, in a translation, the hash of each English figure entry it was made from
+# (content/README.md); no figure may have this id.
+FIGURE_SOURCE_KEY = "source"
+
+
+def _figures_data(topic: Topic, lang: str) -> tuple[Path, Mapping[str, Any]]:
     path = topic_file(topic, lang, "figures.yaml")
     if not path.is_file():
-        return {}
+        return path, {}
     data = load_yaml(path) or {}
     if not isinstance(data, Mapping):
         raise ContentError("figures file should map figure ids to {alt, labels}", path=path)
+    return path, data
+
+
+def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
+    path, data = _figures_data(topic, lang)
     result: dict[str, FigureText] = {}
     for fig_id, entry in data.items():
+        if fig_id == FIGURE_SOURCE_KEY:
+            continue
         if not isinstance(entry, Mapping) or not isinstance(entry.get("alt"), str):
             raise ContentError(f"figure '{fig_id}' needs an 'alt' text", path=path,
                                hint="add 'alt: <a short description for screen readers>'")
@@ -318,6 +370,29 @@ def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
             raise ContentError(f"figure '{fig_id}': 'labels' should be a mapping", path=path)
         result[str(fig_id)] = FigureText(entry["alt"], {str(k): str(v) for k, v in labels.items()})
     return result
+
+
+def figure_hash(text: FigureText) -> str:
+    """What a translator translates of a figure: its alt text and every label (sorted, so reordering the labels
+    in the file does not make a translation stale, while changing any word does)."""
+    payload = "\n".join([text.alt.strip(), *(f"{key}: {value.strip()}" for key, value in sorted(text.labels.items()))])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def figure_source_hashes(topic: Topic, lang: str) -> dict[str, str]:
+    """Hash of every figure entry of a language's figures.yaml: translations record English's, like `source:` of
+    a level file records its sections'."""
+    return {fig_id: figure_hash(text) for fig_id, text in read_figure_texts(topic, lang).items()}
+
+
+def recorded_figure_sources(topic: Topic, lang: str) -> dict[str, str]:
+    """The `source:` block a translation's figures.yaml records (empty when it has none)."""
+    path, data = _figures_data(topic, lang)
+    recorded = data.get(FIGURE_SOURCE_KEY) or {}
+    if not isinstance(recorded, Mapping):
+        raise ContentError(f"'{FIGURE_SOURCE_KEY}' should map figure ids to hashes", path=path,
+                           hint="paste the block that 'handouts sources --figures' prints")
+    return {str(k): str(v) for k, v in recorded.items()}
 
 
 def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:

@@ -106,7 +106,7 @@ def safe_href(href: str | None) -> str:
 
 def _page_values(document: model.Document, language: Language, layout: Layout, clinic: Clinic | None,
                  chain: FontChain, svg: "_FigureMaker", font_css: str) -> dict[str, Any]:
-    from handouts.document import footer_line, status_text
+    from handouts.document import footer_line, review_trail, status_text
 
     topic = document.topic
     cover_summary = document.summary_box() if layout.cover_summary else None
@@ -129,7 +129,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "figure_share": round(level.figure_width * 100),
         "font_stack": Markup(", ".join([*(f"'{f}'" for f in _css_families(chain).values()), *SYSTEM_FONTS])),
         "font_css": Markup(font_css),
-        "produced_by": language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
+        "trail": review_trail(document, language),
         "dates": dates,
         "status": status,
         "draft": document.status == "draft",

@@ -17,7 +17,7 @@ from handouts.content import model
 from handouts.config.clinic import Clinic
 from handouts.config.personal import PersonalCopy
 from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
-from handouts.document import check_figures, footer_line, local_date, metadata, status_text
+from handouts.document import check_figures, footer_line, local_date, metadata, review_trail, status_text
 from handouts.pdf.drawings import drawing, figure_palette, figure_style
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
@@ -124,11 +124,8 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
 
 
 def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
-    """Trust mark at the end: who produced it. Version, dates and review status are in every page's footer,
-    so they are not repeated here."""
-    publisher = document.topic.publisher
-    if not publisher:
-        return []
+    """Trust mark at the end: who produced and wrote it, and who reviewed it (or that no clinician has yet).
+    Version, dates and the status are in every page's footer, so they are not repeated here."""
     s = ctx.styles
-    line = text_markup(language.s("produced_by", publisher=publisher), ctx.chain, where=str(document.path))
-    return [Spacer(1, s.body.fontSize), Paragraph(line, s.small)]
+    lines = [text_markup(line, ctx.chain, where=str(document.path)) for line in review_trail(document, language)]
+    return [Spacer(1, s.body.fontSize)] + [Paragraph(line, s.small) for line in lines]

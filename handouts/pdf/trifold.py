@@ -37,7 +37,7 @@ from handouts.config.personal import PersonalCopy
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.pdfdoc import LeafletDocTemplate
 from handouts.pdf.render import DrawnPDF
-from handouts.document import footer_line, local_date, metadata, status_text
+from handouts.document import footer_line, local_date, metadata, review_trail, status_text
 from handouts.pdf.drawings import figure_palette, figure_style
 from handouts.pdf.styles import Styles, build_styles
 
@@ -238,15 +238,14 @@ class _Builder:
         return out
 
     def about(self) -> list[Flowable]:
-        """Small print at the foot of its panel: who made it, version and dates, review status. A tri-fold has no
-        page footer, so all of it is here."""
+        """Small print at the foot of its panel: who made, wrote and reviewed it, version and dates, the status. A
+        tri-fold has no page footer, so all of it is here."""
         document, language = self.document, self.language
-        topic = document.topic
-        lines = [
-            language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
-            footer_line(document, language),
-            status_text(document, language),
-        ]
+        # One paragraph for the trail: a panel is narrow, and short lines would leave most of its width empty. The
+        # status only for a draft translation: otherwise the trail already says reviewed by whom, or not yet.
+        lines = [" · ".join(review_trail(document, language)), footer_line(document, language)]
+        if document.status == "draft":
+            lines.append(status_text(document, language))
         return [Spacer(1, self.styles.body.fontSize)] + [Paragraph(self.markup(line), self.styles.small)
                                                          for line in lines if line]
 
