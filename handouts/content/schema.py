@@ -10,6 +10,7 @@ Babel knows, roles given once) stay next to the code that reads the file and run
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import types
 import typing
 from pathlib import Path
@@ -26,7 +27,7 @@ HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 SECTION_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # What a pattern means, in the words an error message uses.
 PATTERN_WORDS = {HEX_COLOUR: "a colour like '#1f5f8b'",
-                 SECTION_ID: "lower case words joined by hyphens, e.g. 'what-is-it'"}
+                 SECTION_ID: "lower case words joined by hyphens, e.g. 'first-aid'"}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -211,8 +212,12 @@ def schema_error(exc: ValidationError, data: Any, model: type[BaseModel], *, pat
         return error(f"unknown key '{where}'{closest(str(keys[-1]), names)}", path=path, line=line,
                      hint=f"the keys there are {', '.join(names)}" if names else None)
     if kind == "missing":
-        return error(f"missing field '{where}'", path=path, line=line, hint="see the project's own files, or "
-                                                                           "`handouts schema`, for an example")
+        return error(f"field '{where}' is missing", path=path, line=line,
+                     hint="see the project's own files, or `handouts schema`, for an example")
+    if kind == "literal_error" and keys:
+        choices = re.findall(r"'([^']*)'", str((first.get("ctx") or {}).get("expected", "")))
+        return error(f"field '{where}': unknown {keys[-1]} {value!r}{closest(str(value), choices)}", path=path,
+                     line=line, hint=f"use one of: {', '.join(choices)}")
     what = _problem(first)
     if not keys:
         return error(f"the file {what}", path=path, line=line)
@@ -232,7 +237,7 @@ def _problem(err: Any) -> str:
     if kind in _EXPECTED:
         return f"should be {_EXPECTED[kind]}, not {shown}"
     if kind == "literal_error":
-        return f"is {shown}; use one of: {ctx.get('expected', '').replace(' or ', ', ')}"
+        return f"is {shown}; use one of: {ctx.get('expected', '')}"
     if kind == "string_pattern_mismatch":
         words = PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
         return f"should be {words}, not {shown}"
