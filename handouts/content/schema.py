@@ -58,7 +58,7 @@ def _iso_date(value: Any) -> Any:
         try:
             return _dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"not a date: {value!r} (write it as YYYY-MM-DD)") from None
+            raise ValueError(f"is not a date: {value!r} (write it as YYYY-MM-DD)") from None
     if isinstance(value, _dt.datetime):
         return value.date()
     return value
@@ -212,16 +212,32 @@ def schema_error(exc: ValidationError, data: Any, model: type[BaseModel], *, pat
         return error(f"unknown key '{where}'{closest(str(keys[-1]), names)}", path=path, line=line,
                      hint=f"the keys there are {', '.join(names)}" if names else None)
     if kind == "missing":
+        stray = _stray_sibling(exc, data, keys)
+        if stray:   # a misspelt key is why the field is missing: name both
+            return error(f"field '{where}' is missing; unknown key '{_dotted(stray)}'"
+                         f"{closest(str(stray[-1]), [str(keys[-1])])}", path=path, line=line)
         return error(f"field '{where}' is missing", path=path, line=line,
                      hint="see the project's own files, or `handouts schema`, for an example")
     if kind == "literal_error" and keys:
         choices = re.findall(r"'([^']*)'", str((first.get("ctx") or {}).get("expected", "")))
-        return error(f"field '{where}': unknown {keys[-1]} {value!r}{closest(str(value), choices)}", path=path,
+        what = keys[-1] if isinstance(keys[-1], str) else "value"
+        return error(f"field '{where}': unknown {what} {value!r}{closest(str(value), choices)}", path=path,
                      line=line, hint=f"use one of: {', '.join(choices)}")
     what = _problem(first)
     if not keys:
-        return error(f"the file {what}", path=path, line=line)
+        return error("the file is empty; it should be a mapping of fields" if data is None else f"the file {what}",
+                     path=path, line=line)
     return error(f"field '{where}' {what}", path=path, line=line)
+
+
+def _stray_sibling(exc: ValidationError, data: Any, missing: list[Any]) -> list[Any] | None:
+    """An unknown key next to a missing field, when it looks like a misspelling of it (`sectons`, `tpo`)."""
+    for err in exc.errors(include_url=False):
+        if err["type"] == "extra_forbidden":
+            keys = _data_path(data, err["loc"])
+            if keys[:-1] == missing[:-1] and closest(str(keys[-1]), [str(missing[-1])]):
+                return keys
+    return None
 
 
 _EXPECTED = {"string_type": "text", "int_type": "a whole number", "float_type": "a number",
