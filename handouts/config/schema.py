@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema, model_validator
 
-from handouts.content.schema import HEX_COLOUR, Role, Schema, Text
+from handouts.content.schema import HEX_COLOUR, Role, Schema, Text, string_shorthand
 
 # Points per unit. A bare number is in points.
 UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "": 1.0}
@@ -119,6 +119,8 @@ class Levels(Schema):
 
 
 class SectionPickEntry(Schema):
+    model_config = ConfigDict(json_schema_extra=string_shorthand("role"))
+
     role: Role = Field(description="The section placed here, by its role in topic.yaml")
     blocks: list[BlockKind] = Field(["all"], description="Which of its blocks the panel holds")
 
@@ -165,6 +167,8 @@ class LayoutFile(Schema):
 # --- layouts/fonts.yaml -------------------------------------------------------------------------------------
 
 class FaceEntry(Schema):
+    model_config = ConfigDict(json_schema_extra=string_shorthand("file"))
+
     file: str = Field(description="Font file, relative to the package's folder (or to handouts/fonts/)")
     axes: dict[str, float] | None = Field(None, description="Axis values of a static instance of a variable "
                                                             "font, e.g. {wght: 700, wdth: 100}")

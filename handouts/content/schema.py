@@ -39,6 +39,17 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def string_shorthand(field: str) -> Any:
+    """JSON Schema of a model that a bare string may stand for (its `field`): an editor then accepts both
+    `- what-is-it` and `- {id: what-is-it}`, as the model does."""
+    def extra(schema: dict[str, Any], model: Any) -> None:
+        whole = dict(schema)
+        schema.clear()
+        schema.update(title=whole.pop("title", model.__name__),
+                      anyOf=[{"type": "string", "description": f"Short for {{{field}: ...}}"}, whole])
+    return extra
+
+
 def _number_as_text(value: Any) -> Any:
     """YAML reads `version: 1.0` and `lump: 5` as numbers; where the file means text, take them as written."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -76,6 +87,8 @@ class ReferenceEntry(Schema):
 
 
 class SectionEntry(Schema):
+    model_config = ConfigDict(json_schema_extra=string_shorthand("id"))
+
     id: str = Field(pattern=SECTION_ID, description="Section id, the same in every language and level "
                                                     "(the '{#id}' after its heading)")
     role: Role | None = Field(None, description="What the section does for layouts: intro (summary box), red-flags "
