@@ -157,7 +157,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     kind = f.kind
     levels = {level: _level_style(style) for level in LEVELS if (style := getattr(f.levels, level)) is not None}
     if kind == "trifold" and f.panels is None:
-        raise LayoutError("missing field 'panels': a tri-fold lists its six panels", path=path)
+        raise LayoutError("field 'panels' is missing: a tri-fold lists its six panels", path=path)
     layout = Layout(
         name=name,
         path=path,

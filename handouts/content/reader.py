@@ -97,7 +97,7 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
         review=data.review,
         version=data.version,
         keywords={lang: list(words) for lang, words in data.keywords.items()},
-        references=tuple(Reference(ref.id or str(index), ref.text, ref.url or "")
+        references=tuple(Reference(ref.id if ref.id is not None else str(index), ref.text, ref.url or "")
                          for index, ref in enumerate(data.references)),
         sections=_section_specs(data.sections, path),
     )

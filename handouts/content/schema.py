@@ -81,7 +81,8 @@ IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
 # --- topic.yaml ---------------------------------------------------------------------------------------------
 
 class ReferenceEntry(Schema):
-    id: Text = Field("", description="Stable id of the reference, e.g. 'nice-ng59'")
+    id: Text | None = Field(None, description="Stable id of the reference, e.g. 'nice-ng59' (default: its "
+                                              "position)")
     text: str = Field(description="The reference as printed: authors, title, journal, year")
     url: str | None = Field("", description="Where to read it (https://...), or empty")
 
