@@ -248,6 +248,29 @@ def figures(out_dir, topic_id, lang, content_dir, layouts_dir) -> None:
 
 
 @main.command()
+@click.argument("kind", required=False,
+                type=click.Choice(("layout", "fonts", "language", "topic", "figures", "clinic", "front-matter")))
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one KIND.schema.json per kind into this folder instead of printing.")
+def schema(kind, out_dir) -> None:
+    """Print the JSON Schema of a file kind (all kinds with -o), for editor autocompletion and checks."""
+    from handouts.config.editor_schemas import KINDS, json_schema_text, schema_file_name
+
+    kinds = [kind] if kind else list(KINDS)
+    if out_dir is None:
+        if len(kinds) > 1:
+            raise click.UsageError("name one KIND to print, or give -o DIR to write them all")
+        click.echo(json_schema_text(kinds[0]), nl=False)
+        return
+    from handouts.build.matrix import atomic_write
+
+    for name in kinds:
+        target = out_dir / schema_file_name(name)
+        atomic_write(target, json_schema_text(name).encode("utf-8"))
+        click.echo(str(target))
+
+
+@main.command()
 @click.option("--topic", "topic_id", default=None, help="Topic id (may be left out when there is one topic).")
 @click.option("--lang", default="en", show_default=True, help="Language of the source text.")
 @click.option("--level", type=click.Choice(LEVEL_CHOICES), default=None,

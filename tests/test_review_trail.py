@@ -80,7 +80,7 @@ def test_named_reviewer_with_role_and_date_in_every_writer(tmp_path):
     ('reviewer:\n  name: "Dr A. Example"\n  role: ""\n  reviewed: null\n', "lacks their 'role' or the 'reviewed'"),
     ('reviewer:\n  name: ""\n  role: "GP"\n  reviewed: 2026-11-30\n', "has a role or date but no 'name'"),
     ('reviewer:\n  name: "Dr A. Example"\n  role: "GP"\n  reviewed: last week\n', "'reviewer.reviewed' is not a date"),
-    ('reviewer:\n  nmae: "Dr A. Example"\n', "unknown key 'nmae'"),
+    ('reviewer:\n  nmae: "Dr A. Example"\n', "unknown key 'reviewer.nmae' (did you mean 'name'?)"),
     ("reviewer: Dr A. Example\n", "'reviewer' should be a mapping"),
 ])
 def test_a_malformed_reviewer_is_one_line_naming_topic_yaml(tmp_path, reviewer, needle):

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from handouts.build.matrix import BuildOptions, build
 from handouts.cli import main
 from handouts.config.layouts import load_layout
+from reportlab.lib.colors import HexColor
 from handouts.pdf.trifold import TUCK_ALLOWANCE, fold_positions, panel_boxes
 from tests.conftest import CONTENT, LAYOUTS, build_into
 
@@ -163,7 +164,7 @@ def test_right_to_left_mirrors_the_panels(trifolds):
 
 def band_x(path: Path) -> float:
     """Left edge, on the page, of the widest rectangle filled with the layout's accent colour (the title band)."""
-    accent = load_layout(LAYOUTS, "trifold").colours["accent"]
+    accent = HexColor(load_layout(LAYOUTS, "trifold").colours["accent"])
     want = [round(v, 3) for v in (accent.red, accent.green, accent.blue)]
     best = (0.0, 0.0)
     with pikepdf.open(path) as doc:

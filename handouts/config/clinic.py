@@ -8,25 +8,23 @@ clinic called `Smith & Jones <Physio>` prints exactly so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 
 from handouts.errors import ContentError
 from handouts.confine import confined
 from handouts.content.phone import PhoneError, tel_href
-from handouts.config.layouts import Layout
 from handouts.content.reader import load_yaml
+from handouts.content.schema import HEX_COLOUR, validate
+from handouts.config.layouts import Layout, rgb
+from handouts.config.schema import CLINIC_LIMITS, ClinicFile
 
-FIELDS = ("name", "address", "phone", "emergency_number", "urgent_number", "email", "website", "logo", "accent",
-          "clinician")
-# Longest value of each field, in characters: what the cover strip and the contact boxes have room for
-# (README.md, "Clinic profile"). An email address is at most 254 characters (RFC 5321).
-LIMITS = {"name": 80, "address": 200, "phone": 40, "emergency_number": 40, "urgent_number": 40, "email": 254,
-          "website": 120, "logo": 500, "accent": 32, "clinician": 100}
+FIELDS = tuple(ClinicFile.model_fields)
+LIMITS = CLINIC_LIMITS
 # Numbers a reader may have to dial in a hurry: printed in the red-flag box and linked with tel:.
 NUMBER_FIELDS = ("phone", "emergency_number", "urgent_number")
 
@@ -56,32 +54,19 @@ class Clinic:
 
 
 def load_clinic(path: Path) -> Clinic:
-    data = load_yaml(path)
-    if not isinstance(data, Mapping):
-        raise ContentError("a clinic profile should be a mapping of fields", path=path,
-                           hint=f"use the keys {', '.join(FIELDS)}")
-    unknown = [k for k in data if k not in FIELDS]
-    if unknown:
-        from handouts.suggest import closest
-
-        raise ContentError(f"unknown field '{unknown[0]}'{closest(str(unknown[0]), FIELDS)}", path=path,
-                           hint=f"the fields are {', '.join(FIELDS)}")
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
+    """The profile as its schema (handouts/config/schema.py) reads it, then what needs more than the file: lengths
+    the boxes have room for, numbers that can be dialled, a logo inside the profile's folder, a readable accent."""
+    profile = validate(ClinicFile, load_yaml(path), path=path)
+    values: dict[str, Any] = {key: value.strip() for key, value in profile.model_dump().items()
+                              if value is not None}
+    if not values["name"]:
         raise ContentError("field 'name' is required", path=path, hint="add 'name: Your Clinic'")
-    values: dict[str, Any] = {}
-    for key in FIELDS:
-        value = data.get(key)
-        if value is None:
-            continue
-        if key in NUMBER_FIELDS:
-            values[key] = _number(key, value, path)
-        elif not isinstance(value, (str, int)):
-            raise ContentError(f"field '{key}' should be text", path=path)
-        else:
-            values[key] = str(value).strip()
-        if len(values[key]) > LIMITS[key]:
-            raise ContentError(f"field '{key}' is {len(values[key]):,} characters; the limit is {LIMITS[key]:,}",
+    for key, value in values.items():
+        if len(value) > LIMITS[key]:
+            raise ContentError(f"field '{key}' is {len(value):,} characters; the limit is {LIMITS[key]:,}",
                                path=path, hint="shorten it")
+        if key in NUMBER_FIELDS:
+            _check_number(key, value, path)
     if "logo" in values:  # the profile's folder is the logo's root: no absolute paths, '../' or symlinks out
         logo = confined(path.parent, values["logo"], what="field 'logo':", source=path,
                         hint="put the logo in the profile's folder and give its name").resolve()
@@ -89,8 +74,7 @@ def load_clinic(path: Path) -> Clinic:
             raise ContentError(f"field 'logo': file {logo} not found", path=path,
                                hint="give a path relative to the profile")
         values["logo"] = logo
-    if "logo" in values:
-        check_logo(values["logo"])
+        check_logo(logo)
     if values.get("accent"):
         parse_accent(values["accent"], path=path)
     if values.get("website") and not values["website"].startswith(("http://", "https://")):
@@ -98,64 +82,57 @@ def load_clinic(path: Path) -> Clinic:
     return Clinic(**values)
 
 
-def _number(key: str, value: object, path: Path) -> str:
-    """A number to dial, as the profile wrote it. YAML turns an unquoted 000 (Australia's emergency number) into
-    0 and 010 into 8, so a bare number is refused rather than printed wrong; one that cannot be dialled is refused
-    with what is wrong with it."""
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise ContentError(f"field '{key}' should be a phone number in quotes, not {value!r}",
-                           path=path, hint=f'write it as it is dialled, in quotes, e.g. {key}: "000"; unquoted, '
-                                           f'YAML reads 000 as 0')
-    text = value.strip()
+def _check_number(key: str, text: str, path: Path) -> None:
+    """A number to dial, as the profile wrote it (the schema refused bare YAML numbers): one that cannot be dialled
+    is refused with what is wrong with it."""
     try:
         tel_href(text)
     except PhoneError as exc:
         raise ContentError(f"field '{key}': {exc}", path=path,
                            hint="write the number as it is dialled, e.g. +44 20 7946 0000, 999 or "
                                 "1-800-356-9377 ext 5") from None
-    return text
 
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024       # an emailed leaflet must stay small
 MAX_LOGO_PIXELS = 4000 * 4000
 MIN_CONTRAST = 4.5                      # WCAG 2 AA for body-size text
+WHITE = "#ffffff"
 
 
-def relative_luminance(colour: colors.Color) -> float:
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a hex colour."""
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
 
-    return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
+    red, green, blue = rgb(colour)
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
 
 
-def contrast(a: colors.Color, b: colors.Color) -> float:
+def contrast(a: str, b: str) -> float:
     la, lb = relative_luminance(a), relative_luminance(b)
     light, dark = max(la, lb), min(la, lb)
     return (light + 0.05) / (dark + 0.05)
 
 
-def parse_accent(value: str, *, path: Path | str) -> colors.Color:
-    import re
-
-    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+def parse_accent(value: str, *, path: Path | str) -> str:
+    """The accent colour, refused when headings and the title band drawn in it would be hard to read."""
+    if not re.fullmatch(HEX_COLOUR, value):
         raise ContentError(f"field 'accent' should be a colour like '#1f5f8b', not {value!r}", path=path)
-    accent = colors.HexColor(value)
-    on_white = contrast(accent, colors.white)
+    on_white = contrast(value, WHITE)
     if on_white < MIN_CONTRAST:
         raise ContentError(
             f"field 'accent': {value} has contrast {on_white:.1f}:1 against white; headings and the title band "
             f"need at least {MIN_CONTRAST}:1", path=path, hint="choose a darker colour")
-    return accent
+    return value
 
 
 def branded_layout(layout: Layout, clinic: Clinic | None, *, profile_path: Path | str = "clinic profile") -> Layout:
     """The layout with the clinic's accent colour, when it has one (already checked for contrast)."""
     if clinic is None or not clinic.accent:
         return layout
-    accent = parse_accent(clinic.accent, path=profile_path)
     palette = dict(layout.colours)
-    palette["accent"] = accent
-    palette["accent_text"] = colors.white
+    palette["accent"] = parse_accent(clinic.accent, path=profile_path)
+    palette["accent_text"] = WHITE
     return replace(layout, colours=palette)
 
 

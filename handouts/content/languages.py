@@ -1,5 +1,6 @@
 """Language entries (content/languages/<code>.yaml): script, direction, fonts, readability and the words of the
-page furniture. Validated here so that a mistake in an entry is reported with its file and field."""
+page furniture. The schema (handouts/content/schema.py) validates the entry, so that a mistake in it is reported
+with its file and field."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, Mapping
 from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.reader import load_yaml
+from handouts.content.schema import LanguageFile, validate
 from handouts.suggest import closest
 
 REQUIRED_STRINGS = ("page", "version", "published", "review", "status_reviewed", "status_draft")
@@ -84,72 +86,53 @@ def _with_english_defaults(content_dir: Path, code: str, strings: dict) -> dict:
     return {**defaults, **strings}
 
 
+# Fields of a language entry that Language holds only by name; the others the file gives (shaping, line_breaking,
+# notes, jargon, ...) are in `extra` too, as they were before the schema.
+_NAMED = {"code", "name", "native_name", "script", "direction", "locale", "fonts", "readability", "strings",
+          *WORD_LISTS}
+
+
 def load_language(content_dir: Path, code: str) -> Language:
+    """A language entry as its schema (handouts/content/schema.py) reads it, then what needs more than the file:
+    the name matches, the furniture strings are complete and fill their placeholders, Babel knows the locale."""
     codes = language_codes(content_dir)
     if code not in codes:
         raise UsageError(f"unknown language '{code}'{closest(code, codes)}; languages: {', '.join(codes)}")
     path = confined(content_dir, Path("languages") / f"{code}.yaml", what="language entry", source=content_dir)
     data = load_yaml(path)
-    if not isinstance(data, Mapping):
-        raise ContentError("a language entry should be a mapping of fields", path=path)
-
-    def need(key: str, kind: type = str) -> Any:
-        if key not in data:
-            raise ContentError(f"missing field '{key}'", path=path, hint="see content/languages/en.yaml")
-        if not isinstance(data[key], kind):
-            raise ContentError(f"field '{key}' should be {kind.__name__}", path=path)
-        return data[key]
-
-    if need("code") != code:
-        raise ContentError(f"field 'code' is {data['code']!r} but the file is named {code}.yaml", path=path)
-    direction = need("direction")
-    if direction not in ("ltr", "rtl"):
-        raise ContentError(f"field 'direction' is {direction!r}", path=path, hint="use 'ltr' or 'rtl'")
-    fonts = need("fonts", dict)
-    if not isinstance(fonts.get("body"), str):
-        raise ContentError("field 'fonts.body' should name a font family", path=path)
-    fallback = fonts.get("fallback") or []
-    if not isinstance(fallback, list) or not all(isinstance(f, str) for f in fallback):
-        raise ContentError(f"field 'fonts.fallback' should be a list of font families, not {fallback!r}", path=path,
-                           hint="write e.g. fallback: [noto-sans]")
-    readability = need("readability", dict)
-    targets = _level_numbers(readability, "targets", path)
-    smog_targets = _level_numbers(readability, "smog_targets", path)
-    strings = need("strings", dict)
-    missing = [key for key in REQUIRED_STRINGS if key not in strings]
+    entry = validate(LanguageFile, data, path=path)
+    if entry.code != code:
+        raise ContentError(f"field 'code' is {entry.code!r} but the file is named {code}.yaml", path=path)
+    missing = [key for key in REQUIRED_STRINGS if key not in entry.strings]
     if missing:
         raise ContentError(f"field 'strings' lacks {', '.join(missing)}", path=path,
                            hint="copy them from content/languages/en.yaml and translate")
-    for key, value in strings.items():
-        _check_placeholders(str(key), value, path)
-    strings = _with_english_defaults(content_dir, code, strings)
+    for key, value in entry.strings.items():
+        _check_placeholders(key, value, path)
+    strings = _with_english_defaults(content_dir, code, entry.strings)
     lacking = [key for key in TRAIL_STRINGS if key not in strings]
     if lacking:
         raise ContentError(f"field 'strings' lacks {', '.join(lacking)}", path=path,
                            hint="copy them from content/languages/en.yaml and translate")
-    locale = str(data.get("locale", code.replace("-", "_")))
+    locale = entry.locale or code.replace("-", "_")
     _check_locale(locale, path)
-    breaking = data.get("line_breaking", "words")
-    if breaking not in ("words", "characters"):
-        raise ContentError(f"field 'line_breaking' is {breaking!r}", path=path, hint="use 'words' or 'characters'")
     return Language(
         code=code,
-        name=need("name"),
-        native_name=str(data.get("native_name", data["name"])),
-        script=need("script"),
-        direction=direction,
+        name=entry.name,
+        native_name=entry.native_name or entry.name,
+        script=entry.script,
+        direction=entry.direction,
         locale=locale,
-        body_font=fonts["body"],
-        fallback_fonts=tuple(fallback),
-        line_breaking=breaking,
-        readability_method=str(readability.get("method", "")),
-        targets=targets,
+        body_font=entry.fonts.body,
+        fallback_fonts=tuple(entry.fonts.fallback),
+        line_breaking=entry.line_breaking,
+        readability_method=entry.readability.method,
+        targets=entry.readability.targets.as_dict(),
         strings={str(k): str(v) for k, v in strings.items()},
-        notes=str(data.get("notes", "")),
-        extra={k: v for k, v in data.items() if k not in {"code", "name", "native_name", "script", "direction",
-                                                          "locale", "fonts", "readability", "strings", *WORD_LISTS}},
-        smog_targets=smog_targets,
-        **{key: _word_list(data, key, path) for key in WORD_LISTS},
+        notes=entry.notes,
+        extra={k: v for k, v in entry.model_dump(exclude_unset=True).items() if k not in _NAMED},
+        smog_targets=entry.readability.smog_targets.as_dict() if entry.readability.smog_targets else {},
+        **{key: tuple(getattr(entry, key)) for key in WORD_LISTS},
     )
 
 

@@ -7,7 +7,6 @@ error names the file and line.
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ import yaml
 from handouts.confine import confined
 from handouts.errors import ContentError, UsageError
 from handouts.content.markdown import parse_blocks
-from handouts.content.model import (LEVELS, REQUIRED_ROLES, ROLES, Document, FigureText, Reference, Reviewer,
-                                    Section, SectionSpec, Topic)
+from handouts.content.model import (LEVELS, REQUIRED_ROLES, Document, FigureText, Reference, Reviewer, Section,
+                                    SectionSpec, Topic)
+from handouts.content.schema import FiguresFile, FrontMatter, SectionEntry, TopicFile, validate
 from handouts.suggest import closest
 from handouts.content.templating import render
 
@@ -75,43 +75,6 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(read_text(path), path=path)
 
 
-def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: Path) -> Any:
-    if not isinstance(mapping, Mapping) or key not in mapping:
-        raise ContentError(f"missing field '{key}'", path=path, hint=f"add '{key}:'")
-    value = mapping[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ContentError(f"field '{key}' should be {names}, not {type(value).__name__}", path=path)
-    return value
-
-
-def _text_map(mapping: Mapping[str, Any], key: str, path: Path, *, required: bool = False) -> dict[str, str]:
-    """A field that maps language codes to text (titles, subtitles)."""
-    value = _require(mapping, key, dict, path) if required else mapping.get(key) or {}
-    if not isinstance(value, Mapping) or not all(isinstance(v, (str, int, float)) for v in value.values()):
-        raise ContentError(f"field '{key}' should map language codes to text, e.g. {key}: {{en: ...}}", path=path)
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _keywords(mapping: Mapping[str, Any], path: Path) -> dict[str, list[str]]:
-    value = mapping.get("keywords") or {}
-    if not isinstance(value, Mapping) or not all(isinstance(v, list) for v in value.values()):
-        raise ContentError("field 'keywords' should map language codes to lists of words", path=path,
-                           hint='write e.g. keywords: {en: ["back mouse", "lump"]}')
-    return {str(k): [str(x) for x in v] for k, v in value.items()}
-
-
-def _date(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> _dt.date:
-    value = mapping.get(key) if label else _require(mapping, key, (_dt.date, str), path)
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ContentError(f"field '{label or key}' is not a date: {value!r}", path=path,
-                           hint="write it as YYYY-MM-DD") from None
-
-
 def topic_ids(content_dir: Path) -> list[str]:
     if not content_dir.is_dir():
         raise ContentError("content directory not found", path=content_dir, hint="pass --content DIR")
@@ -123,64 +86,31 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
     if topic_id not in ids:
         raise UsageError(f"unknown topic '{topic_id}'{closest(topic_id, ids)}; topics: {', '.join(ids)}")
     path = confined(content_dir, Path(topic_id) / "topic.yaml", what="topic file", source=content_dir)
-    data = load_yaml(path)
-    if not isinstance(data, Mapping):
-        raise ContentError("topic file should be a mapping of fields", path=path)
-    if not isinstance(data.get("references") or [], list):
-        raise ContentError("field 'references' should be a list of {id, text, url}", path=path)
-    if not isinstance(data.get("publisher") or "", str):
-        raise ContentError("field 'publisher' should be text", path=path)
-    references = []
-    for index, ref in enumerate(data.get("references") or []):
-        if not isinstance(ref, Mapping) or "text" not in ref:
-            raise ContentError(f"references[{index}] needs 'id' and 'text'", path=path)
-        references.append(Reference(str(ref.get("id", index)), str(ref["text"]), str(ref.get("url", "") or "")))
+    data = validate(TopicFile, load_yaml(path), path=path)
     return Topic(
         id=topic_id,
         path=path.parent,
-        titles=_text_map(data, "title", path, required=True),
-        subtitles=_text_map(data, "subtitle", path),
-        publisher=str(data.get("publisher") or ""),
-        published=_date(data, "published", path),
-        review=_date(data, "review", path),
-        version=str(_require(data, "version", (str, int, float), path)),
-        keywords=_keywords(data, path),
-        references=tuple(references),
-        sections=_section_specs(data, path),
-        author=_plain_text(data, "author", path),
+        titles=dict(data.title),
+        subtitles=dict(data.subtitle),
+        publisher=data.publisher,
+        published=data.published,
+        review=data.review,
+        version=data.version,
+        keywords={lang: list(words) for lang, words in data.keywords.items()},
+        references=tuple(Reference(ref.id if ref.id is not None else str(index), ref.text, ref.url or "")
+                         for index, ref in enumerate(data.references)),
+        sections=_section_specs(data.sections, path),
+        author=data.author.strip(),
         reviewer=_reviewer(data, path),
     )
 
 
-def _plain_text(mapping: Mapping[str, Any], key: str, path: Path, label: str = "") -> str:
-    """An optional text field; a list or mapping there is a mistake worth naming, not text to print."""
-    value = mapping.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise ContentError(f"field '{label or key}' should be text, not {type(value).__name__}", path=path)
-    return str(value).strip()
-
-
-def _reviewer(data: Mapping[str, Any], path: Path) -> Reviewer:
+def _reviewer(data: TopicFile, path: Path) -> Reviewer:
     """`reviewer: {name, role, reviewed}`; empty (or absent) until a clinician has reviewed the text. A name
     without a role and a date would print a review line that says nothing checkable, so all three go together."""
-    value = data.get("reviewer")
-    if value is None:
+    if data.reviewer is None:
         return Reviewer()
-    if not isinstance(value, Mapping):
-        raise ContentError("field 'reviewer' should be a mapping {name, role, reviewed}", path=path,
-                           hint="write reviewer: {name: \"\", role: \"\", reviewed: null} until a clinician has reviewed it")
-    unknown = [k for k in value if k not in ("name", "role", "reviewed")]
-    if unknown:
-        raise ContentError(f"field 'reviewer': unknown key '{unknown[0]}'"
-                           f"{closest(str(unknown[0]), ['name', 'role', 'reviewed'])}", path=path,
-                           hint="a reviewer has a 'name', a 'role' and a 'reviewed' date")
-    name = _plain_text(value, "name", path, "reviewer.name")
-    role = _plain_text(value, "role", path, "reviewer.role")
-    reviewed = None
-    if value.get("reviewed") is not None:
-        reviewed = _date(value, "reviewed", path, "reviewer.reviewed")
+    name, role, reviewed = data.reviewer.name.strip(), data.reviewer.role.strip(), data.reviewer.reviewed
     if name and (not role or reviewed is None):
         raise ContentError("field 'reviewer' names a clinician but lacks their 'role' or the 'reviewed' date",
                            path=path, hint="give all three, or leave them empty until a clinician has reviewed it")
@@ -190,35 +120,14 @@ def _reviewer(data: Mapping[str, Any], path: Path) -> Reviewer:
     return Reviewer(name, role, reviewed)
 
 
-_SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _section_specs(data: Mapping[str, Any], path: Path) -> tuple[SectionSpec, ...]:
-    """The topic's own sections, in reading order, with their roles (content/README.md lists the roles)."""
-    entries = data.get("sections")
-    if not isinstance(entries, list) or not entries:
-        raise ContentError("field 'sections' is missing or empty", path=path,
-                           hint="list the topic's sections in order, e.g. '- {id: what-is-it, role: intro}'")
+def _section_specs(entries: list[SectionEntry], path: Path) -> tuple[SectionSpec, ...]:
+    """The topic's own sections, in reading order, with their roles (content/README.md lists the roles). The
+    schema checked each entry; a topic also lists each id once, gives each role once and has the required ones."""
     specs: list[SectionSpec] = []
     for index, entry in enumerate(entries):
-        if isinstance(entry, str):
-            entry = {"id": entry}
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
-            raise ContentError(f"sections[{index}] needs an 'id'", path=path,
-                               hint="write '- {id: section-id}' or '- {id: section-id, role: ROLE}'")
-        unknown = [k for k in entry if k not in ("id", "role")]
-        if unknown:
-            raise ContentError(f"sections[{index}]: unknown key '{unknown[0]}'{closest(str(unknown[0]), ['id', 'role'])}",
-                               path=path, hint="a section has an 'id' and an optional 'role'")
-        sid, role = entry["id"], str(entry.get("role") or "")
-        if not _SECTION_ID.match(sid):
-            raise ContentError(f"sections[{index}]: id {sid!r} should be lower case words joined by hyphens",
-                               path=path)
+        sid, role = entry.id, entry.role or ""
         if sid in (s.id for s in specs):
             raise ContentError(f"sections[{index}]: id '{sid}' is listed twice", path=path)
-        if role and role not in ROLES:
-            raise ContentError(f"sections[{index}]: unknown role '{role}'{closest(role, ROLES)}", path=path,
-                               hint=f"roles: {', '.join(ROLES)}")
         if role and role in (s.role for s in specs):
             raise ContentError(f"sections[{index}]: role '{role}' is already given to another section", path=path)
         specs.append(SectionSpec(sid, role))
@@ -358,18 +267,8 @@ def _figures_data(topic: Topic, lang: str) -> tuple[Path, Mapping[str, Any]]:
 
 def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
     path, data = _figures_data(topic, lang)
-    result: dict[str, FigureText] = {}
-    for fig_id, entry in data.items():
-        if fig_id == FIGURE_SOURCE_KEY:
-            continue
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("alt"), str):
-            raise ContentError(f"figure '{fig_id}' needs an 'alt' text", path=path,
-                               hint="add 'alt: <a short description for screen readers>'")
-        labels = entry.get("labels") or {}
-        if not isinstance(labels, Mapping):
-            raise ContentError(f"figure '{fig_id}': 'labels' should be a mapping", path=path)
-        result[str(fig_id)] = FigureText(entry["alt"], {str(k): str(v) for k, v in labels.items()})
-    return result
+    figures = validate(FiguresFile, dict(data), path=path)
+    return {str(fig_id): FigureText(entry.alt, dict(entry.labels)) for fig_id, entry in figures.figures.items()}
 
 
 def figure_hash(text: FigureText) -> str:
@@ -410,12 +309,9 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
         blocks = parse_blocks(body, path=path, first_line=rs.body_line)
         sections.append(Section(rs.id, _plain(title), blocks, rs.source_hash, rs.line))
     meta = raw.meta
-    status = str(meta.get("status", "reviewed"))
-    if status not in ("draft", "reviewed"):
-        raise ContentError(f"front matter 'status' is {status!r}", path=path, line=2,
-                           hint="use 'draft' or 'reviewed'")
-    title = str(meta.get("title") or topic.titles.get(lang) or topic.titles.get("en", topic.id))
-    subtitle = str(meta.get("subtitle") or topic.subtitles.get(lang, ""))
+    front = validate(FrontMatter, meta, path=path, line=2 if meta else None)
+    title = front.title or topic.titles.get(lang) or topic.titles.get("en", topic.id)
+    subtitle = front.subtitle or topic.subtitles.get(lang, "")
     for field, value in (("title", title), ("subtitle", subtitle)):
         if len(value) > MAX_TITLE_CHARS[field]:
             source = path if field in meta else topic.path / "topic.yaml"
@@ -428,7 +324,7 @@ def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any
         path=path,
         title=title,
         subtitle=subtitle,
-        status=status,
+        status=front.status,
         sections=tuple(sections),
         figures=read_figure_texts(topic, lang),
     )

@@ -30,7 +30,7 @@ from handouts.config.clinic import Clinic
 from handouts.errors import FontError
 from handouts.text.fonts import FontChain, FontLibrary, font_chain
 from handouts.content.languages import Language
-from handouts.config.layouts import Layout, hex_colour
+from handouts.config.layouts import Layout
 from handouts.content.phone import tel_href
 
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
@@ -124,7 +124,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "generator": f"handouts {__version__}",
         "sections": sections,
         "cover_summary": cover_summary,
-        "colours": {key: hex_colour(value) for key, value in layout.colours.items()},
+        "colours": dict(layout.colours),
         "level": document.level,
         "figure_share": round(level.figure_width * 100),
         "font_stack": Markup(", ".join([*(f"'{f}'" for f in _css_families(chain).values()), *SYSTEM_FONTS])),

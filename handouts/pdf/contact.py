@@ -18,10 +18,10 @@ from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 from handouts.config.clinic import svg_drawing, check_logo
 from handouts.config.clinic import Clinic
 from handouts.pdf.flowables import RenderContext
-from handouts.config.layouts import hex_colour
 from handouts.text.markup import text_markup
 from handouts.content.phone import tel_href
 from handouts.pdf.paragraph import Paragraph
+from handouts.pdf.styles import palette
 from handouts.config.personal import PersonalCopy
 
 
@@ -37,7 +37,7 @@ def _p(ctx: RenderContext, text: str, style, href: str | None = None, *, where: 
     """`where` names the input the text came from (a profile field, a command-line option)."""
     markup = text_markup(text, ctx.chain, where=where)
     if href:
-        colour = hex_colour(ctx.layout.colours["accent"])
+        colour = ctx.layout.colours["accent"]
         markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
     return Paragraph(markup, style)
 
@@ -79,7 +79,7 @@ def clinic_strip(ctx: RenderContext, clinic: Clinic | None, width: float) -> lis
         widths.append(logo_w + 6)
     qr_w = size * 4.5 if clinic.website else 0.0
     text_w = width - sum(widths) - qr_w - (6 if qr_w else 0)
-    small = s.small.clone("contact_small", textColor=ctx.layout.colours["ink"])
+    small = s.small.clone("contact_small", textColor=palette(ctx.layout)["ink"])
     lines = [_p(ctx, clinic.name, s.box_title, where=_field("name"))]
     contact_bits = [x for x in (clinic.phone, clinic.website) if x]
     if contact_bits:
@@ -101,7 +101,7 @@ def contact_block(ctx: RenderContext, clinic: Clinic | None, width: float) -> li
     """End of the leaflet: the full contact details in a box, so the reader knows whom to call."""
     if clinic is None or not clinic.name:
         return []
-    c = ctx.layout.colours
+    c = palette(ctx.layout)
     rows: list[list[object]] = [[_p(ctx, ctx.language.s("contact"), ctx.styles.box_title)]]
     rows += [[line] for line in contact_lines(ctx, clinic)]
     if clinic.website:
@@ -116,7 +116,7 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     if personal is None:
         return []
     s = ctx.styles
-    c = ctx.layout.colours
+    c = palette(ctx.layout)
     out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
                               s.box_title, where="--patient")]
     if personal.note or personal.clinician:
@@ -138,7 +138,7 @@ def questions_area(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     if personal is None:
         return []
     s = ctx.styles
-    c = ctx.layout.colours
+    c = palette(ctx.layout)
     inner = width - 2 * s.body.fontSize * 0.6
     rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title)],
                                 [_p(ctx, ctx.language.s("my_questions_hint"), s.small)],

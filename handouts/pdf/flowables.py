@@ -20,10 +20,10 @@ from handouts.content import model
 from handouts.pdf import tagging
 from handouts.text.fonts import FontChain
 from handouts.content.languages import Language
-from handouts.config.layouts import Layout, hex_colour
+from handouts.config.layouts import Layout
 from handouts.text.markup import spans_markup, text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
-from handouts.pdf.styles import Styles
+from handouts.pdf.styles import Styles, palette
 
 
 @dataclass
@@ -40,7 +40,7 @@ class RenderContext:
         return f"{self.document.path}" + (f":{line}" if line else "")
 
     def para(self, spans: tuple[model.Span, ...], style, line: int | None = None) -> Paragraph:
-        link = hex_colour(self.layout.colours["accent"])
+        link = self.layout.colours["accent"]
         return Paragraph(spans_markup(spans, self.chain, link_colour=link, where=self.where(line)), style)
 
     def text(self, text: str, style) -> Paragraph:
@@ -169,7 +169,7 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
         bulletFormat="%s." if block.ordered else None,
         bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
         bulletFontSize=s.body.fontSize,
-        bulletColor=ctx.layout.colours["accent"],
+        bulletColor=palette(ctx.layout)["accent"],
         leftIndent=0 if rtl else indent,
         rightIndent=indent if rtl else 0,
         bulletDedent="auto",
@@ -195,7 +195,7 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
             cell.extend([ctx.para(sub.spans, s.list_item)] if isinstance(sub, model.Paragraph)
                         else block_flowables(sub, ctx, width - box * 2, section_id))
         # Tagged PDF: the checklist is a list (L), each row's text an item (LI > LBody); the tick box is an artifact.
-        rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name),
+        rows.append([_tick_box(box, palette(ctx.layout)["ink"], ctx.chain.primary.name),
                      tagging.TagGroup(cell, ("LI", "LBody"))])
     col = [box * 1.6, width - box * 1.6]
     if ctx.language.rtl:
@@ -230,7 +230,7 @@ def _cell_content(flowables: list[Flowable]) -> list[Flowable]:
 
 def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str) -> Table:
     s = ctx.styles
-    c = ctx.layout.colours
+    c = palette(ctx.layout)
     warning = block.kind == "warning"
     pad = s.body.fontSize * 0.75
     inner = width - 2 * pad

@@ -20,6 +20,7 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf import tagging
 from handouts.pdf.flowables import SectionHeading
 from handouts.config.layouts import Layout
+from handouts.pdf.styles import palette
 from handouts.dates import source_date_epoch
 from handouts.errors import OverflowError_
 
@@ -168,7 +169,7 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     # Furniture stays small print at every reading level, so that long localised dates fit the footer band.
     size = min(8.5, f.styles.small.fontSize)
     small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
-    c = layout.colours
+    c = palette(layout)
     canvas.saveState()
     if page > 1:
         top = g.height - m["top"]
@@ -239,7 +240,7 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
         band = layout.cover_band_height
         canvas.saveState()
         with tagging.artifact(canvas):   # the band's colour is decoration; the title on it is the H1
-            canvas.setFillColor(layout.colours["accent"])
+            canvas.setFillColor(palette(layout)["accent"])
             # With a bleed the band runs past the trim into it (postprocess.add_bleed_and_crop_marks grows the
             # page around the trimmed page), and stops there, clear of the crop marks.
             over = layout.bleed

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from handouts.text.fonts import FontChain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout, LevelStyle
+
+
+def palette(layout: Layout) -> dict[str, colors.Color]:
+    """The layout's hex colours as reportlab colours: the PDF writer is the only step that needs them so."""
+    return {key: colors.HexColor(value) for key, value in layout.colours.items()}
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class Styles:
 
 def build_styles(layout: Layout, level: str, language: Language, chain: FontChain) -> Styles:
     lv = layout.level(level)
-    c = layout.colours
+    c = palette(layout)
     font = chain.primary.name
     bold = chain.primary.face("bold").name
     align = TA_RIGHT if language.rtl else TA_LEFT

@@ -39,7 +39,7 @@ from handouts.pdf.pdfdoc import LeafletDocTemplate
 from handouts.pdf.render import DrawnPDF
 from handouts.document import footer_line, local_date, metadata, review_trail, status_text
 from handouts.pdf.drawings import figure_palette, figure_style
-from handouts.pdf.styles import Styles, build_styles
+from handouts.pdf.styles import Styles, build_styles, palette
 
 # The flap that tucks inside is made this much narrower than the other panels, so that it folds in without
 # buckling against the fold of the back panel (the usual letter-fold allowance).
@@ -212,7 +212,7 @@ class _Builder:
         self.cover_picture = None
 
     def cover(self, width: float) -> list[Flowable]:
-        s, c = self.styles, self.layout.colours
+        s, c = self.styles, palette(self.layout)
         pad = 5 * mm
         cells: list[list[Any]] = [[Paragraph(self.markup(self.document.title), s.cover_title, tag_role="H1")]]
         if self.document.subtitle:
@@ -276,8 +276,8 @@ class _Builder:
         qr = 17 * mm if clinic.website else 0.0
         text_w = width - (qr + 3 * mm if qr else 0)
         lines: list[Flowable] = [Paragraph(self.markup(clinic.name, "clinic profile field 'name'"), s.box_title.clone(
-            "tf_clinic_name", textColor=self.layout.colours["accent"], spaceAfter=1))]
-        small = s.small.clone("tf_clinic_small", textColor=self.layout.colours["ink"])
+            "tf_clinic_name", textColor=palette(self.layout)["accent"], spaceAfter=1))]
+        small = s.small.clone("tf_clinic_small", textColor=palette(self.layout)["ink"])
         for field_name, value in (("phone", clinic.phone), ("website", clinic.website)):
             if value:
                 lines.append(Paragraph(self.markup(value, f"clinic profile field '{field_name}'"), small))

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from handouts.config.schema import FaceEntry, FontFamily, FontsFile
+from handouts.content.schema import validate
 from handouts.errors import FontError
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
@@ -116,12 +118,8 @@ def _name_instance(font: Any, axes: Mapping[str, float]) -> None:
                                record.nameID, record.platformID, record.platEncID, record.langID)
 
 
-def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Path) -> Face:
-    if isinstance(spec, str):
-        spec = {"file": spec}
-    if not isinstance(spec, Mapping) or "file" not in spec:
-        raise FontError(f"family '{family}', style '{style}': give a file name or {{file, axes}}", path=defs_path)
-    path = root / str(spec["file"])
+def _resolve_face(family: str, style: str, spec: FaceEntry, root: Path, defs_path: Path) -> Face:
+    path = root / spec.file
     if not path.is_file():
         raise FontError(f"family '{family}': font file {path} not found", path=defs_path,
                         hint="reinstall the font package or fix the file name")
@@ -130,14 +128,9 @@ def _resolve_face(family: str, style: str, spec: Any, root: Path, defs_path: Pat
     except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds of error for a file that is not a font
         raise FontError(f"family '{family}', style '{style}': {path.name} is not a TrueType or OpenType font "
                         f"({type(exc).__name__})", path=defs_path, hint="name a .ttf or .otf file") from None
-    axes = spec.get("axes")
-    if axes:
-        if not isinstance(axes, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                    for v in axes.values()):
-            raise FontError(f"family '{family}', style '{style}': 'axes' should map axis tags to numbers, "
-                            f"e.g. {{wght: 700}}, not {axes!r}", path=defs_path)
-        path = _instance(path, {str(k): float(v) for k, v in axes.items()})
-    face = Face(family, style, path, bool(spec.get("embolden")))
+    if spec.axes:
+        path = _instance(path, {str(k): float(v) for k, v in spec.axes.items()})
+    face = Face(family, style, path, spec.embolden)
     if face.embolden:
         EMBOLDENED.add(face.name)
     return face
@@ -164,9 +157,7 @@ class FontLibrary:
         from handouts.content.reader import load_yaml  # local import: reader is heavier and not needed elsewhere here
 
         data = load_yaml(self.defs_path)
-        if not isinstance(data, Mapping):
-            raise FontError("font definitions should map family names to files", path=self.defs_path)
-        self._defs: Mapping[str, Any] = data
+        self._defs: dict[str, FontFamily] = validate(FontsFile, data, path=self.defs_path, error=FontError).root
         self._families: dict[str, Family] = {}
 
     def names(self) -> list[str]:
@@ -181,15 +172,9 @@ class FontLibrary:
             raise FontError(f"unknown font family '{name}'{closest(name, self._defs)}", path=self.defs_path,
                             hint="define it in fonts.yaml or fix the language entry")
         spec = self._defs[name]
-        if not isinstance(spec, Mapping) or "regular" not in spec:
-            raise FontError(f"family '{name}' needs at least a 'regular' face", path=self.defs_path)
-        package = spec.get("package")
-        if package is not None and not isinstance(package, str):
-            raise FontError(f"family '{name}': 'package' should name a Python package, not {package!r}",
-                            path=self.defs_path)
-        root = _package_root(package, name, self.defs_path) if package else _SHIPPED
-        faces = {style: _resolve_face(name, style, spec[style], root, self.defs_path)
-                 for style in STYLES if style in spec}
+        root = _package_root(spec.package, name, self.defs_path) if spec.package else _SHIPPED
+        faces = {style: _resolve_face(name, style, face, root, self.defs_path)
+                 for style in STYLES if (face := getattr(spec, style)) is not None}
         family = Family(name, faces)
         _register(family)
         self._families[name] = family
