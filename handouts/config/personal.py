@@ -1,5 +1,6 @@
 """A personalised copy for one patient: their name and the date on the cover, the clinician's note in a boxed
-"Your plan", and a blank "My questions" area.
+"Your plan", the exercises the clinician chose with their dose ("Your exercises", from a plan file, see
+`exercise_plan.py`), and a blank "My questions" area.
 
 Personal data goes onto the page only. It never reaches file metadata, the manifest, logs or the file name: the
 file name ends in a keyed hash of the name (see `copy_name`), distinct for distinct patients.
@@ -16,10 +17,29 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts.content.exercises import ExerciseText
 from handouts.errors import HandoutsError
 
 SECRET_NAME = ".handouts-secret"
 DIGEST_CHARS = 16  # 64 bits: two patients of one clinic colliding is not a practical concern
+
+
+@dataclass(frozen=True)
+class Dose:
+    """How much of one exercise: the plan file's numbers, already checked to be possible."""
+
+    sets: int
+    reps: int
+    hold_seconds: int = 0
+    per_day: int = 1
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise of a patient's copy: its words in the copy's language and level, and the dose."""
+
+    text: ExerciseText
+    dose: Dose
 
 
 @dataclass(frozen=True)
@@ -28,6 +48,7 @@ class PersonalCopy:
     clinician: str = ""
     note: str = ""
     date: _dt.date | None = None
+    exercises: tuple[Prescription, ...] = ()
 
     def when(self) -> _dt.date:
         """The date printed on the copy: SOURCE_DATE_EPOCH when reproducing a build, otherwise today."""

@@ -20,6 +20,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "published": frozenset({"date"}), "review": frozenset({"date"}),
     "produced_by": frozenset({"publisher"}), "prepared_for": frozenset({"patient", "date"}),
     "from_clinician": frozenset({"clinician"}), "your_clinician": frozenset({"clinician"}),
+    "exercise_seconds": frozenset({"n"}), "exercise_week": frozenset({"n"}),
 }
 
 

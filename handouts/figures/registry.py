@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import anatomy, painscale, prevention, selfcare, treatment, warning
+from . import anatomy, exercises, painscale, prevention, selfcare, treatment, warning
 from .prims import Frame
 
 PICTO = (160.0, 160.0)    # every pictogram shares one box so they line up
@@ -62,4 +62,20 @@ REGISTRY: dict[str, FigureSpec] = {
     "flag-hard-lump": FigureSpec(warning.draw_hard_lump, ("size",), PICTO),
     "pain-scale": FigureSpec(painscale.draw_pain_scale, PAIN_KEYS, (380.0, 140.0)),
     "see-clinician": FigureSpec(treatment.draw_see_clinician, (), (200.0, 160.0)),
+}
+
+# The exercise library's pictures (content/exercises/<id>/exercise.yaml names one per step). Kept apart from the
+# topic figures: their words come from each exercise's own <lang>.yaml, not from a topic's figures.yaml, and
+# leaflet prose cannot refer to them.
+EXERCISE_REGISTRY: dict[str, FigureSpec] = {
+    "ex-crook-lying": FigureSpec(exercises.draw_crook_lying, ("knees-bent",), exercises.SIZE),
+    "ex-knee-to-chest": FigureSpec(exercises.draw_knee_to_chest, ("pull",), exercises.SIZE),
+    "ex-knee-rolls": FigureSpec(exercises.draw_knee_rolls, ("shoulders-down",), exercises.SIZE),
+    "ex-pelvic-tilt": FigureSpec(exercises.draw_pelvic_tilt, ("press",), exercises.SIZE),
+    "ex-bridge": FigureSpec(exercises.draw_bridge, ("lift",), exercises.SIZE),
+    "ex-all-fours": FigureSpec(exercises.draw_all_fours, ("flat-back",), exercises.SIZE),
+    "ex-cat-round": FigureSpec(exercises.draw_cat_round, ("round",), exercises.SIZE),
+    "ex-cat-hollow": FigureSpec(exercises.draw_cat_hollow, ("hollow",), exercises.SIZE),
+    "ex-piriformis": FigureSpec(exercises.draw_piriformis, ("ankle-on-knee",), exercises.SIZE),
+    "ex-piriformis-pull": FigureSpec(exercises.draw_piriformis_pull, ("pull",), exercises.SIZE),
 }

@@ -67,7 +67,8 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     summary = document.summary_box()
     if layout.cover_summary and summary is not None:
         cover.append(box_flowable(summary, wide, full_width, document.topic.section_with("intro")))
-    body: list[Flowable] = []
+    from handouts.pdf.exercises import exercises_part
+    body: list[Flowable] = exercises_part(ctx, personal, ctx.frame_width, figure_style)  # after the plan's note
     for section in document.sections:   # every section, in the topic's order
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
