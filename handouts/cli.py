@@ -235,6 +235,32 @@ def list_(content_dir, layouts_dir) -> None:
     click.echo(f"layouts: {', '.join(layout_names(layouts_dir or default_layouts_dir()))}")
 
 
+@main.command()
+@click.option("--lang", default="en", show_default=True, help="Language of the names.")
+@content_option
+def exercises(lang, content_dir) -> None:
+    """List the exercise library: id, name, picture per step, video, and the languages each is written in."""
+    from handouts.content.exercises import exercise_ids, exercise_languages, read_exercise, read_exercise_text
+    from handouts.content.languages import load_language
+
+    content = content_dir or default_content_dir()
+    load_language(content, lang)   # an unknown code is a usage error with a "did you mean"
+    ids = exercise_ids(content)
+    if not ids:
+        raise click.ClickException(f"{content / 'exercises'}: no exercises (see 'Exercise library' in "
+                                   "content/README.md)")
+    for exercise_id in ids:
+        exercise = read_exercise(content, exercise_id)
+        languages = exercise_languages(exercise)
+        if lang in languages:
+            text = read_exercise_text(exercise, lang, "standard")
+            name = text.name + (" (draft)" if text.status == "draft" else "")
+        else:
+            name = f"(not written in {lang})"
+        video = ", video" if exercise.video else ""
+        click.echo(f"{exercise_id}: {name} [{len(exercise.figures)} steps{video}; {', '.join(languages)}]")
+
+
 def _one_topic(content: Path, topic_id: str | None) -> str:
     """The topic a one-topic command works on: the one given, or the only one there is."""
     if topic_id is not None:

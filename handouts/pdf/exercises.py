@@ -2,8 +2,8 @@
 the dose in a table, the starting position, the numbered steps each with its picture beside it, the "stop if"
 notes, a QR code to its video, and at the end a two-week log to tick.
 
-Numbers (the dose, step and day numbers) are written with the language's numerals (Babel, the locale's default
-numbering system), so a copy reads in one script. Every word comes from the exercise's `<lang>.yaml` or the
+Numbers (the dose, step and day numbers) are written with the language's numerals (the locale's default
+numbering system in CLDR, `document.local_number`), so a copy reads in one script. Every word comes from the exercise's `<lang>.yaml` or the
 language entry's strings; the plan's values are numbers, checked before this is drawn.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from babel.numbers import format_decimal
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, TableStyle
@@ -19,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from handouts.config.layouts import hex_colour
 from handouts.config.personal import PersonalCopy, Prescription
 from handouts.content import model
+from handouts.document import local_number
 from handouts.errors import FigureError
 from handouts.pdf import tagging
 from handouts.pdf.contact import qr_drawing
@@ -32,7 +32,7 @@ LOG_DAYS = 14
 
 def numeral(ctx: RenderContext, value: int) -> str:
     """`value` in the language's own digits."""
-    return format_decimal(value, locale=ctx.language.locale, numbering_system="default")
+    return local_number(value, ctx.language.locale)
 
 
 def exercises_part(ctx: RenderContext, personal: PersonalCopy | None, width: float, figure_style) -> list[Flowable]:
