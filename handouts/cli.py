@@ -261,6 +261,28 @@ def exercises(lang, content_dir) -> None:
         click.echo(f"{exercise_id}: {name} [{len(exercise.figures)} steps{video}; {', '.join(languages)}]")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default is this computer only; another address lets the network in.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Clinic profile (YAML) to brand the copies with.")
+@content_option
+@layouts_option
+def serve(host, port, clinic_file, content_dir, layouts_dir) -> None:
+    """A local web page (and POST /api/handout) that makes one patient's copy, as build --plan does."""
+    from handouts.config.clinic import load_clinic
+    from handouts.web.app import create_app, serve as run
+
+    app = create_app(content_dir or default_content_dir(), layouts_dir or default_layouts_dir(),
+                     load_clinic(clinic_file) if clinic_file else None)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other computers can reach the page; patient names travel "
+                   "unencrypted over plain HTTP", err=True)
+    click.echo(f"Open http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)", err=True)
+    run(app, host, port)
+
+
 def _one_topic(content: Path, topic_id: str | None) -> str:
     """The topic a one-topic command works on: the one given, or the only one there is."""
     if topic_id is not None:

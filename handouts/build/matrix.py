@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -373,6 +373,14 @@ def personal_job(options: BuildOptions, personal: "PersonalCopy", *, encrypt: bo
     return job
 
 
+def render_preview(options: BuildOptions, topic: str, lang: str, level: str) -> bytes:
+    """The HTML twin of one leaflet, as the web page previews it (no patient: the twin never carries one)."""
+    (job,) = plan(replace(options, topics=(topic,), langs=(lang,), levels=(level,), layouts=("leaflet",),
+                          papers=(), formats=("html",)))
+    data, _ = _render_job(job, options)
+    return data
+
+
 def render_personal(job: Job, options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None
                     ) -> bytes:
     """The copy's bytes, encrypted when a password is given; nothing is written (the web page sends them)."""
@@ -404,8 +412,6 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
 
 def plan_job(options: BuildOptions, plan: "ResolvedPlan") -> tuple[BuildOptions, Job | None]:
     """The options (and, for exercises alone, the job) a plan file's copy is built with."""
-    from dataclasses import replace
-
     options = replace(options, topics=(plan.topic,) if plan.topic else (), langs=(plan.lang,),
                       levels=(plan.level,), layouts=(plan.layout,), papers=(plan.paper,), formats=("pdf",))
     if plan.topic:

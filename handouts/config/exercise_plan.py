@@ -8,6 +8,7 @@ repetitions, a 2-minute hold, 6 times a day): 500 repetitions is a typing mistak
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,9 +108,19 @@ def read_plan(path: Path) -> PlanFile:
 
 
 def plan_from_data(data: Any, *, where: Path | str) -> PlanFile:
-    """A plan from a YAML file's or a JSON request's data; PlanError names the field that is wrong."""
-    return validated(PlanFile, data, path=where, error=PlanError,
-                     hint="see 'Exercise plans' in the README for the fields and their limits")
+    """A plan from a YAML file's or a JSON request's data; PlanError names the field that is wrong (and, for a
+    dose, which exercise it belongs to: a physiotherapist does not count list items)."""
+    try:
+        return validated(PlanFile, data, path=where, error=PlanError,
+                         hint="see 'Exercise plans' in the README for the fields and their limits")
+    except PlanError as exc:
+        found = re.search(r"field 'exercises\[(\d+)\]", exc.message)
+        listed = data.get("exercises") if isinstance(data, dict) else None
+        if found and isinstance(listed, list) and int(found[1]) < len(listed) \
+                and isinstance(listed[int(found[1])], dict) and isinstance(listed[int(found[1])].get("id"), str):
+            name = listed[int(found[1])]["id"][:80]
+            exc.message = exc.message.replace("': ", f"' (exercise {name!r}): ", 1)
+        raise
 
 
 def resolve_plan(plan: PlanFile, content_dir: Path, *, where: Path | str) -> ResolvedPlan:
