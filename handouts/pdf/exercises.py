@@ -127,7 +127,7 @@ def _step_row(ctx: RenderContext, prescription: Prescription, number: int, step:
     if missing:
         raise FigureError(f"figure '{fig_id}' lacks label(s) {', '.join(missing)}", path=text.path,
                           hint=f"add them under 'figures: {fig_id}: labels'")
-    pic_w = width * 0.46
+    pic_w = min(width * 0.46, 200.0)   # about 70 mm: beside a step, not a page of its own in large print
     art = drawing(fig_id, tuple(sorted(words.labels.items())), figure_style, round(pic_w, 3))
     # one form per exercise and figure: the same picture carries other labels in another exercise
     picture = FigureFlowable(f"{text.exercise.id}-{fig_id}", art, words.alt)
