@@ -78,6 +78,10 @@ def _exercise(ctx: RenderContext, prescription: Prescription, index: int, width:
     out.append(KeepTogether([box_flowable(stop, ctx, width, f"exercise-{text.exercise.id}")]))
     if text.exercise.video:
         out.append(_video(ctx, text.exercise.video, width))
+    if text.level == "detailed":   # the full references belong to the detailed level, as in the leaflet
+        sources = "; ".join(source.text for source in text.exercise.sources)
+        out.append(_para(ctx, f"{lang.s('exercise_sources')}: {sources}", s.small, str(text.exercise.path)))
+        out.append(Spacer(1, s.body.fontSize * 0.6))
     return out
 
 
