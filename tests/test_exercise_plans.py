@@ -242,3 +242,24 @@ def test_exercises_command_lists_the_library():
     assert any("video" in line for line in lines)
     result = CliRunner().invoke(main, ["exercises", "--lang", "xx"])
     assert result.exit_code == 2 and "unknown language" in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "pt", "vi", "ar", "zh-Hans", "hi"])
+def test_a_plan_builds_in_every_language_with_its_pictures_and_dose(tmp_path, lang):
+    from handouts.content.languages import load_language
+    from handouts.document import local_number
+
+    result, out = build_plan(tmp_path, lang=lang, level="easy", topic=None,
+                             exercises=[{"id": "cat-camel", "sets": 3, "reps": 12, "hold_seconds": 15, "per_day": 2}])
+    assert result.exit_code == 0, result.output
+    copy = only_pdf(out)
+    figures = read_exercise(CONTENT, "cat-camel").figures
+    forms = {name.split("Fig-")[-1].rsplit("-", 1)[0] for name in form_names(copy) if "Fig-cat-camel-" in name}
+    assert forms == {f"cat-camel-{fig}" for fig in figures}   # every step's picture, with this language's labels
+    language = load_language(CONTENT, lang)
+    text = read_exercise_text(read_exercise(CONTENT, "cat-camel"), lang, "easy")
+    assert (text.status == "reviewed") == (lang == "en")       # translations are drafts until reviewed
+    if not language.rtl and not language.extra.get("shaping"):  # text that pypdf extracts as written
+        page_text = normalized(copy).replace(" ", "")
+        for expected in (text.name, language.s("exercise_seconds", n=local_number(15, language.locale))):
+            assert expected.replace(" ", "") in page_text, expected

@@ -90,6 +90,10 @@ def test_the_api_encrypts_with_a_password(client, tmp_path):
     ({"exercises": [{"id": "knee-to-chest", "sets": 2, "reps": 500}]}, "exercises[0].reps"),
     ({"exercises": [{"id": "no-such-exercise", "sets": 2, "reps": 5}]}, "exercises[0].id"),
     ({"lang": "xx"}, "lang"),
+    ({"level": "hard"}, "level"),
+    ({"exercises": "bridge"}, "exercises"),
+    ({"exercises": [{"id": "bridge", "sets": 2.0, "reps": 5}]}, "exercises[0].sets"),
+    ({"patient": "x" * 121}, "patient"),
     ({"patient": ""}, "patient"),
     ({"patient": "Ana\x00López"}, "patient"),
 ])
@@ -98,6 +102,13 @@ def test_bad_api_input_is_a_json_error_naming_the_field(client, change, field):
     assert response.status_code == 400 and response.mimetype == "application/json"
     assert f"field '{field}'" in response.json["error"]
     assert "López" not in response.json["error"]
+
+
+def test_a_layout_that_cannot_carry_exercises_is_a_400_not_a_crash(client):
+    response = client.post("/api/handout", json={**PLAN, "layout": "trifold"})
+    assert response.status_code == 400 and "no room for exercises" in response.json["error"]
+    response = client.post("/api/handout", json={**PLAN, "layout": "no-such-layout"})
+    assert response.status_code == 400 and "unknown layout" in response.json["error"]
 
 
 def test_bad_form_input_is_a_message_on_the_page_keeping_what_was_typed(client):

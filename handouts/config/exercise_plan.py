@@ -102,8 +102,8 @@ class ResolvedPlan:
 def read_plan(path: Path) -> PlanFile:
     try:
         data = load_yaml(path)
-    except ContentError as exc:
-        raise PlanError(exc.format_message().split(": ", 1)[-1], path=path) from None
+    except ContentError as exc:   # not found, not UTF-8, malformed YAML: the message names the file and line
+        raise PlanError(exc.message) from None
     return plan_from_data(data, where=path)
 
 

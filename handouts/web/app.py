@@ -36,7 +36,7 @@ from handouts.content.exercises import exercise_ids, exercise_languages, read_ex
 from handouts.content.languages import language_codes, load_language
 from handouts.content.model import LEVELS
 from handouts.content.reader import read_topic, topic_ids
-from handouts.errors import HandoutsError
+from handouts.errors import HandoutsError, UsageError
 from handouts.writers import writer_for
 from handouts.config.layouts import load_layout
 
@@ -112,7 +112,7 @@ def create_app(content_dir: Path, layouts_dir: Path, clinic: Clinic | None = Non
         data = form_plan(request.form, exercise_ids(content_dir))
         try:
             pdf, filename = make_copy(options, data, where="form", password=request.form.get("password") or None)
-        except HandoutsError as exc:
+        except (HandoutsError, UsageError) as exc:   # usage: a layout that cannot carry the copy
             return _page(options, token, request.form.to_dict(), exc.format_message(), 400)
         return _pdf(pdf, filename)
 
@@ -130,7 +130,7 @@ def create_app(content_dir: Path, layouts_dir: Path, clinic: Clinic | None = Non
             return _json_error("field 'password' should be a non-empty text, or be left out", 400)
         try:
             pdf, filename = make_copy(options, data, where="request", password=password)
-        except HandoutsError as exc:
+        except (HandoutsError, UsageError) as exc:
             return _json_error(exc.format_message(), 400)
         return _pdf(pdf, filename)
 
