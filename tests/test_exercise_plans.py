@@ -21,7 +21,7 @@ from handouts.content.model import LEVELS
 from handouts.errors import PlanError
 from handouts.figures import EXERCISE_FIGURE_IDS, FIGURE_IDS, label_keys
 from handouts.pdf.exercises import numeral
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, LAYOUTS
 from tests.pdfread import form_names, normalized
 
 PATIENT = "Ana López"
@@ -263,3 +263,26 @@ def test_a_plan_builds_in_every_language_with_its_pictures_and_dose(tmp_path, la
         page_text = normalized(copy).replace(" ", "")
         for expected in (text.name, language.s("exercise_seconds", n=local_number(15, language.locale))):
             assert expected.replace(" ", "") in page_text, expected
+
+
+def test_every_exercise_picture_stays_in_its_box_with_each_languages_labels():
+    """A long translation wraps or shrinks inside the tile instead of running off the picture."""
+    from handouts.figures import DEFAULT_PALETTE, FigureStyle, draw_figure
+    from handouts.text.fonts import FontLibrary, font_chain
+    from handouts.content.languages import load_language
+
+    fonts = FontLibrary(LAYOUTS)
+    checked = 0
+    for lang in ("en", "de", "ar", "hi", "zh-Hans"):
+        language = load_language(CONTENT, lang)
+        chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), lang)
+        style = FigureStyle(chain.primary.name, chain.primary.face("bold").name, DEFAULT_PALETTE, language.rtl)
+        for exercise_id in exercise_ids(CONTENT):
+            text = read_exercise_text(read_exercise(CONTENT, exercise_id), lang, "standard")
+            for fig_id, words in text.figures.items():
+                drawing = draw_figure(fig_id, words.labels, style, 220)
+                x0, y0, x1, y1 = drawing.getBounds()
+                assert x0 >= -1 and y0 >= -1 and x1 <= drawing.width + 1 and y1 <= drawing.height + 1, \
+                    (lang, exercise_id, fig_id, (x0, y0, x1, y1))
+                checked += 1
+    assert checked == 5 * sum(len(set(read_exercise(CONTENT, i).figures)) for i in exercise_ids(CONTENT))
