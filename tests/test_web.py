@@ -4,13 +4,11 @@ test drives the page in a real browser (Debian's Chromium, headless, through chr
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import threading
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pikepdf
 import pytest

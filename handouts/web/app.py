@@ -31,14 +31,13 @@ from handouts.build.matrix import personal_job, plan_job, render_personal, rende
 from handouts.build.plan import BuildOptions
 from handouts.config.clinic import Clinic
 from handouts.config.exercise_plan import PlanFile, plan_from_data, resolve_plan
-from handouts.config.layouts import PAPERS, layout_names
+from handouts.config.layouts import PAPERS, layout_names, load_layout
 from handouts.content.exercises import exercise_ids, exercise_languages, read_exercise, read_exercise_text
 from handouts.content.languages import language_codes, load_language
 from handouts.content.model import LEVELS
 from handouts.content.reader import read_topic, topic_ids
 from handouts.errors import HandoutsError, UsageError
 from handouts.writers import writer_for
-from handouts.config.layouts import load_layout
 
 MAX_BODY = 64 * 1024        # a plan is a few hundred bytes; anything near this is not one
 PDF = "application/pdf"
