@@ -188,6 +188,13 @@ def test_an_impossible_plan_names_the_field_and_writes_nothing(tmp_path, changes
     assert not list(out.glob("*.pdf")) if out.exists() else True
 
 
+def test_a_name_no_font_of_the_language_has_names_the_plan_field(tmp_path):
+    result, out = build_plan(tmp_path, patient="李雷")   # English fonts have no Chinese
+    assert result.exit_code == 1, result.output
+    assert "plan.yaml field 'patient'" in result.output and "internal error" not in result.output
+    assert not list(out.glob("*.pdf"))
+
+
 def test_unknown_exercise_gets_a_did_you_mean(tmp_path):
     result, _ = build_plan(tmp_path, exercises=[{"id": "knee-to-chset", "sets": 1, "reps": 5}])
     assert "did you mean 'knee-to-chest'" in result.output

@@ -146,5 +146,6 @@ def resolve_plan(plan: PlanFile, content_dir: Path, *, where: Path | str) -> Res
         text = read_exercise_text(read_exercise(content_dir, planned.id), plan.lang, plan.level)
         prescriptions.append(Prescription(text, Dose(planned.sets, planned.reps, planned.hold_seconds,
                                                      planned.per_day)))
-    personal = PersonalCopy(plan.patient, plan.clinician, plan.note, exercises=tuple(prescriptions))
+    personal = PersonalCopy(plan.patient, plan.clinician, plan.note, exercises=tuple(prescriptions),
+                            given_in=str(where))
     return ResolvedPlan(plan.topic, plan.lang, plan.level, plan.layout, plan.paper, personal)

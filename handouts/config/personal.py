@@ -49,6 +49,11 @@ class PersonalCopy:
     note: str = ""
     date: _dt.date | None = None
     exercises: tuple[Prescription, ...] = ()
+    given_in: str = ""       # where the values came from, for errors: "" for the command line, else a plan file
+
+    def where(self, name: str) -> str:
+        """How an error names one value: `--note` on the command line, `plan.yaml field 'note'` from a plan."""
+        return f"{self.given_in} field '{name}'" if self.given_in else f"--{name}"
 
     def when(self) -> _dt.date:
         """The date printed on the copy: SOURCE_DATE_EPOCH when reproducing a build, otherwise today."""
