@@ -83,6 +83,8 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Clinic profile (YAML) to brand the leaflets with.")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
               help="Worker processes (default 0: one per CPU core).")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A physiotherapist's plan (YAML): one patient's copy with their exercises and doses.")
 @click.option("--patient", default=None, help="Make one personalised copy for this patient (name on the cover).")
 @click.option("--clinician", default=None, help="Personalised copy: who wrote the plan.")
 @click.option("--note", default=None, help="Personalised copy: the clinician's note, shown as 'Your plan'.")
@@ -97,8 +99,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
-def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, patient, clinician, note, encrypt,
-          fail_fast, force, prune, as_json, quiet, verbose, content_dir, layouts_dir) -> None:
+def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, plan_file,
+          patient, clinician, note, encrypt, fail_fast, force, prune, as_json, quiet, verbose, content_dir,
+          layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
@@ -122,6 +125,15 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         grayscale=grayscale,
         bleed=parse_length(bleed, where="--bleed") if bleed else 0.0,
     )
+    if plan_file is not None:
+        given = [name for name, value in (("--topic", topics), ("--lang", langs), ("--level", levels),
+                                          ("--layout", layouts), ("--paper", papers), ("--format", formats),
+                                          ("--patient", patient is not None), ("--clinician", clinician),
+                                          ("--note", note), ("--prune", prune)) if value]
+        if given:
+            raise click.UsageError(f"--plan names the document and the patient itself: leave out {', '.join(given)}")
+        _build_plan(options, plan_file, encrypt, quiet, force)
+        return
     if personal:
         _build_personal(options, patient, clinician, note, encrypt, quiet, force)
         return
@@ -173,6 +185,25 @@ def _build_personal(options, patient, clinician, note, encrypt, quiet, force) ->
                    + (" (password protected)" if password else ""), err=True)
 
 
+def _build_plan(options, plan_file, encrypt, quiet, force) -> None:
+    """`build --plan`: one patient's copy with their exercises, from a plan file."""
+    from handouts.build.matrix import build_personal, plan_job, personal_job
+    from handouts.config.exercise_plan import read_plan, resolve_plan
+
+    resolved = resolve_plan(read_plan(plan_file), options.content_dir, where=plan_file)
+    options, job = plan_job(options, resolved)
+    personal_job(options, resolved.personal, encrypt=encrypt, job=job)   # refused before a password is asked
+    password = None
+    if encrypt:
+        from handouts.post.encryption import password_from_env_or_prompt
+
+        password = password_from_env_or_prompt()
+    path = build_personal(options, resolved.personal, password=password, force=force, job=job)
+    if not quiet:  # the patient's name stays out of logs: say what was made (its name is a hash), not for whom
+        click.echo(f"Wrote 1 personalised copy with {len(resolved.personal.exercises)} exercise(s): {path}"
+                   + (" (password protected)" if password else ""), err=True)
+
+
 class _NoBar:
     def __enter__(self):
         return self
@@ -202,6 +233,54 @@ def list_(content_dir, layouts_dir) -> None:
     click.echo(f"languages: {', '.join(language_codes(content))}")
     click.echo(f"levels: {', '.join(LEVEL_CHOICES)}")
     click.echo(f"layouts: {', '.join(layout_names(layouts_dir or default_layouts_dir()))}")
+
+
+@main.command()
+@click.option("--lang", default="en", show_default=True, help="Language of the names.")
+@content_option
+def exercises(lang, content_dir) -> None:
+    """List the exercise library: id, name, picture per step, video, and the languages each is written in."""
+    from handouts.content.exercises import exercise_ids, exercise_languages, read_exercise, read_exercise_text
+    from handouts.content.languages import load_language
+
+    content = content_dir or default_content_dir()
+    load_language(content, lang)   # an unknown code is a usage error with a "did you mean"
+    ids = exercise_ids(content)
+    if not ids:
+        raise click.ClickException(f"{content / 'exercises'}: no exercises (see 'Exercise library' in "
+                                   "content/README.md)")
+    for exercise_id in ids:
+        exercise = read_exercise(content, exercise_id)
+        languages = exercise_languages(exercise)
+        if lang in languages:
+            text = read_exercise_text(exercise, lang, "standard")
+            name = text.name + (" (draft)" if text.status == "draft" else "")
+        else:
+            name = f"(not written in {lang})"
+        video = ", video" if exercise.video else ""
+        click.echo(f"{exercise_id}: {name} [{len(exercise.figures)} steps{video}; {', '.join(languages)}]")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default is this computer only; another address lets the network in.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Clinic profile (YAML) to brand the copies with.")
+@content_option
+@layouts_option
+def serve(host, port, clinic_file, content_dir, layouts_dir) -> None:
+    """A local web page (and POST /api/handout) that makes one patient's copy, as build --plan does."""
+    from handouts.config.clinic import load_clinic
+    from handouts.web.app import create_app, serve as run
+
+    app = create_app(content_dir or default_content_dir(), layouts_dir or default_layouts_dir(),
+                     load_clinic(clinic_file) if clinic_file else None)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other computers can reach the page; patient names travel "
+                   "unencrypted over plain HTTP", err=True)
+    click.echo(f"Open http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)", err=True)
+    run(app, host, port)
 
 
 def _one_topic(content: Path, topic_id: str | None) -> str:

@@ -37,6 +37,24 @@ def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
     return format_date(date, format=style, locale=language.locale)
 
 
+# The zero of each decimal numbering system CLDR names as a locale's default (the other nine digits follow it).
+# Babel picks the locale's numbering system for separators but leaves the digits ASCII; this maps them.
+_ZEROS = {"arab": 0x0660, "arabext": 0x06F0, "deva": 0x0966, "beng": 0x09E6, "guru": 0x0A66, "gujr": 0x0AE6,
+          "orya": 0x0B66, "tamldec": 0x0BE6, "telu": 0x0C66, "knda": 0x0CE6, "mlym": 0x0D66, "thai": 0x0E50,
+          "laoo": 0x0ED0, "tibt": 0x0F20, "mymr": 0x1040, "khmr": 0x17E0}
+
+
+def local_number(value: int, locale: str) -> str:
+    """`value` as the language writes it: the locale's separators and its default digits."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    system = Locale.parse(locale).default_numbering_system
+    text = format_decimal(value, locale=locale, numbering_system="default")
+    zero = _ZEROS.get(system)
+    return text.translate({ord("0") + i: zero + i for i in range(10)}) if zero else text
+
+
 def metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:
     topic = document.topic
     title = document.title + (f": {document.subtitle}" if document.subtitle else "")

@@ -58,3 +58,7 @@ class OverflowError_(HandoutsError):
 
 class UsageError(click.UsageError):
     """An unknown option value; exits with 2 like click's own usage errors."""
+
+
+class PlanError(HandoutsError):
+    """A plan file (or the same request from the web page) asks for something unknown or impossible."""

@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -34,6 +34,7 @@ from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined
 from handouts.config.layouts import layout_names, load_layout
+from handouts.content.exercises import EXERCISES_ONLY, exercises_document
 from handouts.content.languages import load_language
 from handouts.content.reader import read_document, read_topic
 from handouts.errors import HandoutsError, UsageError
@@ -44,6 +45,7 @@ OUTPUT_SUFFIXES = (".pdf", ".html")  # all a manifest entry may name, so --prune
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 if TYPE_CHECKING:
+    from handouts.config.exercise_plan import ResolvedPlan
     from handouts.config.personal import PersonalCopy
 
 
@@ -95,12 +97,16 @@ def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None"
     if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
         fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
         _STATE["layouts_dir"] = options.layouts_dir
-    topic = _cached(read_topic, options.content_dir, job.topic, options.content_dir / job.topic / "topic.yaml")
     language = _cached(load_language, options.content_dir, job.lang,
                        options.content_dir / "languages" / f"{job.lang}.yaml")
     layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
     layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
-    document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+    if job.topic == EXERCISES_ONLY:   # a plan without a topic: the exercises part is the whole copy
+        texts = tuple(p.text for p in personal.exercises) if personal else ()
+        document = exercises_document(options.content_dir, job.lang, job.level, language.s("exercises_title"), texts)
+    else:
+        topic = _cached(read_topic, options.content_dir, job.topic, options.content_dir / job.topic / "topic.yaml")
+        document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
     rendered = render(document, language, layout, job.paper, fonts, options.clinic, personal,  # type: ignore[arg-type]
                       fmt=job.format)
     return rendered.data, rendered.pages
@@ -340,36 +346,77 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
     atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
 
+def personal_job(options: BuildOptions, personal: "PersonalCopy", *, encrypt: bool = False,
+                 job: Job | None = None) -> Job:
+    """The one document a personalised copy is made of, checked: the options select exactly one (or `job`, a
+    plan's copy of exercises alone, is given) and its writer can carry a personal, perhaps encrypted, copy."""
+    if job is None:
+        jobs = plan(options)
+        if not options.papers:
+            first_paper = jobs[0].paper if jobs else None
+            jobs = [job for job in jobs if job.paper == first_paper]
+        if len(jobs) != 1:
+            raise UsageError(f"a personalised copy is one document, but the options select {len(jobs)}; "
+                             "give one --topic, one --lang, one --level and at most one --layout and --paper")
+        (job,) = jobs
+    names = layout_names(options.layouts_dir)
+    if job.layout not in names:
+        from handouts.suggest import closest
+
+        raise UsageError(f"unknown layout '{job.layout}'{closest(job.layout, names)}; layouts: {', '.join(names)}")
+    layout = load_layout(options.layouts_dir, job.layout)
+    writer = writer_for(layout, job.format)
+    if writer is None or not writer.personal or (encrypt and not writer.encrypt):
+        raise UsageError(f"a personalised copy cannot be made as {job.format} in layout '{job.layout}'"
+                         + (" with --encrypt" if writer and writer.personal else "")
+                         + ": leave out --format html")
+    if personal.exercises and writer.kind == "trifold":
+        raise UsageError(f"layout '{job.layout}' is one folded sheet with no room for exercises; "
+                         "choose leaflet or large-print")
+    return job
+
+
+def render_preview(options: BuildOptions, topic: str, lang: str, level: str) -> bytes:
+    """The HTML twin of one leaflet, as the web page previews it (no patient: the twin never carries one)."""
+    (job,) = plan(replace(options, topics=(topic,), langs=(lang,), levels=(level,), layouts=("leaflet",),
+                          papers=(), formats=("html",)))
+    data, _ = _render_job(job, options)
+    return data
+
+
+def render_personal(job: Job, options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None
+                    ) -> bytes:
+    """The copy's bytes, encrypted when a password is given; nothing is written (the web page sends them)."""
+    data, _ = _render_job(job, options, personal)
+    if password:
+        from handouts.post.encryption import encrypt_pdf
+
+        data = encrypt_pdf(data, password)
+    return data
+
+
 def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password: str | None = None,
-                   force: bool = False) -> Path:
+                   force: bool = False, job: Job | None = None) -> Path:
     """One copy for one patient. Not recorded in the manifest and never named in output; the file name ends in
     a keyed hash of the name (`personal.copy_name`). An existing copy is replaced only with `force`: without it,
     two patients whose names once mapped to one file silently lost a copy."""
     from handouts.config.personal import copy_name
 
-    jobs = plan(options)
-    if not options.papers:
-        first_paper = jobs[0].paper if jobs else None
-        jobs = [job for job in jobs if job.paper == first_paper]
-    if len(jobs) != 1:
-        raise UsageError(f"a personalised copy is one document, but the options select {len(jobs)}; "
-                         "give one --topic, one --lang, one --level and at most one --layout and --paper")
-    (job,) = jobs
-    writer = writer_for(load_layout(options.layouts_dir, job.layout), job.format)
-    if writer is None or not writer.personal or (password and not writer.encrypt):
-        raise UsageError(f"a personalised copy cannot be made as {job.format} in layout '{job.layout}'"
-                         + (" with --encrypt" if writer and writer.personal else "")
-                         + ": leave out --format html")
+    job = personal_job(options, personal, encrypt=bool(password), job=job)
     _check_writable(options.out_dir)
     with output_lock(options.out_dir):
         path = options.out_dir / copy_name(options.out_dir, Path(job.relpath).stem, personal.patient)
         if not force and (path.exists() or path.is_symlink()):
             raise HandoutsError("a personalised copy for this patient and document already exists", path=path,
                                 hint="give --force to replace it")
-        data, _ = _render_job(job, options, personal)
-        if password:
-            from handouts.post.encryption import encrypt_pdf
-
-            data = encrypt_pdf(data, password)
-        atomic_write(path, data)
+        atomic_write(path, render_personal(job, options, personal, password=password))
     return path
+
+
+def plan_job(options: BuildOptions, plan: "ResolvedPlan") -> tuple[BuildOptions, Job | None]:
+    """The options (and, for exercises alone, the job) a plan file's copy is built with."""
+    options = replace(options, topics=(plan.topic,) if plan.topic else (), langs=(plan.lang,),
+                      levels=(plan.level,), layouts=(plan.layout,), papers=(plan.paper,), formats=("pdf",))
+    if plan.topic:
+        return options, None
+    return options, Job(EXERCISES_ONLY, plan.lang, plan.level, plan.layout, plan.paper)

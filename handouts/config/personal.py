@@ -1,5 +1,6 @@
 """A personalised copy for one patient: their name and the date on the cover, the clinician's note in a boxed
-"Your plan", and a blank "My questions" area.
+"Your plan", the exercises the clinician chose with their dose ("Your exercises", from a plan file, see
+`exercise_plan.py`), and a blank "My questions" area.
 
 Personal data goes onto the page only. It never reaches file metadata, the manifest, logs or the file name: the
 file name ends in a keyed hash of the name (see `copy_name`), distinct for distinct patients.
@@ -16,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts.content.exercises import ExerciseText
 from handouts.errors import HandoutsError, UsageError
 
 # What a personalised copy accepts, in characters (README.md, "Clinic profile"): a name fits the cover line,
@@ -29,11 +31,35 @@ DIGEST_CHARS = 16  # 64 bits: two patients of one clinic colliding is not a prac
 
 
 @dataclass(frozen=True)
+class Dose:
+    """How much of one exercise: the plan file's numbers, already checked to be possible."""
+
+    sets: int
+    reps: int
+    hold_seconds: int = 0
+    per_day: int = 1
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise of a patient's copy: its words in the copy's language and level, and the dose."""
+
+    text: ExerciseText
+    dose: Dose
+
+
+@dataclass(frozen=True)
 class PersonalCopy:
     patient: str
     clinician: str = ""
     note: str = ""
     date: _dt.date | None = None
+    exercises: tuple[Prescription, ...] = ()
+    given_in: str = ""       # where the values came from, for errors: "" for the command line, else a plan file
+
+    def where(self, name: str) -> str:
+        """How an error names one value: `--note` on the command line, `plan.yaml field 'note'` from a plan."""
+        return f"{self.given_in} field '{name}'" if self.given_in else f"--{name}"
 
     def __post_init__(self) -> None:
         for option, value, limit in (("--patient", self.patient, MAX_PATIENT),

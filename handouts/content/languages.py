@@ -28,6 +28,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "produced_by": frozenset({"publisher"}), "prepared_for": frozenset({"patient", "date"}),
     "from_clinician": frozenset({"clinician"}), "your_clinician": frozenset({"clinician"}),
     "written_by": frozenset({"author"}), "reviewed_by": frozenset({"name", "role", "date"}),
+    "exercise_seconds": frozenset({"n"}), "exercise_week": frozenset({"n"}),
 }
 
 

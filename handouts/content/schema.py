@@ -361,3 +361,14 @@ def _unwrap(node: Any) -> Any:
             node = next((a for a in members if isinstance(a, type) and issubclass(a, BaseModel)), members[0])
         else:
             return node
+
+
+def validated(model: type[M], data: Any, *, path: Path | str, error: type[HandoutsError] = ContentError,
+              hint: str | None = None) -> M:
+    """`validate` with a hint after the message (a plan file says where its fields are documented)."""
+    try:
+        return validate(model, data, path=path, error=error)
+    except HandoutsError as exc:
+        if hint is None:
+            raise
+        raise error(f"{exc.message} ({hint})") from None

@@ -16,18 +16,19 @@ from reportlab.graphics.shapes import Drawing, Group
 
 from .palette import DEFAULT_PALETTE, Palette
 from .prims import Frame
-from .registry import REGISTRY, FigureSpec
+from .registry import EXERCISE_REGISTRY, REGISTRY, FigureSpec
 from .style import FigureStyle
 
-__all__ = ["FigureStyle", "Palette", "DEFAULT_PALETTE", "FIGURE_IDS", "label_keys",
+__all__ = ["FigureStyle", "Palette", "DEFAULT_PALETTE", "FIGURE_IDS", "EXERCISE_FIGURE_IDS", "label_keys",
            "draw_figure", "aspect"]
 
-FIGURE_IDS: tuple[str, ...] = tuple(REGISTRY)
+FIGURE_IDS: tuple[str, ...] = tuple(REGISTRY)            # what topic prose may show
+EXERCISE_FIGURE_IDS: tuple[str, ...] = tuple(EXERCISE_REGISTRY)   # what exercise steps may show
 
 
 def _spec(fig_id: str) -> FigureSpec:
     try:
-        return REGISTRY[fig_id]
+        return REGISTRY[fig_id] if fig_id in REGISTRY else EXERCISE_REGISTRY[fig_id]
     except KeyError:
         raise KeyError(fig_id) from None
 

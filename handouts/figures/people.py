@@ -42,6 +42,7 @@ class Pose:
     foot_dir: Point | None = None  # unit vector for feet; default along ``facing``
     torso_w: float = TORSO_W
     extra_front: list = field(default_factory=list)   # e.g. props held in hands
+    spine: Sequence[Point] = ()  # points between neck and hip: a rounded or hollowed back (exercises)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def person(p: Pose, lk: Look, ink: Color) -> Group:
     back = arm(p.far_arm, lk) + _leg(p.far_leg, lk, p.facing, p.foot_len, p.foot_dir)
     body = _leg(p.near_leg, lk, p.facing, p.foot_len, p.foot_dir) + [
         Capsule([p.neck, p.head], NECK_W, lk.skin),
-        Capsule([p.neck, p.hip], p.torso_w, lk.shirt),
+        Capsule([p.neck, *p.spine, p.hip], p.torso_w, lk.shirt),
         Disc(p.head, HEAD_R, lk.skin),
     ]
     front = arm(p.near_arm, lk) + list(p.extra_front)

@@ -9,7 +9,7 @@ import pkgutil
 
 from .spec import PAIN_KEYS, PICTO, FigureSpec
 
-__all__ = ["REGISTRY", "FigureSpec", "PICTO", "PAIN_KEYS"]
+__all__ = ["REGISTRY", "EXERCISE_REGISTRY", "FigureSpec", "PICTO", "PAIN_KEYS"]
 
 # Modules that hold the toolkit rather than figures.
 _TOOLKIT = {"gallery", "palette", "people", "prims", "registry", "spec", "style", "text"}
@@ -31,4 +31,8 @@ def _collect() -> dict[str, FigureSpec]:
     return found
 
 
-REGISTRY: dict[str, FigureSpec] = _collect()
+_ALL = _collect()
+REGISTRY: dict[str, FigureSpec] = {k: v for k, v in _ALL.items() if v.library == "topic"}
+# The exercise library's pictures (content/exercises/<id>/exercise.yaml names one per step). Kept apart from the
+# topic figures: their words come from each exercise's own <lang>.yaml, and leaflet prose cannot refer to them.
+EXERCISE_REGISTRY: dict[str, FigureSpec] = {k: v for k, v in _ALL.items() if v.library == "exercise"}

@@ -29,6 +29,9 @@ class FigureSpec:
     keys: tuple[str, ...]
     size: tuple[float, float]
     mirror_rtl: bool = True
+    # "topic": leaflet prose may show it, its words come from the topic's figures.yaml; "exercise": a step of the
+    # exercise library, its words come from the exercise's own <lang>.yaml.
+    library: str = "topic"
 
     @property
     def aspect(self) -> float:
@@ -36,9 +39,10 @@ class FigureSpec:
 
 
 def figure(fig_id: str, *, keys: tuple[str, ...] = (), size: tuple[float, float] = PICTO,
-           mirror_rtl: bool = True) -> Callable[[Callable], Callable]:
+           mirror_rtl: bool = True, library: str = "topic") -> Callable[[Callable], Callable]:
     """Mark a drawing function as the figure `fig_id`; `keys` are the labels each language gives it."""
     def mark(draw: Callable) -> Callable:
-        draw.figure_spec = FigureSpec(fig_id, draw, tuple(keys), size, mirror_rtl)  # type: ignore[attr-defined]
+        draw.figure_spec = FigureSpec(fig_id, draw, tuple(keys), size, mirror_rtl,  # type: ignore[attr-defined]
+                                      library)
         return draw
     return mark

@@ -118,16 +118,16 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     s = ctx.styles
     c = palette(ctx.layout)
     out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
-                              s.box_title, where="--patient")]
+                              s.box_title, where=personal.where("patient"))]
     if personal.note or personal.clinician:
         rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
         if personal.note:
             for line in personal.note.splitlines() or [personal.note]:
                 if line.strip():
-                    rows.append([_p(ctx, line.strip(), s.body, where="--note")])
+                    rows.append([_p(ctx, line.strip(), s.body, where=personal.where("note"))])
         if personal.clinician:
             rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small,
-                            where="--clinician")])
+                            where=personal.where("clinician"))])
         out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
                          pad=s.body.fontSize * 0.6, split_in_row=True))
     return out

@@ -77,6 +77,9 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         # A long note: its "Your plan" box opens the body in column width, where it can break across pages.
         cover = [f for f in cover if f not in plan]
         body.extend(personal_cover(ctx, personal, ctx.frame_width, date_text)[1:])
+    from handouts.pdf.exercises import exercises_part
+
+    body.extend(exercises_part(ctx, personal, ctx.frame_width, style))  # after the plan's note
     for section in document.sections:   # every section, in the topic's order
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
