@@ -44,6 +44,16 @@ class LevelStyle:
     figure_width: float
     picture_width: float
     space_after: float
+    label_floor: float = 8.0    # smallest words inside a figure, in pt: labels are redrawn, never shrunk past it
+
+
+@dataclass(frozen=True)
+class TypeFloors:
+    """The smallest type a reader of this layout gets, in pt. Styles never go below them and `handouts check
+    --pages` holds every PDF to them (figure labels have a floor per level, LevelStyle.label_floor)."""
+
+    text: float = 8.0         # any text set in the frames: small print, captions
+    furniture: float = 8.0    # running header, footer and page numbers
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,7 @@ class Layout:
     imposition: str = "none"
     panels: tuple[Panel, ...] = ()
     fold_marks: bool = False
+    floors: TypeFloors = TypeFloors()
     grayscale: bool = False     # print options, set per build (--grayscale, --bleed), not in the YAML
     bleed: float = 0.0
 
@@ -237,6 +248,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
             figure_width=lv.number("figure_width", 1.0, low=0.1, high=1.0),
             picture_width=lv.length("picture_width", "30mm"),
             space_after=lv.number("space_after", 0.5, low=0, high=3),
+            label_floor=lv.number("label_floor", 8.0, low=4, high=40),
         )
     for extra in levels.data:
         if extra not in LEVELS:
@@ -267,6 +279,12 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
             raise LayoutError("field 'page_sizes' should map papers to page sizes, e.g. {a4: a5}", path=path,
                               hint=f"page sizes: {', '.join(PAGE_SIZES)}")
     panels = _panels(f, path) if kind == "trifold" else ()
+    floors = f.sub("floors", {})
+    for extra in floors.data:
+        if extra not in ("text", "furniture"):
+            raise LayoutError(f"unknown field 'floors.{extra}'{closest(str(extra), ('text', 'furniture'))}",
+                              path=path, hint="floors has text and furniture (pt); figure labels: "
+                                              "levels.<level>.label_floor")
     layout = Layout(
         name=name,
         path=path,
@@ -286,6 +304,8 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         imposition=imposition,
         panels=panels,
         fold_marks=bool(f.raw("fold_marks", kind == "trifold")),
+        floors=TypeFloors(text=floors.number("text", 8.0, low=4, high=40),
+                          furniture=floors.number("furniture", 8.0, low=4, high=40)),
     )
     check_geometry(layout)
     return layout
