@@ -12,8 +12,10 @@ from typing import Any, Callable
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
-from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, NextPageTemplate,
+                                PageTemplate)
+from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError, _ktAllow
+from reportlab.platypus.flowables import ListFlowable
 
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
@@ -92,6 +94,37 @@ def _section_of(flowables: list[Flowable]) -> str | None:
     return None
 
 
+class KeepWithFirstLines(KeepTogether):
+    """A heading (keepWithNext) and the flowable after it. reportlab's KeepTogether moves both to the next frame
+    whenever they do not fit, which opens a hole under a heading followed by a long list, and a list that splits
+    can leave the heading with a single item. Here the heading stays where it is when what follows can split
+    with at least `min_height` (two body lines) of it under the heading; otherwise both move on together."""
+
+    min_height = 0.0
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH and len(self._content) >= 2:
+            *head, rest = self._content
+            used = 0.0
+            for index, flowable in enumerate(head):
+                _, h = flowable.wrapOn(self.canv, aW, aH)
+                used += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
+            room = aH - used - rest.getSpaceBefore()
+            parts = rest.splitOn(self.canv, aW, room) if room > self.min_height else []
+            if len(parts) >= 2:
+                _, first = parts[0].wrapOn(self.canv, aW, room)
+                if self.min_height <= first <= room:
+                    return [*head, *parts]
+        return super().split(aW, aH)
+
+
+def _may_follow(flowable: Flowable) -> bool:
+    """What a heading may keep with: any flowable but page-flow actions and reportlab's conditional blocks."""
+    return isinstance(flowable, (ListFlowable, KeepTogether)) or _ktAllow(flowable)
+
+
 class LeafletDocTemplate(BaseDocTemplate):
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
     section: str | None = None               # the section being laid out, for DoesNotFit
@@ -104,6 +137,22 @@ class LeafletDocTemplate(BaseDocTemplate):
             frame = getattr(self, "frame", None)
             size = (frame._width, frame._height) if frame is not None else None
             raise DoesNotFit(opening or self.section, size) from None
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        """reportlab's, except that a heading also keeps with a list or a kept-together figure after it (reportlab
+        leaves containers out, so a heading above a list or a figure could end a page alone)."""
+        i = 0
+        while i < len(flowables) and flowables[i].getKeepWithNext() and _ktAllow(flowables[i]):
+            i += 1
+        if not i:
+            return
+        if i < len(flowables) and _may_follow(flowables[i]):
+            i += 1
+        kept = self.keepTogetherClass(flowables[:i])
+        for flowable in kept._content[:-1]:
+            flowable.__dict__["keepWithNext"] = 0
+        del flowables[:i]
+        flowables.insert(0, kept)
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()
@@ -252,6 +301,9 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
     ]
     doc.tagger = tagger
+    body = furniture.styles.body
+    doc.keepTogetherClass = type("KeepWithTwoLines", (KeepWithFirstLines,),
+                                 {"min_height": body.leading * 2 - 0.5})
     doc.addPageTemplates(templates)
     story: list[Flowable] = [NextPageTemplate(["even", "odd"]), *cover_flowables]
     if cover_flowables:
