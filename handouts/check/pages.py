@@ -28,9 +28,9 @@ from reportlab.lib.units import mm
 from handouts.config.layouts import Layout, load_layout
 from handouts.content.model import LEVELS
 from handouts.errors import HandoutsError
+from handouts.pdf.render import LAST_PAGE_MIN_FILL   # the renderer balances the end to the same rule
 
 RULES = ("stranded-title", "empty-page", "last-page-fill", "small-text")
-LAST_PAGE_MIN_FILL = 1 / 3
 EMPTY_PAGE_FILL = 0.10        # a page whose text takes less than a tenth of it holds only leftovers
 TITLE_MIN_LINES_AFTER = 2     # a heading keeps with at least its first two lines
 _FUZZ = 0.25                  # pt: rounding in sizes written to the PDF

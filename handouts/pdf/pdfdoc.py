@@ -14,7 +14,7 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, NextPageTemplate,
                                 PageTemplate)
-from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError, _ktAllow
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError as ReportlabLayoutError, _ktAllow
 from reportlab.platypus.flowables import ListFlowable
 
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
@@ -113,7 +113,7 @@ class KeepWithFirstLines(KeepTogether):
                 used += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
             room = aH - used - rest.getSpaceBefore()
             parts = rest.splitOn(self.canv, aW, room) if room > self.min_height else []
-            if len(parts) >= 2:
+            if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable):
                 _, first = parts[0].wrapOn(self.canv, aW, room)
                 if self.min_height <= first <= room:
                     return [*head, *parts]
@@ -160,7 +160,9 @@ class LeafletDocTemplate(BaseDocTemplate):
             self.tagger.attach(self.canv)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        """Headings become outline entries (bookmarks) pointing at the page where they landed."""
+        """Headings become outline entries (bookmarks) pointing at the page where they landed; and how full the
+        page is where the last flowable ended (write_pdf's last_fill)."""
+        self.last_fill = _fill(self.pageTemplate.frames, self.frame)
         if isinstance(flowable, SectionHeading):
             key = flowable.outline_key
             if flowable.outline_level == 0:
@@ -262,11 +264,17 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
     return draw
 
 
+@dataclass(frozen=True)
+class Written:
+    pages: int
+    last_fill: float    # share of the last page's frames that text took, 0..1 (handouts check --pages measures it)
+
+
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> int:
-    """Write one PDF to `target` (a path or a binary file); returns the page count. A `tagger` records the
-    marked content that handouts.postprocess turns into the structure tree."""
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> Written:
+    """Write one PDF to `target` (a path or a binary file); returns the page count and how full the last page
+    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     m = layout.margins
@@ -310,4 +318,15 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         story.append(FrameBreak())
     story += body_flowables
     doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return doc.page
+    return Written(doc.page, getattr(doc, "last_fill", 1.0))
+
+
+def _fill(frames: list[Frame], current: Frame | None) -> float:
+    """How much of a page the text took: the frames filled before the current one, and the current one down to
+    where its last flowable ended."""
+    ids = [f.id for f in frames if f.id != "summary"]
+    if current is None or current.id not in ids:
+        return 1.0
+    index = ids.index(current.id)
+    used = (current._y2 - current._y) / current._height if current._height > 0 else 1.0
+    return (index + max(0.0, min(1.0, used))) / len(ids)

@@ -41,15 +41,35 @@ class DrawnPDF:
 
 def draw_leaflet(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
                  clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> DrawnPDF:
-    """The pages of a leaflet (also large print and a booklet's pages before imposition)."""
+    """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
+    leaves the last page at least a third full where one within END_BALANCING does."""
+    from handouts import figures as figures_pkg
+    chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
+    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
+    first: DrawnPDF | None = None
+    for spacing in END_BALANCING:
+        drawn, fill = _draw_pages(document, language, layout, paper, chain, clinic, personal, spacing)
+        first = first or drawn
+        if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
+            return drawn
+    return first  # no spacing within bounds fills the last page; `handouts check --pages` names it
+
+
+# The space between blocks is scaled by these factors, in this order, until the last page is at least a third
+# full: tighter spacing ends the leaflet a page earlier. Looser spacing was tried too and left out: it pushes
+# figures to the next column and opens holes on the first pages, which is worse than a short last page.
+END_BALANCING = (1.0, 0.85, 0.7)
+LAST_PAGE_MIN_FILL = 1 / 3
+
+
+def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+                personal, spacing: float) -> tuple[DrawnPDF, float]:
     from handouts import figures as figures_pkg
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
-    chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
-    styles = build_styles(layout, document.level, language, chain)
+    styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
-    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     figure_style = figures_pkg.FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name,
                                            palette=figure_palette(layout), rtl=language.rtl)
 
@@ -72,19 +92,17 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
-    body.extend(_about_block(document, language, ctx))
+    body.extend(_about_block(document.topic.publisher, language, ctx))
 
     furniture = _furniture(document, language, ctx, clinic)
     buffer = io.BytesIO()
     # Tagged PDF (handouts.tagging), except booklets: imposing pages onto sheets drops the structure, and a
     # booklet is for printing; the same leaflet layout without imposition is the accessible one.
     tagger = Tagger() if layout.imposition != "booklet" else None
-    pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+    written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    return DrawnPDF(buffer.getvalue(), pages, tagger, chain.primary.name)
-
-
+    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill
 
 
 def _furniture(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
@@ -116,12 +134,11 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
     )
 
 
-def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
-    """Trust mark at the end: who produced it. Version, dates and review status are in every page's footer,
-    so they are not repeated here."""
-    publisher = document.topic.publisher
-    if not publisher:
+def _about_block(by: str, language: Language, ctx: RenderContext) -> list[Flowable]:
+    """Trust mark at the end: who produced it (document.publisher). Version, dates and review status are in
+    every page's footer, so they are not repeated here."""
+    if not by:
         return []
     s = ctx.styles
-    line = text_markup(language.s("produced_by", publisher=publisher), ctx.chain, where=str(document.path))
+    line = text_markup(language.s("produced_by", publisher=by), ctx.chain, where=str(ctx.document.path))
     return [Spacer(1, s.body.fontSize), Paragraph(line, s.small)]
