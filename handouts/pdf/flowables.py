@@ -198,11 +198,13 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
         rows.append([_tick_box(box, ctx.layout.colours["ink"], ctx.chain.primary.name),
                      tagging.TagGroup(cell, ("LI", "LBody"))])
     col = [box * 1.6, width - box * 1.6]
-    if ctx.language.rtl:
+    tick_col, tick_align = 0, "LEFT"
+    if ctx.language.rtl:   # the tick box on the reading side, at the outer edge, with the gap towards the text
         rows = [list(reversed(r)) for r in rows]
         col.reverse()
+        tick_col, tick_align = 1, "RIGHT"
     table = tagging.TagTable(rows, colWidths=col, hAlign="LEFT", tag_role="L")
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("ALIGN", (tick_col, 0), (tick_col, -1), tick_align), ("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return table

@@ -217,9 +217,11 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     if page > 1:
         top = g.height - m["top"]
         half = width / 2 - 4
+        # The title sits at the margin where reading starts, the publisher at the other: mirrored for
+        # right-to-left, and each half aligned to its own margin so that they never meet mid-page.
         first, second = (f.header_right, f.header_left) if f.rtl else (f.header_left, f.header_right)
-        _place(canvas, first, small, left, top, half, f.rtl)
-        _place(canvas, second, small, left + width / 2 + 4, top, half, not f.rtl)
+        _place(canvas, first, small, left, top, half, False)
+        _place(canvas, second, small, left + width / 2 + 4, top, half, True)
         canvas.setStrokeColor(c["rule"])
         canvas.setLineWidth(0.6)
         rule_y = top - layout.header_height + 3
