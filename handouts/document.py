@@ -37,12 +37,18 @@ def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
     return format_date(date, format=style, locale=language.locale)
 
 
+def publisher(topic: model.Topic, clinic: Clinic | None) -> str:
+    """Who stands behind this copy: the clinic that hands it out when there is a profile, otherwise the topic's
+    own `publisher` (topic.yaml). Never the tool: a leaflet is its publisher's, not its typesetter's."""
+    return (clinic.name if clinic and clinic.name else topic.publisher) or ""
+
+
 def metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:
     topic = document.topic
     title = document.title + (f": {document.subtitle}" if document.subtitle else "")
     return {
         "title": title,
-        "author": (clinic.name if clinic and clinic.name else topic.publisher) or "handouts",
+        "author": publisher(topic, clinic),
         "subject": f"{document.subtitle or document.title} ({document.level})",
         "keywords": ", ".join(topic.keywords.get(language.code) or topic.keywords.get("en") or []),
         "creator": f"handouts {__version__}",

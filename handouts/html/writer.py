@@ -105,7 +105,7 @@ def safe_href(href: str | None) -> str:
 
 def _page_values(document: model.Document, language: Language, layout: Layout, clinic: Clinic | None,
                  chain: FontChain, svg: "_FigureMaker", font_css: str) -> dict[str, Any]:
-    from handouts.document import footer_line, status_text
+    from handouts.document import footer_line, publisher, status_text
 
     topic = document.topic
     cover_summary = document.summary_box() if layout.cover_summary else None
@@ -128,11 +128,11 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "figure_share": round(level.figure_width * 100),
         "font_stack": Markup(", ".join([*(f"'{f}'" for f in _css_families(chain).values()), *SYSTEM_FONTS])),
         "font_css": Markup(font_css),
-        "produced_by": language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
+        "produced_by": language.s("produced_by", publisher=by) if (by := publisher(topic, clinic)) else "",
         "dates": dates,
         "status": status,
         "draft": document.status == "draft",
-        "publisher": topic.publisher,
+        "publisher": by,
         "clinic": _clinic_values(clinic, language),
         "svg": svg,
         "uid": svg.uid,

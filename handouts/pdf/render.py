@@ -17,7 +17,7 @@ from handouts.content import model
 from handouts.config.clinic import Clinic
 from handouts.config.personal import PersonalCopy
 from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
-from handouts.document import check_figures, footer_line, local_date, metadata, status_text
+from handouts.document import check_figures, footer_line, local_date, metadata, publisher, status_text
 from handouts.pdf.drawings import drawing, figure_palette
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
@@ -92,7 +92,7 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
-    body.extend(_about_block(document.topic.publisher, language, ctx))
+    body.extend(_about_block(publisher(document.topic, clinic), language, ctx))
 
     furniture = _furniture(document, language, ctx, clinic)
     buffer = io.BytesIO()
@@ -125,7 +125,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         title=t(document.title),
         subtitle=t(document.subtitle),
         header_left=t(document.title),
-        header_right=t(clinic.name if clinic and clinic.name else (topic.publisher or "")),
+        header_right=t(publisher(topic, clinic)),
         footer_left=t(footer),
         footer_status=t(status_text(document, language)),
         page_label=page_label,

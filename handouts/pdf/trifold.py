@@ -37,7 +37,7 @@ from handouts.config.personal import PersonalCopy
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.pdfdoc import LeafletDocTemplate
 from handouts.pdf.render import DrawnPDF
-from handouts.document import footer_line, local_date, metadata, status_text
+from handouts.document import footer_line, local_date, metadata, publisher, status_text
 from handouts.pdf.drawings import figure_palette
 from handouts.pdf.styles import Styles, build_styles
 
@@ -243,7 +243,7 @@ class _Builder:
         document, language = self.document, self.language
         topic = document.topic
         lines = [
-            language.s("produced_by", publisher=topic.publisher) if topic.publisher else "",
+            language.s("produced_by", publisher=by) if (by := publisher(topic, self.clinic)) else "",
             footer_line(document, language),
             status_text(document, language),
         ]
