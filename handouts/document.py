@@ -17,20 +17,19 @@ from handouts.config.clinic import Clinic
 from handouts.content import model
 from handouts.content.languages import Language
 from handouts.errors import FigureError
+from handouts.text.bidi import isolate
 
 
 def template_context(topic: model.Topic, language: Language, clinic: Clinic | None) -> dict[str, Any]:
     """The variables content templates may use (documented in content/README.md)."""
     clinic = clinic or Clinic()
-    return {
-        "clinic": clinic.as_template_values(),
-        "topic": {
-            "title": topic.titles.get(language.code, topic.titles.get("en", topic.id)),
-            "version": topic.version,
-            "published": local_date(topic.published, language),
-            "review": local_date(topic.review, language),
-        },
-    }
+    values = clinic.as_template_values()
+    texts = {"title": topic.titles.get(language.code, topic.titles.get("en", topic.id)),
+             "published": local_date(topic.published, language), "review": local_date(topic.review, language)}
+    if language.rtl:   # a value in a right-to-left sentence keeps its own direction (bidi.isolate)
+        values = {key: value if key.endswith("_tel") else isolate(value) for key, value in values.items()}
+        texts = {key: isolate(value) for key, value in texts.items()}
+    return {"clinic": values, "topic": {**texts, "version": topic.version}}
 
 
 def local_date(date: _dt.date, language: Language, style: str = "long") -> str:

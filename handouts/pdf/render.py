@@ -22,6 +22,7 @@ from handouts.pdf.drawings import drawing, figure_palette
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
+from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, write_pdf
@@ -125,7 +126,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         title=t(document.title),
         subtitle=t(document.subtitle),
         header_left=t(document.title),
-        header_right=t(publisher(topic, clinic)),
+        header_right=t(isolate(publisher(topic, clinic)) if language.rtl else publisher(topic, clinic)),
         footer_left=t(footer),
         footer_status=t(status_text(document, language)),
         page_label=page_label,
