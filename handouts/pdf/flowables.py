@@ -241,9 +241,14 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     if not rows:
         rows.append([Spacer(1, 1)])
     if block.title and len(rows) > 1:
-        # the title shares a row with what follows it: a box split at a page foot never leaves its title alone
-        first = rows.pop(1)[0]
-        rows[0] = [[rows[0][0], *(first if isinstance(first, list) else [first])]]
+        # the title shares a row with what follows it, so that a box split at a page foot never leaves its title
+        # alone; with its first two items when there are two, since a first item is often one line long and a
+        # title keeps with at least two lines
+        cell = [rows[0][0]]
+        for _ in range(2 if len(rows) > 2 else 1):
+            first = rows.pop(1)[0]
+            cell.extend(first if isinstance(first, list) else [first])
+        rows[0] = [cell]
     border = c["warning"] if warning else c["rule"]
     table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
     table.setStyle(TableStyle([
