@@ -138,3 +138,14 @@ def test_built_english_leaflets_keep_every_title_with_its_content(english):
     KeepWithFirstLines); measured on the real builds of every English level and paper."""
     problems = check_files([english / "back-mouse" / "en"], LAYOUTS)
     assert [p.line() for p in problems if p.rule == "stranded-title"] == []
+
+
+def test_large_print_headers_footers_and_small_print_keep_the_12pt_floor(tmp_path):
+    """layouts/large-print.yaml promises 12 pt furniture and small print (floors); styles and the running
+    header and footer keep to it. Figure labels have their own floor (not met yet: see the figures)."""
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("en", "ar"), levels=("standard",), layouts=("large-print",),
+               papers=("a4",))
+    problems = check_files([tmp_path / "back-mouse"], LAYOUTS)
+    assert [p.line() for p in problems if p.rule == "small-text" and "figure label" not in p.message] == []

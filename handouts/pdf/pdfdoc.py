@@ -209,8 +209,9 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     odd = page % 2 == 1
     left = g.left_margin(odd)
     width = g.usable_width()
-    # Furniture stays small print at every reading level, so that long localised dates fit the footer band.
-    size = min(8.5, f.styles.small.fontSize)
+    # Furniture stays small print at every reading level, so that long localised dates fit the footer band, but
+    # never under the layout's floor (large print promises 12 pt headers, footers and page numbers).
+    size = max(layout.floors.furniture, min(8.5, f.styles.small.fontSize))
     small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
     c = layout.colours
     canvas.saveState()

@@ -52,7 +52,7 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
                         keepWithNext=1)
     box_title = ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=size * 1.1,
                                leading=size * 1.1 * 1.25, spaceAfter=size * 0.2)
-    small_size = max(8.0, size * 0.72)
+    small_size = max(layout.floors.text, size * 0.72)   # never under the layout's floor (layouts/*.yaml)
     caption = ParagraphStyle("caption", parent=body, fontSize=max(9.0, size * 0.85),
                              leading=max(9.0, size * 0.85) * 1.3, textColor=c["muted"],
                              alignment=TA_CENTER, spaceAfter=size * 0.6)
