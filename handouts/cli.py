@@ -375,11 +375,18 @@ def sources(topic_id, lang, level, figures_block, content_dir) -> None:
 @main.command()
 @matrix_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (per-document results and a summary).")
+@click.option("--pages", "pages", is_flag=True,
+              help="Check the pages of built PDFs instead (FILE... or folders): stranded titles, empty pages, "
+                   "last-page fill, type under the layout's floors.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @content_option
 @layouts_option
-def check(topics, langs, levels, as_json, content_dir, layouts_dir) -> None:
+def check(topics, langs, levels, as_json, pages, files, content_dir, layouts_dir) -> None:
     """Check content (section ids, template variables, figures, links, stale translations, reading level,
-    PEMAT-P/CDC items, jargon) and layouts."""
+    PEMAT-P/CDC items, jargon) and layouts; with --pages, the pages of built PDFs."""
+    if pages or files:
+        _check_pages(pages, files, as_json, layouts_dir or default_layouts_dir())
+        return
     from handouts.check.content import format_report, run_check
 
     report = run_check(content_dir or default_content_dir(), topics, langs, levels,
@@ -390,6 +397,26 @@ def check(topics, langs, levels, as_json, content_dir, layouts_dir) -> None:
         for line in format_report(report):
             click.echo(line)
     sys.exit(report.exit_code)
+
+
+def _check_pages(pages: bool, files: tuple[Path, ...], as_json: bool, layouts_dir: Path) -> None:
+    """`check --pages FILE...`: one line per problem (file, page, rule, what to change); exit 1 if any."""
+    import json
+
+    from handouts.check.pages import check_files
+
+    if not pages or not files:
+        raise click.UsageError("give --pages and the PDFs (or folders of PDFs) to check, e.g. "
+                               "handouts check --pages output/")
+    problems = check_files(files, layouts_dir)
+    if as_json:
+        click.echo(json.dumps([{"file": str(p.path), "page": p.page, "rule": p.rule, "message": p.message}
+                               for p in problems], indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.line())
+        click.echo(f"{len(problems)} page problem(s)", err=True)
+    sys.exit(1 if problems else 0)
 
 
 @main.command()

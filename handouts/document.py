@@ -17,20 +17,19 @@ from handouts.config.clinic import Clinic
 from handouts.content import model
 from handouts.content.languages import Language
 from handouts.errors import FigureError
+from handouts.text.bidi import isolate
 
 
 def template_context(topic: model.Topic, language: Language, clinic: Clinic | None) -> dict[str, Any]:
     """The variables content templates may use (documented in content/README.md)."""
     clinic = clinic or Clinic()
-    return {
-        "clinic": clinic.as_template_values(),
-        "topic": {
-            "title": topic.titles.get(language.code, topic.titles.get("en", topic.id)),
-            "version": topic.version,
-            "published": local_date(topic.published, language),
-            "review": local_date(topic.review, language),
-        },
-    }
+    values = clinic.as_template_values()
+    texts = {"title": topic.titles.get(language.code, topic.titles.get("en", topic.id)),
+             "published": local_date(topic.published, language), "review": local_date(topic.review, language)}
+    if language.rtl:   # a value in a right-to-left sentence keeps its own direction (bidi.isolate)
+        values = {key: value if key.endswith("_tel") else isolate(value) for key, value in values.items()}
+        texts = {key: isolate(value) for key, value in texts.items()}
+    return {"clinic": values, "topic": {**texts, "version": topic.version}}
 
 
 def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
@@ -55,12 +54,18 @@ def local_number(value: int, locale: str) -> str:
     return text.translate({ord("0") + i: zero + i for i in range(10)}) if zero else text
 
 
+def publisher(topic: model.Topic, clinic: Clinic | None) -> str:
+    """Who stands behind this copy: the clinic that hands it out when there is a profile, otherwise the topic's
+    own `publisher` (topic.yaml). Never the tool: a leaflet is its publisher's, not its typesetter's."""
+    return (clinic.name if clinic and clinic.name else topic.publisher) or ""
+
+
 def metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:
     topic = document.topic
     title = document.title + (f": {document.subtitle}" if document.subtitle else "")
     return {
         "title": title,
-        "author": (clinic.name if clinic and clinic.name else topic.publisher) or "handouts",
+        "author": publisher(topic, clinic),
         "subject": f"{document.subtitle or document.title} ({document.level})",
         "keywords": ", ".join(topic.keywords.get(language.code) or topic.keywords.get("en") or []),
         "creator": f"handouts {__version__}",
@@ -79,14 +84,15 @@ def status_text(document: model.Document, language: Language) -> str:
     return language.s("not_reviewed")
 
 
-def review_trail(document: model.Document, language: Language) -> list[str]:
-    """Who stands behind the text, in the leaflet's language, for its small print (PIF TICK): who produced and
-    who wrote it, and who reviewed it, with their role and the date, or that no clinician has yet. Every
-    writer prints these same lines."""
+def review_trail(document: model.Document, language: Language, clinic: Clinic | None = None) -> list[str]:
+    """Who stands behind the text, in the leaflet's language, for its small print (PIF TICK): who produced it
+    (the clinic on a branded copy, else the topic's publisher), who wrote it, and who reviewed it, with their role
+    and the date, or that no clinician has yet. Every writer prints these same lines."""
     topic = document.topic
     lines = []
-    if topic.publisher:
-        lines.append(language.s("produced_by", publisher=topic.publisher))
+    by = publisher(topic, clinic)
+    if by:
+        lines.append(language.s("produced_by", publisher=by))
     if topic.author:
         lines.append(language.s("written_by", author=topic.author))
     reviewer = topic.reviewer

@@ -40,3 +40,20 @@ def test_a_box_title_never_stays_alone_at_the_foot_of_a_page():
             assert table.split(250.0, room) == [], (level, block.title)
             parts = table.split(250.0, full * 0.75)
             assert len(parts) in (0, 2)   # a long box may still split further down, between items
+
+
+def test_a_box_split_keeps_its_title_with_at_least_two_lines():
+    """A first item is often one line long: the title shares its row with the first two items, so that the part
+    left at the foot of a page holds the title and at least two lines of the box."""
+    for level in ("standard", "detailed"):
+        ctx, boxes = _titled_boxes(level)
+        leading = ctx.styles.list_item.leading
+        for block in boxes:
+            table = box_flowable(block, ctx, 250.0, "x")
+            _, full = table.wrap(250.0, 10_000)
+            _, title_height = ctx.text(block.title, ctx.styles.box_title).wrap(250.0, 10_000)
+            for room in (full * 0.4, full * 0.6, full * 0.8):
+                parts = table.split(250.0, room)
+                if len(parts) == 2:
+                    _, head = parts[0].wrap(250.0, room)
+                    assert head >= title_height + 2 * leading, (level, block.title, room)

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from handouts.cli import main
+from handouts.content.reader import read_topic
+from tests.conftest import CONTENT
 from tests.pdfread import normalized
 
 PROFILE = """name: "Smith & Jones <Physio>"
@@ -67,6 +69,25 @@ def test_branded_leaflet_prints_clinic_text_literally(profile, tmp_path):
     with pikepdf.open(pdf) as doc:
         images = [x for x in doc.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"]
         assert images, "the logo is on the cover"
+
+
+def test_publisher_is_the_clinic_when_branded_and_the_topics_otherwise_never_the_tool(profile, tmp_path):
+    """Running header, "Produced by" and the Author field name who stands behind the copy."""
+    branded, plain = tmp_path / "branded", tmp_path / "plain"
+    for out, extra in ((branded, ["--clinic", str(profile)]), (plain, [])):
+        result = run("build", "--lang", "en", "--level", "standard", "--paper", "a4", "--out", str(out), "-j", "1",
+                     *extra)
+        assert result.exit_code == 0, result.output
+    name = "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf"
+    topic_publisher = read_topic(CONTENT, "back-mouse").publisher
+    assert topic_publisher and "handouts" not in topic_publisher.lower()
+    for out, who in ((branded, "Smith & Jones <Physio>"), (plain, topic_publisher)):
+        reader = PdfReader(out / name)
+        assert reader.metadata.author == who
+        header = " ".join((reader.pages[1].extract_text() or "").split())
+        last = " ".join((reader.pages[-1].extract_text() or "").split())
+        assert who in header and f"Produced by {who}" in last
+        assert "handouts project" not in normalized(out / name)
 
 
 @pytest.mark.parametrize("change,needle", [

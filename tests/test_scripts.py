@@ -272,3 +272,44 @@ def test_latin_reference_inside_arabic_keeps_its_order():
     assert not bidi.mostly_right_to_left(reference)
     assert bidi.mostly_right_to_left("يمكن أن يساعد التصوير بالرنين المغناطيسي (MRI) في التشخيص.")
     assert bidi.mostly_right_to_left("12 345")   # no letters: the document's direction
+
+
+def test_arabic_running_header_sits_at_both_margins_mirrored(tmp_path):
+    """Right-to-left: the title at the right-hand margin, where reading starts, the publisher at the left-hand
+    one; before, both halves were aligned towards the middle and met mid-page."""
+    import pdfplumber
+
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("ar",), levels=("standard",), papers=("a4",))
+    with pdfplumber.open(tmp_path / "back-mouse/ar/back-mouse_ar_standard_leaflet_a4.pdf") as pdf:
+        page = pdf.pages[1]
+        header = [c for c in page.chars if c["bottom"] < 27 * 2.835 and c["text"].strip()]  # top margin + header
+        latin = [c for c in header if c["text"].isascii()]
+        arabic = [c for c in header if not c["text"].isascii()]
+        margin = 16 * 72 / 25.4
+        assert latin and arabic
+        assert abs(min(c["x0"] for c in latin) - margin) < 2            # publisher at the left margin
+        assert abs(max(c["x1"] for c in arabic) - (page.width - margin)) < 2   # title at the right margin
+
+
+def test_template_values_are_bidi_isolated_in_right_to_left_documents():
+    """Clinic values and topic dates go into Arabic sentences inside FSI…PDI, so `<Physio>` keeps its brackets
+    the right way round; tel: targets stay bare (they are link destinations) and left-to-right documents
+    are unchanged."""
+    from handouts.config.clinic import Clinic
+    from handouts.content.languages import load_language
+    from handouts.content.reader import read_topic
+    from handouts.document import template_context
+    from tests.conftest import CONTENT
+
+    topic = read_topic(CONTENT, "back-mouse")
+    clinic = Clinic(name="Smith & Jones <Physio>", phone="+44 20 7946 0000", clinician="J. Smith, PT")
+    arabic = template_context(topic, load_language(CONTENT, "ar"), clinic)
+    english = template_context(topic, load_language(CONTENT, "en"), clinic)
+    assert arabic["clinic"]["name"] == "\u2068Smith & Jones <Physio>\u2069"
+    assert arabic["clinic"]["clinician"] == "\u2068J. Smith, PT\u2069"
+    assert arabic["topic"]["published"].startswith("\u2068")
+    assert arabic["clinic"]["phone_tel"] == english["clinic"]["phone_tel"] == "tel:+442079460000"
+    assert arabic["clinic"]["email"] == ""                      # an empty value stays empty for {% if %}
+    assert english["clinic"]["name"] == "Smith & Jones <Physio>"

@@ -40,6 +40,16 @@ class LevelStyle:
     figure_width: float
     picture_width: float
     space_after: float
+    label_floor: float = 8.0    # smallest words inside a figure, in pt: labels are redrawn, never shrunk past it
+
+
+@dataclass(frozen=True)
+class TypeFloors:
+    """The smallest type a reader of this layout gets, in pt. Styles never go below them and `handouts check
+    --pages` holds every PDF to them (figure labels have a floor per level, LevelStyle.label_floor)."""
+
+    text: float = 8.0         # any text set in the frames: small print, captions
+    furniture: float = 8.0    # running header, footer and page numbers
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,7 @@ class Layout:
     imposition: str = "none"
     panels: tuple[Panel, ...] = ()
     fold_marks: bool = False
+    floors: TypeFloors = TypeFloors()
     grayscale: bool = False     # print options, set per build (--grayscale, --bleed), not in the YAML
     bleed: float = 0.0
 
@@ -177,6 +188,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         imposition=f.imposition,
         panels=_panels(f.panels or [], path) if kind == "trifold" else (),
         fold_marks=f.fold_marks if f.fold_marks is not None else kind == "trifold",
+        floors=TypeFloors(text=f.floors.text, furniture=f.floors.furniture),
     )
     check_geometry(layout)
     return layout
@@ -186,7 +198,7 @@ def _level_style(style: LevelLayout) -> LevelStyle:
     return LevelStyle(body_size=style.body_size, leading=style.leading, columns=style.columns,
                       heading_scale=(float(style.heading_scale[0]), float(style.heading_scale[1])),
                       figure_width=style.figure_width, picture_width=points(style.picture_width),
-                      space_after=style.space_after)
+                      space_after=style.space_after, label_floor=style.label_floor)
 
 
 def _mm(points: float) -> str:

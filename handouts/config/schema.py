@@ -104,6 +104,13 @@ class LevelLayout(Schema):
     figure_width: float = Field(1.0, ge=0.1, le=1.0, description="A figure's share of the frame width")
     picture_width: Length = Field("30mm", description="Width of an Easy Read picture beside its text")
     space_after: float = Field(0.5, ge=0, le=3, description="Space after a paragraph, in body lines")
+    label_floor: float = Field(8.0, ge=4, le=40, description="Smallest words inside a figure, in pt (handouts "
+                                                             "check --pages holds the PDFs to it)")
+
+
+class Floors(Schema):
+    text: float = Field(8.0, ge=4, le=40, description="Smallest body-like text (small print included), in pt")
+    furniture: float = Field(8.0, ge=4, le=40, description="Smallest running header, footer and page number, in pt")
 
 
 class Levels(Schema):
@@ -161,7 +168,7 @@ class LayoutFile(Schema):
     levels: Levels = Field(description="Type sizes and columns per reading level")
     panels: list[PanelEntry] | None = Field(None, min_length=6, max_length=6,
                                             description="A tri-fold's six panels: side, slot and what each holds")
-    # Type-size floors (issue #18): the lead adds the model of the minimum sizes here, under `floors:`.
+    floors: Floors = Field(Floors(), description="The smallest type the layout promises its readers, in pt")
 
 
 # --- layouts/fonts.yaml -------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def safe_href(href: str | None) -> str:
 
 def _page_values(document: model.Document, language: Language, layout: Layout, clinic: Clinic | None,
                  chain: FontChain, svg: "_FigureMaker", font_css: str) -> dict[str, Any]:
-    from handouts.document import footer_line, review_trail, status_text
+    from handouts.document import footer_line, publisher, review_trail, status_text
 
     topic = document.topic
     cover_summary = document.summary_box() if layout.cover_summary else None
@@ -129,11 +129,11 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "figure_share": round(level.figure_width * 100),
         "font_stack": Markup(", ".join([*(f"'{f}'" for f in _css_families(chain).values()), *SYSTEM_FONTS])),
         "font_css": Markup(font_css),
-        "trail": review_trail(document, language),
+        "trail": review_trail(document, language, clinic),
         "dates": dates,
         "status": status,
         "draft": document.status == "draft",
-        "publisher": topic.publisher,
+        "publisher": publisher(topic, clinic),
         "clinic": _clinic_values(clinic, language),
         "svg": svg,
         "uid": svg.uid,

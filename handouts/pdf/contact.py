@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 from handouts.config.clinic import svg_drawing, check_logo
 from handouts.config.clinic import Clinic
 from handouts.pdf.flowables import RenderContext
+from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.content.phone import tel_href
 from handouts.pdf.paragraph import Paragraph
@@ -33,6 +34,11 @@ def _field(name: str) -> str:
     return f"{PROFILE} field '{name}'"
 
 
+def _value(ctx: RenderContext, text: str) -> str:
+    """A profile or command-line value as it goes into text of the document's direction (bidi.isolate)."""
+    return isolate(text) if ctx.language.rtl else text
+
+
 def _p(ctx: RenderContext, text: str, style, href: str | None = None, *, where: str = PROFILE) -> Paragraph:
     """`where` names the input the text came from (a profile field, a command-line option)."""
     markup = text_markup(text, ctx.chain, where=where)
@@ -46,9 +52,9 @@ def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
     s = ctx.styles
     lang = ctx.language
     bold = s.body.clone("contact_name", fontName=ctx.chain.primary.face("bold").name)
-    lines: list[Flowable] = [_p(ctx, clinic.name, bold, where=_field("name"))]
+    lines: list[Flowable] = [_p(ctx, _value(ctx, clinic.name), bold, where=_field("name"))]
     if clinic.address:
-        lines.append(_p(ctx, clinic.address, s.body, where=_field("address")))
+        lines.append(_p(ctx, _value(ctx, clinic.address), s.body, where=_field("address")))
     if clinic.phone:
         lines.append(_p(ctx, f"{lang.s('phone')}: {clinic.phone}", s.body, tel_href(clinic.phone),
                         where=_field("phone")))
@@ -59,7 +65,7 @@ def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
         lines.append(_p(ctx, f"{lang.s('website')}: {clinic.website}", s.body, clinic.website,
                         where=_field("website")))
     if clinic.clinician:
-        lines.append(_p(ctx, lang.s("your_clinician", clinician=clinic.clinician), s.body,
+        lines.append(_p(ctx, lang.s("your_clinician", clinician=_value(ctx, clinic.clinician)), s.body,
                         where=_field("clinician")))
     return lines
 
@@ -80,7 +86,7 @@ def clinic_strip(ctx: RenderContext, clinic: Clinic | None, width: float) -> lis
     qr_w = size * 4.5 if clinic.website else 0.0
     text_w = width - sum(widths) - qr_w - (6 if qr_w else 0)
     small = s.small.clone("contact_small", textColor=palette(ctx.layout)["ink"])
-    lines = [_p(ctx, clinic.name, s.box_title, where=_field("name"))]
+    lines = [_p(ctx, _value(ctx, clinic.name), s.box_title, where=_field("name"))]
     contact_bits = [x for x in (clinic.phone, clinic.website) if x]
     if contact_bits:
         lines.append(_p(ctx, " · ".join(contact_bits), small))
@@ -117,7 +123,8 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
         return []
     s = ctx.styles
     c = palette(ctx.layout)
-    out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=personal.patient, date=date_text),
+    out: list[Flowable] = [_p(ctx, ctx.language.s("prepared_for", patient=_value(ctx, personal.patient),
+                                                  date=date_text),
                               s.box_title, where=personal.where("patient"))]
     if personal.note or personal.clinician:
         rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
@@ -126,8 +133,8 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
                 if line.strip():
                     rows.append([_p(ctx, line.strip(), s.body, where=personal.where("note"))])
         if personal.clinician:
-            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=personal.clinician), s.small,
-                            where=personal.where("clinician"))])
+            rows.append([_p(ctx, ctx.language.s("from_clinician", clinician=_value(ctx, personal.clinician)),
+                            s.small, where=personal.where("clinician"))])
         out.append(boxed(rows, width, background=c["tint"], border=c["accent"], font=ctx.chain.primary.name,
                          pad=s.body.fontSize * 0.6, split_in_row=True))
     return out

@@ -198,11 +198,13 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
         rows.append([_tick_box(box, palette(ctx.layout)["ink"], ctx.chain.primary.name),
                      tagging.TagGroup(cell, ("LI", "LBody"))])
     col = [box * 1.6, width - box * 1.6]
-    if ctx.language.rtl:
+    tick_col, tick_align = 0, "LEFT"
+    if ctx.language.rtl:   # the tick box on the reading side, at the outer edge, with the gap towards the text
         rows = [list(reversed(r)) for r in rows]
         col.reverse()
+        tick_col, tick_align = 1, "RIGHT"
     table = tagging.TagTable(rows, colWidths=col, hAlign="LEFT", tag_role="L")
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("ALIGN", (tick_col, 0), (tick_col, -1), tick_align), ("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return table
@@ -249,9 +251,14 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     if not rows:
         rows.append([Spacer(1, 1)])
     if block.title and len(rows) > 1:
-        # the title shares a row with what follows it: a box split at a page foot never leaves its title alone
-        first = rows.pop(1)[0]
-        rows[0] = [[rows[0][0], *(first if isinstance(first, list) else [first])]]
+        # the title shares a row with what follows it, so that a box split at a page foot never leaves its title
+        # alone; with its first two items when there are two, since a first item is often one line long and a
+        # title keeps with at least two lines
+        cell = [rows[0][0]]
+        for _ in range(2 if len(rows) > 2 else 1):
+            first = rows.pop(1)[0]
+            cell.extend(first if isinstance(first, list) else [first])
+        rows[0] = [cell]
     border = c["warning"] if warning else c["rule"]
     table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
     table.setStyle(TableStyle([

@@ -12,8 +12,10 @@ from typing import Any, Callable
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
-from reportlab.platypus.doctemplate import LayoutError as ReportlabLayoutError
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, NextPageTemplate,
+                                PageTemplate)
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError as ReportlabLayoutError, _ktAllow
+from reportlab.platypus.flowables import ListFlowable
 
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
@@ -95,6 +97,37 @@ def _section_of(flowables: list[Flowable]) -> str | None:
     return None
 
 
+class KeepWithFirstLines(KeepTogether):
+    """A heading (keepWithNext) and the flowable after it. reportlab's KeepTogether moves both to the next frame
+    whenever they do not fit, which opens a hole under a heading followed by a long list, and a list that splits
+    can leave the heading with a single item. Here the heading stays where it is when what follows can split
+    with at least `min_height` (two body lines) of it under the heading; otherwise both move on together."""
+
+    min_height = 0.0
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH and len(self._content) >= 2:
+            *head, rest = self._content
+            used = 0.0
+            for index, flowable in enumerate(head):
+                _, h = flowable.wrapOn(self.canv, aW, aH)
+                used += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
+            room = aH - used - rest.getSpaceBefore()
+            parts = rest.splitOn(self.canv, aW, room) if room > self.min_height else []
+            if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable):
+                _, first = parts[0].wrapOn(self.canv, aW, room)
+                if self.min_height <= first <= room:
+                    return [*head, *parts]
+        return super().split(aW, aH)
+
+
+def _may_follow(flowable: Flowable) -> bool:
+    """What a heading may keep with: any flowable but page-flow actions and reportlab's conditional blocks."""
+    return isinstance(flowable, (ListFlowable, KeepTogether)) or _ktAllow(flowable)
+
+
 class LeafletDocTemplate(BaseDocTemplate):
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
     section: str | None = None               # the section being laid out, for DoesNotFit
@@ -113,13 +146,31 @@ class LeafletDocTemplate(BaseDocTemplate):
         source_date_epoch()
         super().__init__(*args, **kwargs)
 
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        """reportlab's, except that a heading also keeps with a list or a kept-together figure after it (reportlab
+        leaves containers out, so a heading above a list or a figure could end a page alone)."""
+        i = 0
+        while i < len(flowables) and flowables[i].getKeepWithNext() and _ktAllow(flowables[i]):
+            i += 1
+        if not i:
+            return
+        if i < len(flowables) and _may_follow(flowables[i]):
+            i += 1
+        kept = self.keepTogetherClass(flowables[:i])
+        for flowable in kept._content[:-1]:
+            flowable.__dict__["keepWithNext"] = 0
+        del flowables[:i]
+        flowables.insert(0, kept)
+
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()
         if self.tagger is not None:
             self.tagger.attach(self.canv)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        """Headings become outline entries (bookmarks) pointing at the page where they landed."""
+        """Headings become outline entries (bookmarks) pointing at the page where they landed; and how full the
+        page is where the last flowable ended (write_pdf's last_fill)."""
+        self.last_fill = _fill(self.pageTemplate.frames, self.frame)
         if isinstance(flowable, SectionHeading):
             key = flowable.outline_key
             if flowable.outline_level == 0:
@@ -166,17 +217,20 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     odd = page % 2 == 1
     left = g.left_margin(odd)
     width = g.usable_width()
-    # Furniture stays small print at every reading level, so that long localised dates fit the footer band.
-    size = min(8.5, f.styles.small.fontSize)
+    # Furniture stays small print at every reading level, so that long localised dates fit the footer band, but
+    # never under the layout's floor (large print promises 12 pt headers, footers and page numbers).
+    size = max(layout.floors.furniture, min(8.5, f.styles.small.fontSize))
     small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
     c = palette(layout)
     canvas.saveState()
     if page > 1:
         top = g.height - m["top"]
         half = width / 2 - 4
+        # The title sits at the margin where reading starts, the publisher at the other: mirrored for
+        # right-to-left, and each half aligned to its own margin so that they never meet mid-page.
         first, second = (f.header_right, f.header_left) if f.rtl else (f.header_left, f.header_right)
-        _place(canvas, first, small, left, top, half, f.rtl)
-        _place(canvas, second, small, left + width / 2 + 4, top, half, not f.rtl)
+        _place(canvas, first, small, left, top, half, False)
+        _place(canvas, second, small, left + width / 2 + 4, top, half, True)
         canvas.setStrokeColor(c["rule"])
         canvas.setLineWidth(0.6)
         rule_y = top - layout.header_height + 3
@@ -269,11 +323,17 @@ def stack_height(flowables: list[Flowable], width: float, available: float) -> f
     return total
 
 
+@dataclass(frozen=True)
+class Written:
+    pages: int
+    last_fill: float    # share of the last page's frames that text took, 0..1 (handouts check --pages measures it)
+
+
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> int:
-    """Write one PDF to `target` (a path or a binary file); returns the page count. A `tagger` records the
-    marked content that handouts.postprocess turns into the structure tree."""
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> Written:
+    """Write one PDF to `target` (a path or a binary file); returns the page count and how full the last page
+    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     layout = _band_for_title(furniture, g)
@@ -311,10 +371,24 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
     ]
     doc.tagger = tagger
+    body = furniture.styles.body
+    doc.keepTogetherClass = type("KeepWithTwoLines", (KeepWithFirstLines,),
+                                 {"min_height": body.leading * 2 - 0.5})
     doc.addPageTemplates(templates)
     story: list[Flowable] = [NextPageTemplate(["even", "odd"]), *cover_flowables]
     if cover_flowables:
         story.append(FrameBreak())
     story += body_flowables
     doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return doc.page
+    return Written(doc.page, getattr(doc, "last_fill", 1.0))
+
+
+def _fill(frames: list[Frame], current: Frame | None) -> float:
+    """How much of a page the text took: the frames filled before the current one, and the current one down to
+    where its last flowable ended."""
+    ids = [f.id for f in frames if f.id != "summary"]
+    if current is None or current.id not in ids:
+        return 1.0
+    index = ids.index(current.id)
+    used = (current._y2 - current._y) / current._height if current._height > 0 else 1.0
+    return (index + max(0.0, min(1.0, used))) / len(ids)

@@ -17,11 +17,12 @@ from handouts.content import model
 from handouts.config.clinic import Clinic
 from handouts.config.personal import PersonalCopy
 from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
-from handouts.document import check_figures, footer_line, local_date, metadata, review_trail, status_text
+from handouts.document import check_figures, footer_line, local_date, metadata, publisher, review_trail, status_text
 from handouts.pdf.drawings import drawing, figure_palette, figure_style
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
+from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
@@ -42,16 +43,35 @@ class DrawnPDF:
 def draw_leaflet(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
                  clinic: Clinic | None = None, personal: PersonalCopy | None = None, *, tagged: bool = True
                  ) -> DrawnPDF:
-    """The pages of a leaflet (also large print and a booklet's pages before imposition). `tagged`: record marked
+    """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
+    leaves the last page at least a third full where one within END_BALANCING does. `tagged`: record marked
     content for a tagged PDF (the writer decides: pages imposed onto sheets lose their structure today)."""
     from handouts import figures as figures_pkg
-    from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
-    styles = build_styles(layout, document.level, language, chain)
+    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
+    first: DrawnPDF | None = None
+    for spacing in END_BALANCING:
+        drawn, fill = _draw_pages(document, language, layout, paper, chain, clinic, personal, spacing, tagged)
+        first = first or drawn
+        if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
+            return drawn
+    return first  # no spacing within bounds fills the last page; `handouts check --pages` names it
+
+
+# The space between blocks is scaled by these factors, in this order, until the last page is at least a third
+# full: tighter spacing ends the leaflet a page earlier. Looser spacing was tried too and left out: it pushes
+# figures to the next column and opens holes on the first pages, which is worse than a short last page.
+END_BALANCING = (1.0, 0.85, 0.7)
+LAST_PAGE_MIN_FILL = 1 / 3
+
+
+def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+                personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float]:
+    from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
+    styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
-    check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     style = figure_style(chain, language.rtl, figure_palette(layout))
 
     def draw(fig_id: str, fig_width: float):
@@ -84,17 +104,15 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
-    body.extend(_about_block(document, language, ctx))
+    body.extend(_about_block(document, language, ctx, clinic))
 
     furniture = _furniture(document, language, ctx, clinic)
     buffer = io.BytesIO()
     tagger = Tagger() if tagged else None
-    pages = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+    written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    return DrawnPDF(buffer.getvalue(), pages, tagger, chain.primary.name)
-
-
+    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill
 
 
 def _furniture(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
@@ -117,7 +135,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         title=t(document.title),
         subtitle=t(document.subtitle),
         header_left=t(document.title),
-        header_right=t(clinic.name if clinic and clinic.name else (topic.publisher or "")),
+        header_right=t(isolate(publisher(topic, clinic)) if language.rtl else publisher(topic, clinic)),
         footer_left=t(footer),
         footer_status=t(status_text(document, language)),
         page_label=page_label,
@@ -126,9 +144,11 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
     )
 
 
-def _about_block(document: model.Document, language: Language, ctx: RenderContext) -> list[Flowable]:
+def _about_block(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
+                 ) -> list[Flowable]:
     """Trust mark at the end: who produced and wrote it, and who reviewed it (or that no clinician has yet).
     Version, dates and the status are in every page's footer, so they are not repeated here."""
     s = ctx.styles
-    lines = [text_markup(line, ctx.chain, where=str(document.path)) for line in review_trail(document, language)]
+    lines = [text_markup(line, ctx.chain, where=str(document.path))
+             for line in review_trail(document, language, clinic)]
     return [Spacer(1, s.body.fontSize)] + [Paragraph(line, s.small) for line in lines]

@@ -33,7 +33,9 @@ class Styles:
     level: LevelStyle
 
 
-def build_styles(layout: Layout, level: str, language: Language, chain: FontChain) -> Styles:
+def build_styles(layout: Layout, level: str, language: Language, chain: FontChain, spacing: float = 1.0) -> Styles:
+    """`spacing` scales the space between paragraphs, headings and list items (not the leading): how the page
+    layout balances the end of a leaflet (handouts.pdf.render)."""
     lv = layout.level(level)
     c = palette(layout)
     font = chain.primary.name
@@ -45,16 +47,18 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
                   # read by handouts.paragraph, which lays out right-to-left text itself
                   textDirection="rtl" if language.rtl else "ltr")
     size = lv.body_size
-    body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after,
+    body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after * spacing,
                           **common)
     h2_size, h3_size = size * lv.heading_scale[0], size * lv.heading_scale[1]
     h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=h2_size, leading=h2_size * 1.2,
-                        textColor=c["accent"], spaceBefore=size * 0.9, spaceAfter=size * 0.45, keepWithNext=1)
+                        textColor=c["accent"], spaceBefore=size * 0.9 * spacing, spaceAfter=size * 0.45 * spacing,
+                        keepWithNext=1)
     h3 = ParagraphStyle("h3", parent=body, fontName=bold, fontSize=h3_size, leading=h3_size * 1.25,
-                        textColor=c["ink"], spaceBefore=size * 0.5, spaceAfter=size * 0.2, keepWithNext=1)
+                        textColor=c["ink"], spaceBefore=size * 0.5 * spacing, spaceAfter=size * 0.2 * spacing,
+                        keepWithNext=1)
     box_title = ParagraphStyle("box_title", parent=body, fontName=bold, fontSize=size * 1.1,
                                leading=size * 1.1 * 1.25, spaceAfter=size * 0.2)
-    small_size = max(8.0, size * 0.72)
+    small_size = max(layout.floors.text, size * 0.72)   # never under the layout's floor (layouts/*.yaml)
     caption = ParagraphStyle("caption", parent=body, fontSize=max(9.0, size * 0.85),
                              leading=max(9.0, size * 0.85) * 1.3, textColor=c["muted"],
                              alignment=TA_CENTER, spaceAfter=size * 0.6)
@@ -64,5 +68,5 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
                                  textColor=c["accent_text"], spaceAfter=4)
     cover_subtitle = ParagraphStyle("cover_subtitle", parent=body, fontSize=15, leading=19,
                                     textColor=c["accent_text"])
-    list_item = ParagraphStyle("list_item", parent=body, spaceAfter=size * 0.25)
+    list_item = ParagraphStyle("list_item", parent=body, spaceAfter=size * 0.25 * spacing)
     return Styles(body, h2, h3, box_title, caption, small, cover_title, cover_subtitle, list_item, lv)

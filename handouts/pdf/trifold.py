@@ -243,7 +243,7 @@ class _Builder:
         document, language = self.document, self.language
         # One paragraph for the trail: a panel is narrow, and short lines would leave most of its width empty. The
         # status only for a draft translation: otherwise the trail already says reviewed by whom, or not yet.
-        lines = [" · ".join(review_trail(document, language)), footer_line(document, language)]
+        lines = [" · ".join(review_trail(document, language, self.clinic)), footer_line(document, language)]
         if document.status == "draft":
             lines.append(status_text(document, language))
         return [Spacer(1, self.styles.body.fontSize)] + [Paragraph(self.markup(line), self.styles.small)

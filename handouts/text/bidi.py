@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Sequence, TypeVar
 
-LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 # Runs that must read left to right as one unit inside right-to-left text. Without isolating them the UBA
@@ -37,6 +37,14 @@ def isolate_ltr_units(text: str) -> str:
     """Wrap phone numbers, URLs, e-mail addresses and dotted numbers in LRI…PDI so that each reads left to
     right as a whole inside right-to-left text. The isolate marks carry no ink and are never drawn."""
     return _LTR_UNITS.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
+
+
+def isolate(value: str) -> str:
+    """Wrap a value inserted into a right-to-left text (a clinic's or patient's name, an address, a title) in
+    FSI…PDI: it takes its own direction from its first strong letter and leaves the sentence's alone, so that
+    `Smith & Jones <Physio>` keeps its closing bracket on the right. The marks carry no ink and are never drawn;
+    phone numbers, URLs and e-mail addresses are isolated where paragraphs are laid out (isolate_ltr_units)."""
+    return f"{FSI}{value}{PDI}" if value.strip() and not _LTR_UNITS.fullmatch(value.strip()) else value
 
 
 def mostly_right_to_left(text: str) -> bool:

@@ -1,0 +1,151 @@
+"""The page-quality check (handouts check --pages): each rule on a PDF drawn to break it, and on real builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.check.pages import check_files
+from handouts.cli import main
+from tests.conftest import LAYOUTS
+
+# layouts/leaflet.yaml at the standard level on A4: the frames' edges, in points from the bottom of the page
+W, H = A4
+BODY_TOP, BODY_BOTTOM = H - 27 * mm, 27 * mm
+LEFT_X, RIGHT_X = 16 * mm + 2, W / 2 + 10 * mm
+
+
+def _draw(path: Path, pages: list[list[tuple]]) -> Path:
+    """One PDF page per list of (x, y, text, size, bold, tag): text at that baseline, inside marked content
+    `tag` (a Figure for figure labels, an Artifact for furniture) when given."""
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in pages:
+        for x, y, text, size, bold, tag in page:
+            if tag:
+                canvas._code.append(f"/{tag} BMC")
+            canvas.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+            canvas.drawString(x, y, text)
+            if tag:
+                canvas._code.append("EMC")
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _column(x: float, lines: int, *, start: float = BODY_TOP - 14, size: float = 12) -> list[tuple]:
+    return [(x, start - i * size * 1.4, "Some ordinary body text of the leaflet", size, False, "P")
+            for i in range(lines)]
+
+
+def _full_page(extra: list[tuple] = ()) -> list[tuple]:
+    rows = int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1
+    return _column(LEFT_X, rows) + _column(RIGHT_X, rows) + list(extra)
+
+
+def _rules(tmp_path: Path, name: str, pages: list[list[tuple]]) -> list:
+    return check_files([_draw(tmp_path / f"{name}_en_standard_leaflet_a4.pdf", pages)], LAYOUTS)
+
+
+def test_a_title_at_the_foot_of_a_column_is_stranded(tmp_path):
+    rows = int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1
+    left = _column(LEFT_X, rows - 2)
+    foot = BODY_TOP - 14 - (rows - 2) * 12 * 1.4
+    left.append((LEFT_X, foot, "What you can do today", 13.2, True, "P"))   # a box title, bold, 1.1 x body
+    left.append((LEFT_X, foot - 17, "Rest the back for a day", 12, False, "P"))  # one line of its content
+    pages = [_full_page(), left + _column(RIGHT_X, rows), _full_page()]
+    problems = _rules(tmp_path, "stranded", pages)
+    stranded = [p for p in problems if p.rule == "stranded-title"]
+    assert [(p.page, "What you can do today" in p.message) for p in stranded] == [(2, True)]
+    assert "column" in stranded[0].message
+
+
+def test_a_title_with_two_lines_under_it_is_not_stranded(tmp_path):
+    rows = int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1
+    left = _column(LEFT_X, rows - 3)
+    foot = BODY_TOP - 14 - (rows - 3) * 12 * 1.4
+    left.append((LEFT_X, foot, "What you can do today", 13.2, True, "P"))
+    left += _column(LEFT_X, 2, start=foot - 17)
+    pages = [_full_page(), left + _column(RIGHT_X, rows), _full_page()]
+    assert [p for p in _rules(tmp_path, "kept", pages) if p.rule == "stranded-title"] == []
+
+
+def test_a_title_ending_a_page_is_stranded_across_the_page(tmp_path):
+    rows = int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1
+    right = _column(RIGHT_X, rows - 1)
+    right.append((RIGHT_X, BODY_TOP - 14 - (rows - 1) * 12 * 1.4, "When to get help", 18.6, True, "H2"))
+    pages = [_full_page(), _column(LEFT_X, rows) + right, _full_page()]
+    stranded = [p for p in _rules(tmp_path, "page", pages) if p.rule == "stranded-title"]
+    assert [(p.page, "ends the page with 0 line(s)" in p.message) for p in stranded] == [(2, True)]
+
+
+def test_a_page_with_only_furniture_is_reported(tmp_path):
+    footer = [(LEFT_X, 18 * mm, "Version 1.2, reviewed 2026", 8, False, "Artifact")]
+    pages = [_full_page(), _full_page(footer), [(LEFT_X, BODY_TOP - 14, "Produced by someone", 8.6, False, "P")]
+             + footer]
+    problems = _rules(tmp_path, "empty", pages)
+    assert [(p.rule, p.page) for p in problems if p.rule in ("empty-page", "last-page-fill")] == [("empty-page", 3)]
+    assert "Produced by someone" in problems[-1].message
+
+
+def test_a_last_page_under_a_third_full_is_reported_and_one_over_it_is_not(tmp_path):
+    thin = _rules(tmp_path, "thin", [_full_page(), _full_page(), _column(LEFT_X, 12) + _column(RIGHT_X, 6)])
+    assert [(p.rule, p.page) for p in thin] == [("last-page-fill", 3)]
+    assert "under a third" in thin[0].message
+    ok = _rules(tmp_path, "ok", [_full_page(), _full_page(), _column(LEFT_X, 30) + _column(RIGHT_X, 10)])
+    assert ok == []
+
+
+def test_type_under_the_layouts_floors_is_reported_per_kind(tmp_path):
+    label = (LEFT_X, BODY_TOP - 200, "Hip bone", 6.5, False, "Figure")     # levels.standard.label_floor: 9
+    footer = (LEFT_X, 18 * mm, "Page 2 of 3", 7, False, "Artifact")        # floors.furniture: 8
+    caption = (RIGHT_X, BODY_TOP - 300, "A caption", 7.5, False, "P")      # floors.text: 8
+    fine = (RIGHT_X, BODY_TOP - 320, "Big label", 9, False, "Figure")
+    pages = [_full_page(), _full_page([label, footer, caption, fine]), _full_page()]
+    small = [p for p in _rules(tmp_path, "small", pages) if p.rule == "small-text"]
+    assert sorted((p.page, p.message.split(" at ")[0]) for p in small) == [
+        (2, "a figure label"), (2, "header or footer text"), (2, "text")]
+    assert any("6.5 pt" in p.message and "label_floor" in p.message for p in small)
+
+
+def test_cli_reports_file_page_and_rule_and_fails(tmp_path):
+    path = _draw(tmp_path / "cli_en_standard_leaflet_a4.pdf",
+                 [_full_page(), _full_page(), _column(LEFT_X, 12)])
+    result = CliRunner().invoke(main, ["check", "--pages", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}: page 3: last-page-fill:" in result.output
+    clean = _draw(tmp_path / "clean_en_standard_leaflet_a4.pdf", [_full_page(), _full_page()])
+    assert CliRunner().invoke(main, ["check", "--pages", str(clean)]).exit_code == 0
+
+
+def test_cli_refuses_what_it_cannot_judge_in_one_line(tmp_path):
+    unnamed = _draw(tmp_path / "leaflet.pdf", [_full_page()])
+    result = CliRunner().invoke(main, ["check", "--pages", str(unnamed)])
+    assert result.exit_code == 1 and "cannot tell which layout" in result.output
+    assert "internal error" not in result.output
+    broken = tmp_path / "broken_en_standard_leaflet_a4.pdf"
+    broken.write_bytes(b"not a pdf")
+    result = CliRunner().invoke(main, ["check", "--pages", str(broken)])
+    assert result.exit_code == 1 and "cannot read this PDF" in result.output
+    assert CliRunner().invoke(main, ["check", str(broken)]).exit_code == 2   # files without --pages
+
+
+def test_built_english_leaflets_keep_every_title_with_its_content(english):
+    """Headings keep with the list or figure after them and with at least two of its lines (pdfdoc's
+    KeepWithFirstLines); measured on the real builds of every English level and paper."""
+    problems = check_files([english / "back-mouse" / "en"], LAYOUTS)
+    assert [p.line() for p in problems if p.rule == "stranded-title"] == []
+
+
+def test_large_print_headers_footers_and_small_print_keep_the_12pt_floor(tmp_path):
+    """layouts/large-print.yaml promises 12 pt furniture and small print (floors); styles and the running
+    header and footer keep to it. Figure labels have their own floor (not met yet: see the figures)."""
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("en", "ar"), levels=("standard",), layouts=("large-print",),
+               papers=("a4",))
+    problems = check_files([tmp_path / "back-mouse"], LAYOUTS)
+    assert [p.line() for p in problems if p.rule == "small-text" and "figure label" not in p.message] == []
