@@ -136,8 +136,15 @@ def _step_row(ctx: RenderContext, prescription: Prescription, number: int, step:
     # one form per exercise and figure: the same picture carries other labels in another exercise
     picture = FigureFlowable(f"{text.exercise.id}-{fig_id}", art, words.alt)
     words_flow = [_para(ctx, f"{numeral(ctx, number)}. {step}", ctx.styles.body, str(text.path))]
-    row: list[object] = [picture, words_flow]
-    cols = [pic_w + 10, width - pic_w - 10]
+    return _beside(ctx, picture, words_flow, pic_w + 10, width, [("TOPPADDING", (0, 0), (-1, -1), 2),
+                                                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+
+
+def _beside(ctx: RenderContext, thing: object, words: object, thing_width: float, width: float,
+            extra: list | None = None) -> tagging.TagTable:
+    """A picture (or QR code) beside its words, the picture on the reading side's start (mirrored for RTL)."""
+    row: list[object] = [thing, words]
+    cols = [thing_width, width - thing_width]
     if ctx.language.rtl:
         row.reverse()
         cols.reverse()
@@ -145,7 +152,7 @@ def _step_row(ctx: RenderContext, prescription: Prescription, number: int, step:
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+                               *(extra or [])]))
     return table
 
 
@@ -155,15 +162,7 @@ def _video(ctx: RenderContext, url: str, width: float) -> Flowable:
     link = ctx.layout.colours["accent"]
     label = Paragraph(_t(ctx, ctx.language.s("exercise_video"), "strings") + "<br/>"
                       + f'<a href={quoteattr(url)} color="{link}"><u>{_t(ctx, url, "exercise video")}</u></a>', s.small)
-    row: list[object] = [qr_drawing(url, size), label]
-    cols = [size + 8, width - size - 8]
-    if ctx.language.rtl:
-        row.reverse()
-        cols.reverse()
-    table = tagging.TagTable([row], colWidths=cols, hAlign="LEFT", tag_role="Div")
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table = _beside(ctx, qr_drawing(url, size), label, size + 8, width)
     table.spaceAfter = s.body.fontSize * 0.8
     table.video = url   # read by tests
     return table
