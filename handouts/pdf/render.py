@@ -50,9 +50,14 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     first: DrawnPDF | None = None
+    need = room = 0.0
     for spacing in END_BALANCING:
-        drawn, fill = _draw_pages(document, language, layout, paper, chain, clinic, personal, spacing, tagged)
-        first = first or drawn
+        if first is not None and need > 4 * room * (1 - spacing):
+            continue   # tightening this much cannot pull the last page's text back: do not draw it again
+        drawn, fill, spaces, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
+                                                    spacing, tagged)
+        if first is None:
+            first, need, room = drawn, fill * capacity, spaces
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
             return drawn
     return first  # no spacing within bounds fills the last page; `handouts check --pages` names it
@@ -66,7 +71,9 @@ LAST_PAGE_MIN_FILL = 1 / 3
 
 
 def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
-                personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float]:
+                personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float, float, float]:
+    """The pages at one spacing, with the last page's fill, the body's space between blocks and a page's room
+    (points; draw_leaflet uses the last two to skip a tighter spacing that cannot remove the last page)."""
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
@@ -112,7 +119,24 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
     written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                       cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
                       lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill
+    spaces = _spacing(body)
+    m = layout.margins
+    capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
+    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill, spaces, capacity
+
+
+def _spacing(flowables: list) -> float:
+    """The space between blocks, inside boxes and kept-together groups too: what a tighter spacing can save."""
+    total = 0.0
+    for flowable in flowables:
+        if not isinstance(flowable, Flowable):
+            continue
+        total += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        total += _spacing(getattr(flowable, "_content", None) or [])
+        for row in getattr(flowable, "_cellvalues", None) or []:
+            for cell in row:
+                total += _spacing(cell if isinstance(cell, (list, tuple)) else [cell])
+    return total
 
 
 def _furniture(document: model.Document, language: Language, ctx: RenderContext, clinic: Clinic | None
