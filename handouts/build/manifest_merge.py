@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.build.locking import output_lock
-from handouts.build.matrix import MANIFEST, atomic_write, entry_path, intact, write_manifest
-from handouts.build.shard import plan_identity
+from handouts.build.matrix import MANIFEST, atomic_write, check_writable, entry_path, intact, write_manifest
+from handouts.build.shard import MAX_SHARDS, plan_identity
 from handouts.confine import confined
 from handouts.errors import HandoutsError
 
@@ -51,6 +51,9 @@ def read_shard(directory: Path) -> ShardManifest:
         index, count = (int(part) for part in shard.split("/"))
     except ValueError:
         raise HandoutsError(f"field 'shard' {shard!r} is not K/N", path=path, hint=hint) from None
+    if not 1 <= index <= count <= MAX_SHARDS:
+        raise HandoutsError(f"field 'shard' {shard!r} is not K/N with 1 <= K <= N <= {MAX_SHARDS}", path=path,
+                            hint=hint)
     entries: dict[str, dict] = {}
     for position, entry in enumerate(data["documents"]):
         relpath = entry.get("path") if isinstance(entry, dict) else None
@@ -78,8 +81,6 @@ def check_shards(shards: list[ShardManifest]) -> dict[str, tuple[ShardManifest, 
     seen: dict[int, Path] = {}
     for shard in shards:
         index = shard.shard[0]
-        if not 1 <= index <= count:
-            raise HandoutsError(f"shard {index}/{count} is not between 1 and {count}", path=shard.directory)
         if index in seen:
             raise HandoutsError(f"shard {index}/{count} is given twice: {seen[index]} and {shard.directory}",
                                 hint="give each shard's folder once")
@@ -108,7 +109,7 @@ def merge_shards(directories: list[Path], out_dir: Path) -> int:
     """Check the shards, copy their files into `out_dir` unless they are there, and write the combined manifest.
     Returns how many documents it names."""
     union = check_shards([read_shard(directory) for directory in directories])
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)
     target_root = out_dir.resolve()
     with output_lock(out_dir):
         # Until the end the manifest names only files already in place, so a stop in between misdescribes none.
@@ -119,6 +120,12 @@ def merge_shards(directories: list[Path], out_dir: Path) -> int:
                 continue
             target = confined(out_dir, relpath, what="output", source=out_dir, error=HandoutsError,
                               hint="a folder in the output directory is a symlink out of it; remove it")
-            atomic_write(target, entry_path(shard.directory, relpath).read_bytes())
+            source = entry_path(shard.directory, relpath)
+            try:
+                data = source.read_bytes()
+            except OSError as exc:
+                raise HandoutsError(f"cannot read: {exc.strerror}", path=source,
+                                    hint="check the shard folder's permissions") from None
+            atomic_write(target, data)
         write_manifest(out_dir, {relpath: entry for relpath, (_, entry) in union.items()})
     return len(union)

@@ -265,7 +265,7 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
     only the share's documents (so that `manifest merge` can check the shards are disjoint)."""
     prepared = prepare(options, jobs=jobs, shard=shard)
     jobs, hashes, header = prepared.jobs, prepared.hashes, prepared.header
-    _check_writable(options.out_dir)
+    check_writable(options.out_dir)
     report = BuildReport()
     with output_lock(options.out_dir):
         manifest = read_manifest(options.out_dir, report.warnings)
@@ -357,7 +357,7 @@ def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]
     return sorted(path for path in manifest if path not in possible)
 
 
-def _check_writable(out_dir: Path) -> None:
+def check_writable(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -468,7 +468,7 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
     from handouts.config.personal import copy_name
 
     job = personal_job(options, personal, encrypt=bool(password), job=job)
-    _check_writable(options.out_dir)
+    check_writable(options.out_dir)
     with output_lock(options.out_dir):
         path = options.out_dir / copy_name(options.out_dir, Path(job.relpath).stem, personal.patient)
         if not force and (path.exists() or path.is_symlink()):

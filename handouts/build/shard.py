@@ -26,6 +26,7 @@ from handouts.errors import UsageError
 # print has about twice the pages, a web page is a fraction of a PDF). Unknown layouts count as a leaflet.
 LAYOUT_WEIGHTS = {"leaflet": 1.0, "large-print": 2.0, "booklet": 1.6, "trifold": 0.8}
 FORMAT_WEIGHTS = {"pdf": 1.0, "html": 0.2}
+MAX_SHARDS = 1000   # more machines than any clinic group has; a bigger N is a typo, not a plan
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def parse_shard(text: str) -> Shard:
     index, count = int(match[1]), int(match[2])
     if count < 1 or not 1 <= index <= count:
         raise UsageError(f"--shard {text!r}: K must be between 1 and N (N at least 1), e.g. 1/{max(count, 1)}")
+    if count > MAX_SHARDS:
+        raise UsageError(f"--shard {text!r}: N is at most {MAX_SHARDS}")
     return Shard(index, count)
 
 
