@@ -22,8 +22,9 @@ from handouts import __version__
 from handouts.build.plan import Job
 from handouts.errors import UsageError
 
-# Relative render time by layout and format (measured on the bundled content: a booklet is imposed two-up, large
-# print has about twice the pages, a web page is a fraction of a PDF). Unknown layouts count as a leaflet.
+# Relative render time by layout and format: estimates, not measurements (large print has about twice a leaflet's
+# pages, a booklet is imposed two-up, a web page skips the PDF writer). Unknown layouts count as a leaflet. Only
+# the balance depends on them, never which documents are built.
 LAYOUT_WEIGHTS = {"leaflet": 1.0, "large-print": 2.0, "booklet": 1.6, "trifold": 0.8}
 FORMAT_WEIGHTS = {"pdf": 1.0, "html": 0.2}
 MAX_SHARDS = 1000   # more machines than any clinic group has; a bigger N is a typo, not a plan
