@@ -94,22 +94,32 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--force", is_flag=True,
               help="Rebuild documents whose inputs did not change; replace an existing personalised copy.")
 @click.option("--prune", is_flag=True, help="Delete outputs of documents that no longer exist.")
+@click.option("--shard", "shard_text", default=None, metavar="K/N",
+              help="Build the K-th of N balanced, disjoint shares of the plan (a CI job matrix); the manifest names "
+                   "the shard and the plan. Join the shards with `handouts manifest merge`.")
+@click.option("--dry-run", is_flag=True, help="Print the plan (each document, its input hash, whether it would be "
+                                              "built) without rendering or writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report of what was built, skipped, failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
 @content_option
 @layouts_option
 def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, plan_file,
-          patient, clinician, note, encrypt, fail_fast, force, prune, as_json, quiet, verbose, content_dir,
-          layouts_dir) -> None:
+          patient, clinician, note, encrypt, fail_fast, force, prune, shard_text, dry_run, as_json, quiet, verbose,
+          content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
-    from handouts.build.matrix import BuildOptions, build as run_build, plan
+    from handouts.build.matrix import BuildOptions, build as run_build, dry_run as run_dry, plan
+    from handouts.build.shard import parse_shard, shard_jobs
     from handouts.config.clinic import load_clinic
     from handouts.config.layouts import parse_length
 
+    shard = parse_shard(shard_text) if shard_text is not None else None
     personal = patient is not None or bool(clinician or note or encrypt)
+    if (shard or dry_run) and (personal or plan_file is not None):
+        raise click.UsageError(f"{'--shard' if shard else '--dry-run'} works on the matrix of leaflets: leave out "
+                               "--plan, --patient, --clinician, --note and --encrypt")
     if personal and "html" in formats:  # refused before any work: a web page cannot carry the copy or a password
         given = [name for name, value in (("--patient", patient is not None), ("--clinician", clinician),
                                           ("--note", note), ("--encrypt", encrypt)) if value]
@@ -138,7 +148,10 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         _build_personal(options, patient, clinician, note, encrypt, quiet, force)
         return
     matrix = plan(options)
-    total = len(matrix)
+    if dry_run:
+        _print_dry_run(run_dry(options, force=force, jobs=matrix, shard=shard), as_json)
+        return
+    total = len(shard_jobs(matrix, shard, options.content_dir) if shard else matrix)
     show_bar = not quiet and not verbose and not as_json and sys.stderr.isatty()
 
     def progress(job) -> None:
@@ -148,7 +161,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
 
     with click.progressbar(length=total, label="Building", file=sys.stderr,
                            item_show_func=lambda j: j.relpath if j else "") if show_bar else _NoBar() as bar:
-        report = run_build(options, progress=progress, fail_fast=fail_fast, force=force, prune=prune, jobs=matrix)
+        report = run_build(options, progress=progress, fail_fast=fail_fast, force=force, prune=prune, jobs=matrix,
+                           shard=shard)
     if as_json:
         import json
 
@@ -161,10 +175,26 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         for path in report.stale:
             click.echo(f"{'removed' if prune else 'stale (use --prune to remove)'}: {path}", err=True)
         click.echo(f"Built {len(report.built)}, unchanged {len(report.skipped)}"
-                   + (f", failed {len(report.failed)}" if report.failed else "") + f" document(s) in {out_dir}/",
-                   err=True)
+                   + (f", failed {len(report.failed)}" if report.failed else "") + f" document(s) in {out_dir}/"
+                   + (f" (shard {shard})" if shard else ""), err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _print_dry_run(result: dict, as_json: bool) -> None:
+    """`build --dry-run`: the plan as JSON, or one line per document."""
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    for document in result["documents"]:
+        click.echo(f"{'build' if document['build'] else 'unchanged'} {document['path']}")
+    todo = sum(document["build"] for document in result["documents"])
+    click.echo(f"{todo} of {len(result['documents'])} document(s) would be built"
+               + (f" (shard {result['shard']})" if "shard" in result else ""), err=True)
 
 
 def _build_personal(options, patient, clinician, note, encrypt, quiet, force) -> None:
@@ -213,6 +243,24 @@ class _NoBar:
 
     def update(self, n: int, item=None) -> None:
         return None
+
+
+@main.group(cls=_Group)
+def manifest() -> None:
+    """Work with build manifests (OUT/manifest.json)."""
+
+
+@manifest.command(name="merge")
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the combined build goes (may be one of DIRS).")
+def manifest_merge(dirs, out_dir) -> None:
+    """Check that DIRS are the shards of one `build --shard K/N` plan, disjoint and complete, and write the
+    combined manifest (and the shards' files, when OUT is not one of DIRS) into OUT."""
+    from handouts.build.manifest_merge import merge_shards
+
+    count = merge_shards(list(dirs), out_dir)
+    click.echo(f"Merged {len(dirs)} shard(s): {count} document(s) in {out_dir}/", err=True)
 
 
 @main.command(name="list")

@@ -32,19 +32,36 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=256)
-def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+class FileHashes:
+    """The hashes of the input files of one run (one plan, one build), each file read once.
+
+    Documents share most of their inputs (the topic, the language entry, the layout, fonts.yaml): hashing per
+    document read the same files again for every document of a large matrix. Per run, not per process, so that a
+    long-running process (`handouts serve`, a test session) sees a file edited between two runs.
+    """
+
+    def __init__(self) -> None:
+        self._digests: dict[Path, str] = {}
+        self.reads = 0   # how many files were actually read: what `--dry-run` planning is measured by
+
+    def digest(self, path: Path) -> str:
+        cached = self._digests.get(path)
+        if cached is None:
+            cached = self._digests[path] = self._read(path)
+        return cached
+
+    def _read(self, path: Path) -> str:
+        if not path.exists():
+            return "absent"
+        if not path.is_file():   # a directory where a file should be: reading the document reports it
+            return "not a file"
+        self.reads += 1
+        return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def file_digest(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return "absent"
-    if not path.is_file():   # a directory where a file should be: reading the document reports it
-        return "not a file"
-    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+    """One file's hash, read now (no cache)."""
+    return FileHashes().digest(path)
 
 
 @lru_cache(maxsize=None)
@@ -68,7 +85,9 @@ def _fonts_fingerprint(layouts_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(job: "Job", options: "BuildOptions") -> str:
+def input_hash(job: "Job", options: "BuildOptions", hashes: FileHashes | None = None) -> str:
+    """The hash of everything `job` is made from; pass one `FileHashes` for all jobs of a run."""
+    digest_of = (hashes or FileHashes()).digest
     content, layouts = options.content_dir, options.layouts_dir
     files = [
         content / job.topic / "topic.yaml",
@@ -82,12 +101,12 @@ def input_hash(job: "Job", options: "BuildOptions") -> str:
     digest.update(repr(asdict(job)).encode())
     for path in files:
         digest.update(path.name.encode())
-        digest.update(file_digest(path).encode())
+        digest.update(digest_of(path).encode())
     digest.update(_fonts_fingerprint(layouts).encode())
     if options.clinic is not None:
         digest.update(repr(options.clinic).encode())
         if options.clinic.logo is not None:
-            digest.update(file_digest(Path(options.clinic.logo)).encode())
+            digest.update(digest_of(Path(options.clinic.logo)).encode())
     digest.update(f"grayscale={options.grayscale} bleed={options.bleed}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(tool_fingerprint().encode())

@@ -47,6 +47,7 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 if TYPE_CHECKING:
     from handouts.config.exercise_plan import ResolvedPlan
     from handouts.config.personal import PersonalCopy
+    from handouts.build.shard import Shard
 
 
 @dataclass
@@ -200,22 +201,83 @@ def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, byte
     pool.shutdown(wait=True)
 
 
-def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None, fail_fast: bool = False,
-          force: bool = False, prune: bool = False, jobs: list[Job] | None = None) -> BuildReport:
-    """Build what changed, under the output directory's lock. The manifest is rewritten as documents finish and
-    at the end, also when the build fails or is interrupted, and it only ever names files that exist with the
-    recorded hash. A write error is that document's failure; the others still build."""
-    from handouts.build.inputs import input_hash
+@dataclass
+class Prepared:
+    """What a run will do, before anything is rendered: its jobs (a shard's share, when sharded), each job's input
+    hash (every input file read once for the whole plan), and the manifest header naming the shard and plan."""
+    jobs: list[Job]
+    hashes: dict[Job, str]
+    header: dict
+    files_read: int
+
+
+def prepare(options: BuildOptions, *, jobs: list[Job] | None = None, shard: "Shard | None" = None) -> Prepared:
+    """Plan, hash and (with `shard`) keep this shard's share. The plan's identity is that of the whole plan, so
+    that every shard of one plan names the same one."""
+    from handouts.build.inputs import FileHashes, input_hash
+    from handouts.build.shard import plan_identity, shard_jobs
 
     jobs = plan(options) if jobs is None else jobs
-    _check_writable(options.out_dir)
+    files = FileHashes()
+    hashes = {job: input_hash(job, options, files) for job in jobs}
+    header: dict = {}
+    if shard is not None:
+        identity = plan_identity({job.relpath: hashes[job] for job in jobs})
+        header = {"shard": str(shard), "plan": identity.as_json()}
+        jobs = shard_jobs(jobs, shard, options.content_dir)
+        hashes = {job: hashes[job] for job in jobs}
+    return Prepared(jobs, hashes, header, files.reads)
+
+
+def dry_run(options: BuildOptions, *, force: bool = False, jobs: list[Job] | None = None,
+            shard: "Shard | None" = None) -> dict:
+    """The plan as `build --dry-run --json` prints it: every document, its input hash and whether a build would
+    make it (its entry in OUT's manifest is missing, does not match its file, or has other inputs). Nothing is
+    rendered or written, and no lock is taken."""
+    from handouts.build.shard import plan_identity
+
+    prepared = prepare(options, jobs=jobs, shard=shard)
+    warnings: list[str] = []
+    manifest = read_manifest(options.out_dir, warnings) if options.out_dir.is_dir() else {}
+    documents = []
+    for job in prepared.jobs:
+        previous = manifest.get(job.relpath)
+        unchanged = not force and previous is not None and previous.get("input_hash") == prepared.hashes[job]
+        documents.append({"path": job.relpath, **asdict(job), "input_hash": prepared.hashes[job],
+                          "build": not unchanged})
+    identity = prepared.header.get("plan") or \
+        plan_identity({job.relpath: prepared.hashes[job] for job in prepared.jobs}).as_json()
+    result = {"plan": identity, "documents": documents, "input_files_read": prepared.files_read,
+              "warnings": warnings}
+    if shard is not None:
+        result["shard"] = str(shard)
+    return result
+
+
+def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = None, fail_fast: bool = False,
+          force: bool = False, prune: bool = False, jobs: list[Job] | None = None,
+          shard: "Shard | None" = None) -> BuildReport:
+    """Build what changed, under the output directory's lock. The manifest is rewritten as documents finish and
+    at the end, also when the build fails or is interrupted, and it only ever names files that exist with the
+    recorded hash. A write error is that document's failure; the others still build.
+
+    With `shard`, only that share of the plan is built and the manifest names the shard and the plan, and holds
+    only the share's documents (so that `manifest merge` can check the shards are disjoint)."""
+    prepared = prepare(options, jobs=jobs, shard=shard)
+    jobs, hashes, header = prepared.jobs, prepared.hashes, prepared.header
+    check_writable(options.out_dir)
     report = BuildReport()
     with output_lock(options.out_dir):
-        manifest = _read_manifest(options.out_dir, report.warnings)
+        manifest = read_manifest(options.out_dir, report.warnings)
+        if shard is not None:
+            mine = {job.relpath for job in jobs}
+            foreign = sorted(path for path in manifest if path not in mine)
+            if foreign:
+                report.warnings.append(f"{len(foreign)} document(s) in {options.out_dir / MANIFEST} are not in "
+                                       f"shard {shard}; the shard's manifest leaves them out")
+            manifest = {path: entry for path, entry in manifest.items() if path in mine}
         todo: list[Job] = []
-        hashes: dict[Job, str] = {}
         for job in jobs:
-            hashes[job] = input_hash(job, options)
             previous = manifest.get(job.relpath)
             if not force and previous and previous.get("input_hash") == hashes[job]:
                 report.skipped.append(previous)  # _read_manifest checked that its file has the recorded hash
@@ -230,7 +292,8 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
                 if error is None:
                     assert data is not None
                     try:
-                        report.built.append(_store(options.out_dir, manifest, job, data, pages, hashes[job]))
+                        report.built.append(_store(options.out_dir, manifest, job, data, pages, hashes[job],
+                                                   header))
                     except HandoutsError as exc:
                         error = exc.format_message()
                 if error is not None:
@@ -241,29 +304,30 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
             report.stale = stale_outputs(options, manifest)
             if prune:
                 for relpath in report.stale:
-                    _entry_path(options.out_dir, relpath).unlink(missing_ok=True)
+                    entry_path(options.out_dir, relpath).unlink(missing_ok=True)
                     manifest.pop(relpath, None)
                 report.pruned = list(report.stale)
-            write_manifest(options.out_dir, manifest)
+            write_manifest(options.out_dir, manifest, header)
     return report
 
 
-def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, pages: int, input_hash: str) -> dict:
+def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, pages: int, input_hash: str,
+           header: dict | None = None) -> dict:
     """Write one document and record it. An older entry for the path leaves the manifest before its file is
     replaced: stopped in between, the file is merely unnamed (and rebuilt next time), never misdescribed."""
     target = confined(out_dir, job.relpath, what="output", source=out_dir, error=HandoutsError,
                       hint="a folder in the output directory is a symlink out of it; remove it")
     if manifest.pop(job.relpath, None) is not None:
-        write_manifest(out_dir, manifest)
+        write_manifest(out_dir, manifest, header)
     atomic_write(target, data)
     entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
              "sha256": hashlib.sha256(data).hexdigest(), "input_hash": input_hash}
     manifest[job.relpath] = entry
-    write_manifest(out_dir, manifest)
+    write_manifest(out_dir, manifest, header)
     return entry
 
 
-def _entry_path(out_dir: Path, relpath: str) -> Path:
+def entry_path(out_dir: Path, relpath: str) -> Path:
     """Where a manifest entry's file is; refused unless it is a leaflet file inside the output directory."""
     path = confined(out_dir, relpath, what="manifest entry", source=out_dir / MANIFEST, error=HandoutsError,
                     hint="remove that entry or the manifest; a build never reads or deletes files outside --out")
@@ -273,7 +337,7 @@ def _entry_path(out_dir: Path, relpath: str) -> Path:
     return path
 
 
-def _intact(path: Path, entry: dict) -> bool:
+def intact(path: Path, entry: dict) -> bool:
     """Whether the file still is what the entry says, byte for byte."""
     try:
         return path.stat().st_size == entry.get("bytes") and \
@@ -293,7 +357,7 @@ def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]
     return sorted(path for path in manifest if path not in possible)
 
 
-def _check_writable(out_dir: Path) -> None:
+def check_writable(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -304,7 +368,7 @@ def _check_writable(out_dir: Path) -> None:
                             hint="choose another directory with --out or fix its permissions")
 
 
-def _read_manifest(out_dir: Path, warnings: list[str]) -> dict[str, dict]:
+def read_manifest(out_dir: Path, warnings: list[str]) -> dict[str, dict]:
     """Entries of earlier builds (this one's, or another language's into the same --out) stay while their files
     still have the recorded hash; any other entry is dropped, so its document is rebuilt rather than trusted.
 
@@ -335,13 +399,14 @@ def _read_manifest(out_dir: Path, warnings: list[str]) -> dict[str, dict]:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             warnings.append(f"{path}: documents[{index}] has no 'path'; ignored")
             continue
-        if _intact(_entry_path(out_dir, entry["path"]), entry):
+        if intact(entry_path(out_dir, entry["path"]), entry):
             entries[entry["path"]] = entry
     return entries
 
 
-def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
-    manifest = {"generator": f"handouts {__version__}",
+def write_manifest(out_dir: Path, entries: dict[str, dict], header: dict | None = None) -> None:
+    """`header` is a shard's `shard` and `plan` fields; a single build's (and a merged) manifest has none."""
+    manifest = {"generator": f"handouts {__version__}", **(header or {}),
                 "documents": [entries[key] for key in sorted(entries)]}
     atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
@@ -403,7 +468,7 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
     from handouts.config.personal import copy_name
 
     job = personal_job(options, personal, encrypt=bool(password), job=job)
-    _check_writable(options.out_dir)
+    check_writable(options.out_dir)
     with output_lock(options.out_dir):
         path = options.out_dir / copy_name(options.out_dir, Path(job.relpath).stem, personal.patient)
         if not force and (path.exists() or path.is_symlink()):
