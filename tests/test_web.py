@@ -279,7 +279,12 @@ def test_a_browser_fills_the_form_and_downloads_the_same_pdf(tmp_path, monkeypat
         reps.clear()
         reps.send_keys("500")
         browser.find_element(By.ID, "make").click()
-        assert "exercises[0].reps" in browser.find_element(By.ID, "error").text
+        # the answer is a new page: wait for it (a loaded machine may take seconds to render it)
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        error = WebDriverWait(browser, 60).until(EC.presence_of_element_located((By.ID, "error")))
+        assert "exercises[0].reps" in error.text
     finally:
         browser.quit()
         server.shutdown()
