@@ -79,7 +79,8 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
     level_style = layout.level(document.level)
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
-    style = figure_style(chain, language.rtl, figure_palette(layout))
+    style = figure_style(chain, language.rtl, figure_palette(layout),
+                         layout.level(document.level).label_floor)
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
