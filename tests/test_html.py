@@ -273,3 +273,39 @@ def test_renders_in_a_real_browser(tmp_path, english, width):
     assert len(data) > 20_000, "a blank page compresses to a few kilobytes"
     ihdr_width = int.from_bytes(data[16:20], "big")
     assert ihdr_width == width
+
+
+def _label_sizes_on_phone(svg: str) -> list[tuple[float, str]]:
+    """Every <text> label of one inline SVG as (CSS px on a 390 px phone, text): its font-size times the vertical
+    scale of the transforms around it, times the width the SVG gets on the phone over its viewBox width."""
+    import xml.etree.ElementTree as ET
+
+    from handouts.html import writer
+
+    root = ET.fromstring(re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", svg))
+    view_width = float(root.attrib["viewBox"].split()[2])
+    on_phone = writer.PICTURE_PX_ON_PHONE if view_width == writer.PICTURE_WIDTH else writer.FIGURE_PX_ON_PHONE
+    out: list[tuple[float, str]] = []
+
+    def walk(element, scale: float) -> None:
+        for op, args in re.findall(r"(matrix|scale)\(([^)]*)\)", element.attrib.get("transform", "")):
+            numbers = [float(n) for n in re.split(r"[\s,]+", args.strip())]
+            scale *= abs(numbers[3] if op == "matrix" else numbers[-1])
+        if element.tag == "text" and "font-size" in element.attrib.get("style", element.attrib.get("font-size", "")):
+            size = float(re.search(r"font-size:\s*([\d.]+)", element.attrib["style"]).group(1))
+            out.append((size * scale * on_phone / view_width, "".join(element.itertext())))
+        for child in element:
+            walk(child, scale)
+
+    walk(root, 1.0)
+    return out
+
+
+@pytest.mark.parametrize("level", ["easy", "standard"])
+def test_figure_labels_stay_at_least_14_css_px_on_a_phone(level):
+    """Issue #13: in the HTML twin on a 390 px phone, words inside figures and pictures stay >= 14 CSS px, in
+    the narrowest place each can be shown (a box; a picture row inside a box)."""
+    svgs = re.findall(r"<svg\b.*?</svg>", page("en", level).decode(), flags=re.S)
+    sizes = [s for svg in svgs for s in _label_sizes_on_phone(svg)]
+    assert sizes, "no text labels found in the figures"
+    assert min(sizes)[0] >= 14 - 0.05, sorted(sizes)[:3]

@@ -56,9 +56,10 @@ def draw_figure(fig_id: str, labels: Mapping[str, str], style: FigureStyle,
     if missing:
         raise KeyError(f"figure {fig_id!r} needs label {missing[0]!r}")
     dw, dh = spec.size
-    frame = Frame(dw, dh, style, labels, mirror=style.rtl and spec.mirror_rtl)
-    spec.draw(frame)
     scale = width / dw
+    frame = Frame(dw, dh, style, labels, mirror=style.rtl and spec.mirror_rtl,
+                  min_label=style.label_floor / scale)
+    spec.draw(frame)
     drawing = Drawing(width, dh * scale)
     drawing.add(Group(frame.group(), transform=(scale, 0, 0, scale, 0, 0)))
     return drawing

@@ -39,8 +39,9 @@ class Frame:
     """
 
     def __init__(self, width: float, height: float, style: FigureStyle,
-                 labels: Mapping[str, str], mirror: bool) -> None:
+                 labels: Mapping[str, str], mirror: bool, min_label: float = 0.0) -> None:
         self.width = width
+        self.min_label = min_label   # smallest label size in design units (FigureStyle.label_floor at this scale)
         self.height = height
         self.style = style
         self.pal = style.palette
@@ -63,6 +64,10 @@ class Frame:
         """Place the text for ``key`` at design (x, y), mirroring the side."""
         if self.mirror:
             anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
+        if self.min_label > size:
+            size = self.min_label
+        if self.min_label and (kw.get("min_size") or 0) < self.min_label:
+            kw["min_size"] = self.min_label   # wrap, then squeeze: never smaller than the page's floor
         self.text.add(text_label(self.labels[key], self.x(x), y, self.style,
                                  size, anchor, bold, **kw))
 

@@ -25,6 +25,10 @@ class FigureStyle:
     # The language's font chain: fallback faces, shaping and direction for labels. Passed, never looked up, so
     # a figure draws the same whichever language drew before it. (Any: hashable for the drawing cache.)
     chain: "FontChain | Any" = None
+    # The smallest words the page may show, in pt (the layout's `label_floor`): `draw_figure` turns it into design
+    # units for the width it draws at, and every label is set at least that large. Labels wrap (and, last, squeeze)
+    # within their place in the figure, so a figure drawn small keeps legible words rather than shrinking them.
+    label_floor: float = 0.0
 
 
 # Stroke widths at design size, shared by every figure.

@@ -7,6 +7,8 @@ ordering or a fallback font is drawn as outlines by handouts.labels.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,6 +58,17 @@ def needs_outlines(text: str, font: str, chain: "FontChain | None" = None) -> bo
     return False
 
 
+_NO_LINE_START = set("）)」』】〉》、。，．：；！？・ー")
+_NO_LINE_END = set("（(「『【〈《")
+
+
+def _cjk_break(before: str, after: str) -> bool:
+    """May a line break between these two characters? Between wide (CJK) characters, except before closing
+    punctuation or after opening punctuation (the basic kinsoku rule)."""
+    wide = unicodedata.east_asian_width(before) in "WF" or unicodedata.east_asian_width(after) in "WF"
+    return wide and after not in _NO_LINE_START and before not in _NO_LINE_END
+
+
 def _line_width(line: str, font: str, size: float, chain: "FontChain | None" = None) -> float:
     if needs_outlines(line, font, chain):
         from handouts.text.labels import label_width
@@ -70,14 +83,19 @@ def _width(lines: tuple[str, ...], font: str, size: float, chain: "FontChain | N
 
 def _two_line_split(text: str, font: str, size: float, chain: "FontChain | None" = None
                     ) -> tuple[str, ...] | None:
-    """Best split of ``text`` into two lines at a space (narrowest result)."""
+    """Best split of ``text`` into two lines at a space, or between two CJK characters where the text has no
+    space (Chinese and Japanese break between characters; squeezing a long Chinese label instead makes it
+    unreadable). The narrowest result wins."""
     words = text.split()
-    if len(words) < 2:
+    if len(words) >= 2:
+        cands = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    else:
+        cands = [(text[:i], text[i:]) for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])]
+    if not cands:
         return None
     best: tuple[str, ...] | None = None
     best_w = float("inf")
-    for i in range(1, len(words)):
-        cand = (" ".join(words[:i]), " ".join(words[i:]))
+    for cand in cands:
         w = _width(cand, font, size, chain)
         if w < best_w:
             best, best_w = cand, w

@@ -11,6 +11,7 @@ deterministic: the same inputs give the same bytes.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import io
 import math
@@ -35,6 +36,13 @@ from handouts.content.phone import tel_href
 
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
 PICTURE_WIDTH = 240.0
+# Words inside figures stay at least 14 CSS px on a 390 px phone (issue #13). The narrowest place each is shown
+# there, in CSS px (leaflet.css.j2): a figure inside a box (390 - 2 * 16 main padding - 2 * 21 box padding and
+# border), a picture in a picture row inside a box (40 % of that). The floor is set in SVG units for the width
+# each is drawn at, since CSS scales the SVG to its place.
+MIN_LABEL_PX = 14.0
+FIGURE_PX_ON_PHONE = 390 - 2 * 16 - 2 * 21
+PICTURE_PX_ON_PHONE = 0.4 * FIGURE_PX_ON_PHONE
 SYSTEM_FONTS = ("system-ui", "-apple-system", "'Segoe UI'", "Roboto", "'Noto Sans'", "Arial", "sans-serif")
 _STYLE_FACES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"), "italic": ("normal", "italic"),
                 "bolditalic": ("bold", "italic")}
@@ -208,8 +216,9 @@ class _FigureMaker:
         self.count += 1
         prefix = f"fig{self.count}"
         text = self.document.figures[figure_id]
-        drawing = figures_pkg.draw_figure(figure_id, text.labels, self.style,
-                                          PICTURE_WIDTH if picture else FIGURE_WIDTH)
+        width, on_phone = (PICTURE_WIDTH, PICTURE_PX_ON_PHONE) if picture else (FIGURE_WIDTH, FIGURE_PX_ON_PHONE)
+        style = dataclasses.replace(self.style, label_floor=MIN_LABEL_PX * width / on_phone)
+        drawing = figures_pkg.draw_figure(figure_id, text.labels, style, width)
         drawing.height = math.ceil(drawing.height)  # renderSVG flips with an integer height; keep them equal
         return Markup(svg_element(renderSVG.drawToString(drawing), prefix, text.alt, self._font_css,
                                   css_class=f"figure-svg figure-{figure_id}"))

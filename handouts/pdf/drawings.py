@@ -9,13 +9,14 @@ from typing import Any
 from handouts.config.layouts import Layout
 
 
-def figure_style(chain: Any, rtl: bool, palette: Any):
+def figure_style(chain: Any, rtl: bool, palette: Any, label_floor: float = 0.0):
     """How a document's figures are drawn: its language's font chain (labels fall back, shape and run in the
-    right direction through it), its palette and its direction."""
+    right direction through it), its palette, its direction, and the smallest label its level allows (the
+    layout's `label_floor`, pt)."""
     from handouts.figures import FigureStyle
 
     return FigureStyle(font=chain.primary.name, bold_font=chain.primary.face("bold").name, palette=palette,
-                       rtl=rtl, chain=chain)
+                       rtl=rtl, chain=chain, label_floor=label_floor)
 
 
 def figure_palette(layout: Layout):

@@ -122,6 +122,25 @@ def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summar
     return out
 
 
+class KeepInColumn(KeepTogether):
+    """Keep together what fits in one column; what is taller than a column starts where it is and splits there.
+
+    reportlab's KeepTogether moves content taller than the space left to the next frame even when it is taller
+    than a whole frame and will split anyway: a long warning box then leaves most of a page empty before it (the
+    large-print leaflets had a page holding two lines)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if frame is not None and self._H > frame._height - frame._topPadding - frame._bottomPadding:
+            first, rest = self._content[0], self._content[1:]
+            parts = first.split(aW, aH)   # split where it stands (reportlab places the first part unsplit)
+            if parts:
+                return parts + rest
+        return super().split(aW, aH)
+
+
 def block_flowables(block: model.Block, ctx: RenderContext, width: float, section_id: str) -> list[Flowable]:
     s = ctx.styles
     if isinstance(block, model.Paragraph):
@@ -137,7 +156,7 @@ def block_flowables(block: model.Block, ctx: RenderContext, width: float, sectio
         box = box_flowable(block, ctx, width, section_id)
         # Red flags are read as one list: move the whole box to the next column rather than split it, unless
         # it is taller than a column anyway.
-        return [KeepTogether([box])] if block.kind == "warning" else [box]
+        return [KeepInColumn([box])] if block.kind == "warning" else [box]
     if isinstance(block, model.PictureRow):
         return [picture_row(block, ctx, width, section_id)]
     raise TypeError(f"unknown block {block!r}")

@@ -50,40 +50,49 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     first: DrawnPDF | None = None
-    need = room = 0.0
-    for spacing in END_BALANCING:
-        if first is not None and need > 4 * room * (1 - spacing):
+    need = spaces = figures = 0.0
+    for spacing, figure_scale in END_BALANCING:
+        if first is not None and need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
             continue   # tightening this much cannot pull the last page's text back: do not draw it again
-        drawn, fill, spaces, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
-                                                    spacing, tagged)
+        drawn, fill, room, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
+                                                  spacing, figure_scale, tagged)
         if first is None:
-            first, need, room = drawn, fill * capacity, spaces
+            first, need, (spaces, figures) = drawn, fill * capacity, room
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
             return drawn
-    return first  # no spacing within bounds fills the last page; `handouts check --pages` names it
+    return first  # nothing within bounds fills the last page; `handouts check --pages` names it
 
 
-# The space between blocks is scaled by these factors, in this order, until the last page is at least a third
-# full: tighter spacing ends the leaflet a page earlier. Looser spacing was tried too and left out: it pushes
-# figures to the next column and opens holes on the first pages, which is worse than a short last page.
-END_BALANCING = (1.0, 0.85, 0.7)
+# (space between blocks, figure width) factors, tried in this order until the last page is at least a third
+# full: tighter spacing, then figures drawn 15 % smaller, end the leaflet a page earlier. Figure labels keep the
+# level's floor in points whatever the figure's size (FigureStyle.label_floor). Looser spacing was tried too
+# and left out: it pushes figures to the next column and opens holes on the first pages, which is worse than a
+# short last page.
+END_BALANCING = ((1.0, 1.0), (0.85, 1.0), (0.7, 1.0), (0.7, 0.85))
 LAST_PAGE_MIN_FILL = 1 / 3
 
 
 def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
-                personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float, float, float]:
-    """The pages at one spacing, with the last page's fill, the body's space between blocks and a page's room
-    (points; draw_leaflet uses the last two to skip a tighter spacing that cannot remove the last page)."""
+                personal, spacing: float, figure_scale: float, tagged: bool
+                ) -> tuple[DrawnPDF, float, tuple[float, float], float]:
+    """The pages at one spacing and figure scale, with the last page's fill, what tightening could save (the
+    body's space between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two
+    to skip a tighter try that cannot remove the last page)."""
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
-    style = figure_style(chain, language.rtl, figure_palette(layout))
+    style = figure_style(chain, language.rtl, figure_palette(layout),
+                         layout.level(document.level).label_floor)
+
+    figure_heights = [0.0]
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
-        return drawing(fig_id, labels, style, round(fig_width, 3))
+        drawn = drawing(fig_id, labels, style, round(fig_width * figure_scale, 3))
+        figure_heights[0] += drawn.height
+        return drawn
 
     ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
 
@@ -122,7 +131,8 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
     spaces = _spacing(body)
     m = layout.margins
     capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill, spaces, capacity
+    return (DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill,
+            (spaces, figure_heights[0]), capacity)
 
 
 def _spacing(flowables: list) -> float:

@@ -414,7 +414,8 @@ def _prepare(document: model.Document, language: Language, layout: Layout, paper
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     styles = build_styles(layout, document.level, language, chain)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    style = figure_style(chain, language.rtl, figure_palette(layout))
+    style = figure_style(chain, language.rtl, figure_palette(layout),
+                         layout.level(document.level).label_floor)
 
     def draw(fig_id: str, fig_width: float):
         return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, style, fig_width)
