@@ -41,17 +41,41 @@ def numbered_pdf(pages: int, size: tuple[float, float] = A5, *, title: str = "Nu
     return buffer.getvalue()
 
 
+def _times(m: list[float], n: list[float]) -> list[float]:
+    """`m` then `n`, as PDF matrices compose."""
+    return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
+
+
 def halves(page) -> tuple[str, str]:
-    """The text drawn on the left and on the right half of a sheet side, read from glyph positions."""
+    """The text drawn on the left and on the right half of a sheet side, read from glyph positions. A page
+    drawn as a form XObject is followed into: pypdf reports positions inside a form in the form's own space, so
+    the form's /Matrix and the `cm` it was drawn with are applied here."""
     middle = float(page.mediabox.width) / 2
     found: dict[str, list[str]] = {"left": [], "right": []}
+    forms = page["/Resources"].get_object().get("/XObject", {})
+    placed: list[list[float]] = []   # one matrix per form being drawn
+
+    def before(op, args, cm, tm) -> None:
+        if op == b"Do":
+            form = forms[args[0]].get_object() if args[0] in forms else {}
+            own = [float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+            placed.append(_times(own, [float(v) for v in cm]))
+
+    def after(op, args, cm, tm) -> None:
+        if op == b"Do" and placed:
+            placed.pop()
 
     def visit(text, cm, tm, font_dict, font_size) -> None:
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if placed:
+                m = placed[-1]
+                x = x * m[0] + y * m[2] + m[4]
             found["left" if x < middle else "right"].append(text.strip())
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=before, visitor_operand_after=after)
     return " ".join(found["left"]), " ".join(found["right"])
 
 
@@ -147,7 +171,7 @@ def test_long_edge_flip_turns_backs_upside_down():
     assert sides(imposed) == [(8, 1), (7, 2), (6, 3), (5, 4)]
 
 
-def test_deterministic_valid_metadata_kept_links_and_outline_dropped():
+def test_deterministic_valid_metadata_kept_web_links_and_bookmarks_follow_their_pages():
     source = numbered_pdf(5, title="Back mouse", lang="en-GB", bookmarks=True, link=True)
     imposed = impose_booklet(source, A4_LANDSCAPE, notes_page=partial(notes_pages, font_name=FONT))
     assert imposed == impose_booklet(source, A4_LANDSCAPE, notes_page=partial(notes_pages, font_name=FONT))
@@ -155,8 +179,17 @@ def test_deterministic_valid_metadata_kept_links_and_outline_dropped():
     assert reader.metadata.title == "Back mouse"
     assert reader.metadata.author == "Test clinic"
     assert str(reader.trailer["/Root"]["/Lang"]) == "en-GB"
-    assert reader.outline == []
-    assert all("/Annots" not in page for page in reader.pages)
+    # 8 pages: sheet sides [8 | 1], [2 | 7], [6 | 3], [4 | 5]; each bookmark goes to the side showing its page.
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("Back mouse page 1", 0), ("Back mouse page 2", 1), ("Back mouse page 3", 2), ("Back mouse page 4", 3),
+        ("Back mouse page 5", 3)]
+    # The web link drawn at (10, 10)-(100, 30) of each page moves with its page onto its half of the sheet.
+    rects = [(index, [float(v) for v in annot.get_object()["/Rect"]])
+             for index, page in enumerate(reader.pages) for annot in page.get("/Annots", [])]
+    half = A4_LANDSCAPE[0] / 2
+    assert sorted((i, round(r[0])) for i, r in rects) == [(0, round(half + 10)), (1, 10), (2, round(half + 10)),
+                                                           (3, 10), (3, round(half + 10))]
+    assert all(r[2] - r[0] == pytest.approx(90) and r[3] - r[1] == pytest.approx(20) for _, r in rects)
     with pikepdf.open(io.BytesIO(imposed)) as pdf:
         assert list(pdf.check_pdf_syntax()) == []
         for page in pdf.pages:

@@ -1,20 +1,23 @@
 """Join PDFs into one packet: a clinic's cover letter plus a leaflet, or one leaflet in two languages.
 
 Each part becomes one top-level bookmark (its title) with the part's own bookmarks nested under it, so a
-reader of the packet can still jump to "Treatment" in the second language. PDF has no per-page language
-outside tagged structure, so the packet's /Lang is the first part's; screen readers of the other parts fall
-back to it. Pure apart from `read_part`, which reads and checks one file for the CLI.
+reader of the packet can still jump to "Treatment" in the second language. The packet is tagged: its Document
+holds one `Part` element per tagged part, titled with the part's name, holding that part's structure in order
+(a leaflet's H1 title, its sections, links with their annotations), with a parent tree rebuilt for the packet
+(handouts.post.structure). The packet's /Lang is the first part's; a part in another language carries its own
+/Lang on its Part element, which is how a screen reader knows to switch voice. An untagged part's pages come
+along untagged. Pure apart from `read_part`, which reads and checks one file for the CLI.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem
+from pypdf import PdfReader
 
 from handouts.errors import HandoutsError
 
@@ -64,28 +67,63 @@ def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None) -> b
 
     The packet's /Title is `title`, or the parts' titles joined by " / "; its /Lang is the first part's.
     """
+    from handouts.post.bookmarks import copy_outline
+    from handouts.post.structure import Location, StructureCopier, digest, save_tagged
+
     if not parts:
         raise ValueError("nothing to merge")
-    writer = PdfWriter()
-    first = PdfReader(io.BytesIO(parts[0][1]))
-    for part_name, data in parts:
-        # append() adds a top-level bookmark `part_name` on the part's first page and nests the part's outline
-        # under it; link annotations come along with their pages.
-        writer.append(PdfReader(io.BytesIO(data)), outline_item=part_name, import_outline=True)
-    info = {key: value for key, value in (first.metadata or {}).items()}
-    info["/Title"] = title or " / ".join(name for name, _ in parts)
-    writer.add_metadata(info)
-    root = writer._root_object
-    lang = first.trailer["/Root"].get("/Lang")
-    if lang is not None:
-        root[NameObject("/Lang")] = TextStringObject(str(lang))
-    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    prefs = DictionaryObject()
-    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    root[NameObject("/ViewerPreferences")] = prefs
-    digest = hashlib.md5(b"".join(hashlib.md5(data).digest() for _, data in parts)).digest()  # identifier only
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    sources = [pikepdf.open(io.BytesIO(data)) for _, data in parts]
+    try:
+        packet = pikepdf.new()
+        copier = StructureCopier(packet)
+        document = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
+        lang = sources[0].Root.get("/Lang")
+        if lang is not None:
+            packet.Root.Lang = pikepdf.String(str(lang))
+        elements: list[pikepdf.Object] = []
+        outline: list[OutlineItem] = []
+        for (part_name, _), source in zip(parts, sources):
+            first = len(packet.pages)
+            pages: dict[tuple[int, int], int] = {}
+            for page in source.pages:   # copied with their resources and annotations, once per part
+                pages[page.obj.objgen] = len(packet.pages)
+                packet.pages.append(page)
+            copied = {key: packet.pages[index].obj for key, index in pages.items()}
+            part = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document,
+                                                   T=pikepdf.String(part_name)))
+            kids = copier.copy_children(
+                source, part, lambda key: Location(copied[key]) if key in copied else None,
+                lambda annotation: packet.copy_foreign(annotation) if annotation.is_indirect else None)
+            if kids:
+                for key, value in copier.top_attributes(source).items():
+                    if key != "/T":
+                        part[key] = value
+                part_lang = source.Root.get("/Lang")
+                if part_lang is not None and str(part_lang) != str(lang or "") and "/Lang" not in part:
+                    part.Lang = pikepdf.String(str(part_lang))
+                part.K = Array(kids)
+                part.Pg = packet.pages[first].obj
+                elements.append(part)
+            item = OutlineItem(part_name, first)
+            item.children.extend(copy_outline(source, lambda key: pages.get(key), first))
+            outline.append(item)
+        for page in packet.pages:
+            for key in ("/StructParents", "/Tabs"):   # set afresh for the packet below
+                if key in page.obj:
+                    del page.obj[key]
+            for annotation in page.obj.get("/Annots") or []:
+                if "/StructParent" in annotation:
+                    del annotation[Name.StructParent]
+        document.K = Array(elements)
+        copier.finish(document, order=[page.obj for page in packet.pages])
+        with packet.open_outline() as tree:
+            tree.root.extend(outline)
+        if "/Info" in sources[0].trailer:
+            for key, value in sources[0].docinfo.items():
+                packet.docinfo[key] = pikepdf.String(str(value))
+        packet.docinfo["/Title"] = pikepdf.String(title or " / ".join(name for name, _ in parts))
+        identifier = digest(*(data for _, data in parts))
+        return save_tagged(packet, file_id=(identifier, identifier))
+    finally:
+        for source in sources:
+            source.close()
