@@ -6,12 +6,13 @@ import io
 from pathlib import Path
 
 import pikepdf
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from handouts.cli import main
 from handouts.post.merge import merge_pdfs
-from tests.test_imposition import numbered_pdf
+from tests.test_imposition import numbered_pdf, reading_text, struct_elements, tagging_problems
 
 
 def outline_tree(reader: PdfReader) -> list:
@@ -111,3 +112,81 @@ def test_cli_merge_encrypt(tmp_path: Path, monkeypatch):
     assert reader.is_encrypted
     assert reader.decrypt("s3cret pass")
     assert reader.pages[0].extract_text().strip() == "P1"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tagged packets
+
+
+def _leaflet(lang: str, level: str) -> bytes:
+    from handouts.config.layouts import load_layout
+    from handouts.content.languages import load_language
+    from handouts.content.reader import read_document, read_topic
+    from handouts.document import template_context
+    from handouts.text.fonts import FontLibrary
+    from handouts.writers import render
+    from tests.conftest import CONTENT, LAYOUTS
+
+    topic = read_topic(CONTENT, "back-mouse")
+    language = load_language(CONTENT, lang)
+    document = read_document(topic, lang, level, template_context(topic, language, None))
+    return render(document, language, load_layout(LAYOUTS, "leaflet"), "a4", FontLibrary(LAYOUTS)).data
+
+
+@pytest.fixture(scope="module")
+def two_leaflets() -> list[tuple[str, bytes]]:
+    """An English leaflet with web links (detailed) and a Spanish one."""
+    return [("Back mouse (English)", _leaflet("en", "detailed")), ("Back mouse (español)", _leaflet("es", "standard"))]
+
+
+def test_packet_is_tagged_and_reads_part_by_part(two_leaflets):
+    packet = merge_pdfs(two_leaflets, title="Back mouse, two languages")
+    assert [tagging_problems(data) for _, data in two_leaflets] == [[], []]
+    assert tagging_problems(packet) == []
+    # The packet reads the first leaflet, then the second: the same elements and text as each alone.
+    assert reading_text(packet) == reading_text(two_leaflets[0][1]) + reading_text(two_leaflets[1][1])
+    with pikepdf.open(io.BytesIO(packet)) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert document.S == "/Document" and int(pdf.Root.StructTreeRoot.ParentTreeNextKey) > 0
+        parts = list(document.K)
+        assert [(str(p.S), str(p.T)) for p in parts] == [("/Part", name) for name, _ in two_leaflets]
+        # The packet is in English; the Spanish part says it is Spanish, for a screen reader to switch voice.
+        assert str(pdf.Root.Lang) == "en" and "/Lang" not in parts[0] and str(parts[1].Lang) == "es"
+        assert [str(e.S) for e in struct_elements(pdf) if e.S == "/H1"] == ["/H1", "/H1"]   # each part's title
+        assert pdf.docinfo.Title == "Back mouse, two languages"
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"] == "Back mouse, two languages"
+        # Page keys are unique and renumbered from 0; every link keeps its OBJR and its key.
+        keys = [int(page.obj.StructParents) for page in pdf.pages]
+        assert keys == list(range(len(pdf.pages)))
+        links = [e for e in struct_elements(pdf) if e.S == "/Link"]
+        annots = [a for page in pdf.pages for a in page.obj.get("/Annots") or []]
+        assert len(links) == len(annots) > 0 and all(link.K.Type == "/OBJR" for link in links)
+        assert sorted(int(a.StructParent) for a in annots) == list(range(len(keys), len(keys) + len(annots)))
+        assert all(page.obj.Tabs == "/S" for page in pdf.pages)
+        assert pdf.Root.MarkInfo.Marked is True and pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    # Bookmarks: one per part, with the part's own nested under it.
+    reader = PdfReader(io.BytesIO(packet))
+    tops = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
+            if not isinstance(item, list)]
+    first_pages = len(PdfReader(io.BytesIO(two_leaflets[0][1])).pages)
+    assert tops == [(two_leaflets[0][0], 0), (two_leaflets[1][0], first_pages)]
+    nested = [item for item in reader.outline if isinstance(item, list)]
+    for children, (_, data), offset in zip(nested, two_leaflets, (0, first_pages)):   # each part's own, in order
+        part = PdfReader(io.BytesIO(data))
+        assert [(c.title, reader.get_destination_page_number(c) - offset) for c in children
+                if not isinstance(c, list)] == \
+            [(c.title, part.get_destination_page_number(c)) for c in part.outline if not isinstance(c, list)]
+    assert len(nested) == 2
+    assert packet == merge_pdfs(two_leaflets, title="Back mouse, two languages")
+
+
+def test_packet_with_an_untagged_part_keeps_the_tagged_ones(two_leaflets):
+    """A cover letter made elsewhere, without tags, comes along as pages; the leaflet keeps its structure."""
+    packet = merge_pdfs([("Cover letter", numbered_pdf(1)), two_leaflets[1]])
+    with pikepdf.open(io.BytesIO(packet)) as pdf:
+        parts = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [str(p.T) for p in parts] == [two_leaflets[1][0]]
+        assert str(pdf.Root.Lang) == "en" and str(parts[0].Lang) == "es"
+        assert "/StructParents" not in pdf.pages[0].obj and "/StructParents" in pdf.pages[1].obj
+    assert reading_text(packet) == reading_text(two_leaflets[1][1])
