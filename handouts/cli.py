@@ -485,7 +485,7 @@ def merge(inputs, output, title, encrypt) -> None:
         from handouts.post.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
-    data = merge_pdfs(parts, title=title)
+    data = merge_pdfs(parts, title=title, paths=list(inputs))
     if password is not None:
         from handouts.post.encryption import encrypt_pdf
 

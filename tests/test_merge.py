@@ -190,3 +190,25 @@ def test_packet_with_an_untagged_part_keeps_the_tagged_ones(two_leaflets):
         assert str(pdf.Root.Lang) == "en" and str(parts[0].Lang) == "es"
         assert "/StructParents" not in pdf.pages[0].obj and "/StructParents" in pdf.pages[1].obj
     assert reading_text(packet) == reading_text(two_leaflets[1][1])
+
+
+def _with_cycle(data: bytes) -> bytes:
+    """The tagged leaflet with its first structure element made its own child."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        first = pdf.Root.StructTreeRoot.K[0].K[0]
+        first.K = pikepdf.Array([first])
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_cli_part_with_a_damaged_structure_tree_is_one_line_and_writes_nothing(tmp_path: Path, two_leaflets):
+    (tmp_path / "good.pdf").write_bytes(two_leaflets[1][1])
+    (tmp_path / "looped.pdf").write_bytes(_with_cycle(two_leaflets[1][1]))
+    result, out = _merge(tmp_path, "good.pdf", "looped.pdf")
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "cycle" in lines[0] \
+        and "looped.pdf" in lines[0], result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".packet")] == []

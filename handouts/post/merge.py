@@ -20,6 +20,8 @@ from pikepdf import Array, Dictionary, Name, OutlineItem
 from pypdf import PdfReader
 
 from handouts.errors import HandoutsError
+from handouts.post.bookmarks import copy_outline
+from handouts.post.structure import Location, StructureCopier, digest, save_tagged
 
 
 def part_title(reader: PdfReader, fallback: str) -> str:
@@ -52,6 +54,8 @@ def read_part(path: Path) -> tuple[str, bytes]:
             raise HandoutsError("has no pages", path=path)
         for page in reader.pages:  # parse now, so a damaged file fails here, with its name
             page.get_contents()
+        with pikepdf.open(io.BytesIO(data)) as pdf:   # and what merge_pdfs copies the pages with can read it
+            len(pdf.pages)
         title = part_title(reader, path.stem)
     except HandoutsError:
         raise
@@ -62,60 +66,40 @@ def read_part(path: Path) -> tuple[str, bytes]:
     return title, data
 
 
-def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None) -> bytes:
+def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None,
+               paths: list[Path] | None = None) -> bytes:
     """Concatenate `parts` ((title, PDF bytes), in order) under one outline; the same input gives the same bytes.
 
     The packet's /Title is `title`, or the parts' titles joined by " / "; its /Lang is the first part's.
+    `paths`: the parts' files, for an error to name (a part whose structure tree cannot be followed).
     """
-    from handouts.post.bookmarks import copy_outline
-    from handouts.post.structure import Location, StructureCopier, digest, save_tagged
-
     if not parts:
         raise ValueError("nothing to merge")
     sources = [pikepdf.open(io.BytesIO(data)) for _, data in parts]
     try:
         packet = pikepdf.new()
-        copier = StructureCopier(packet)
-        document = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
         lang = sources[0].Root.get("/Lang")
         if lang is not None:
             packet.Root.Lang = pikepdf.String(str(lang))
+        copier = StructureCopier(packet)
+        document = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
         elements: list[pikepdf.Object] = []
         outline: list[OutlineItem] = []
-        for (part_name, _), source in zip(parts, sources):
-            first = len(packet.pages)
-            pages: dict[tuple[int, int], int] = {}
-            for page in source.pages:   # copied with their resources and annotations, once per part
-                pages[page.obj.objgen] = len(packet.pages)
-                packet.pages.append(page)
-            copied = {key: packet.pages[index].obj for key, index in pages.items()}
-            part = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document,
-                                                   T=pikepdf.String(part_name)))
-            kids = copier.copy_children(
-                source, part, lambda key: Location(copied[key]) if key in copied else None,
-                lambda annotation: packet.copy_foreign(annotation) if annotation.is_indirect else None)
-            if kids:
-                for key, value in copier.top_attributes(source).items():
-                    if key != "/T":
-                        part[key] = value
-                part_lang = source.Root.get("/Lang")
-                if part_lang is not None and str(part_lang) != str(lang or "") and "/Lang" not in part:
-                    part.Lang = pikepdf.String(str(part_lang))
-                part.K = Array(kids)
-                part.Pg = packet.pages[first].obj
-                elements.append(part)
-            item = OutlineItem(part_name, first)
-            item.children.extend(copy_outline(source, lambda key: pages.get(key), first))
-            outline.append(item)
-        for page in packet.pages:
-            for key in ("/StructParents", "/Tabs"):   # set afresh for the packet below
-                if key in page.obj:
-                    del page.obj[key]
+        for index, ((part_name, _), source) in enumerate(zip(parts, sources)):
+            where = paths[index] if paths is not None and index < len(paths) else None
+            element, bookmark = _add_part(packet, copier, document, part_name, source, where)
+            if element is not None:
+                elements.append(element)
+            outline.append(bookmark)
+        for page in packet.pages:   # the parts' keys mean nothing in the packet; finish numbers them afresh
+            if "/StructParents" in page.obj:
+                del page.obj[Name.StructParents]
             for annotation in page.obj.get("/Annots") or []:
                 if "/StructParent" in annotation:
                     del annotation[Name.StructParent]
-        document.K = Array(elements)
-        copier.finish(document, order=[page.obj for page in packet.pages])
+        if elements:   # no tagged part, no claim to be tagged
+            document.K = Array(elements)
+            copier.finish(document, order=[page.obj for page in packet.pages])
         with packet.open_outline() as tree:
             tree.root.extend(outline)
         if "/Info" in sources[0].trailer:
@@ -127,3 +111,37 @@ def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None) -> b
     finally:
         for source in sources:
             source.close()
+
+
+def _add_part(packet: pikepdf.Pdf, copier: StructureCopier, document: pikepdf.Object, name: str,
+              source: pikepdf.Pdf, path: Path | None) -> tuple[pikepdf.Object | None, OutlineItem]:
+    """Append `source`'s pages to `packet`; return its Part element (None when it is not tagged) and its
+    bookmark, the part's own bookmarks nested under it."""
+    first = len(packet.pages)
+    pages: dict[tuple[int, int], int] = {}
+    for page in source.pages:   # copied with their resources and annotations, once per part
+        pages[page.obj.objgen] = len(packet.pages)
+        packet.pages.append(page)
+    copied = {key: packet.pages[index].obj for key, index in pages.items()}
+    part = packet.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, T=pikepdf.String(name)))
+    try:
+        kids = copier.copy_children(
+            source, part, lambda key: Location(copied[key]) if key in copied else None,
+            lambda annotation: packet.copy_foreign(annotation) if annotation.is_indirect else None)
+        bookmark = OutlineItem(name, first)
+        bookmark.children.extend(copy_outline(source, pages.get, first))
+    except (ValueError, TypeError, AttributeError, KeyError, pikepdf.PdfError) as exc:
+        # DamagedStructure, or a tree or an outline of the wrong shape somewhere: the same to the user
+        raise HandoutsError(f"cannot carry over the tags or bookmarks of part '{name}': {exc}", path=path,
+                            hint="rebuild that PDF, or merge an untagged copy of it") from None
+    if not kids:
+        return None, bookmark
+    for key, value in copier.top_attributes(source).items():
+        if key != "/T":
+            part[key] = value
+    packet_lang, part_lang = packet.Root.get("/Lang"), source.Root.get("/Lang")
+    if part_lang is not None and str(part_lang) != str(packet_lang or "") and "/Lang" not in part:
+        part.Lang = pikepdf.String(str(part_lang))   # a screen reader switches voice here
+    part.K = Array(kids)
+    part.Pg = packet.pages[first].obj
+    return part, bookmark

@@ -26,7 +26,18 @@ from typing import Callable
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject
+
 from handouts.dates import source_date_epoch
+from handouts.post.postprocess import add_xmp_metadata
+
+
+MAX_DEPTH = 200   # far deeper than any real document; a deeper tree is damaged or hostile
+
+
+class DamagedStructure(ValueError):
+    """A source's structure tree cannot be followed: a cycle, absurd depth, a kid of the wrong kind."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,12 @@ def _objgen(obj: pikepdf.Object) -> tuple[int, int]:
     return obj.objgen
 
 
+def _mcid(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DamagedStructure(f"a marked-content reference has MCID {value!r}, not a number")
+    return value
+
+
 @dataclass
 class StructureCopier:
     """Copies structure elements of one or more source files into `target`; `finish` writes the tree."""
@@ -63,6 +80,7 @@ class StructureCopier:
     _owners: list[pikepdf.Object] = field(default_factory=list)          # pages and forms with MCIDs, in order
     _mcids: dict[tuple[int, int], dict[int, pikepdf.Object]] = field(default_factory=dict)
     _links: list[tuple[pikepdf.Object, pikepdf.Object]] = field(default_factory=list)   # (annotation, element)
+    _seen: set[tuple[int, int, int]] = field(default_factory=set)   # (source id, object) of copied elements
 
     def copy_children(self, source: pikepdf.Pdf, parent: pikepdf.Object, locate: Locate,
                       annotation: MapAnnotation) -> list[pikepdf.Object]:
@@ -78,7 +96,7 @@ class StructureCopier:
             tops = [k for k in _kids(tops[0].get("/K")) if isinstance(k, Dictionary)]
         copied = []
         for top in tops:
-            element = self._element(source, top, parent, locate, annotation)
+            element = self._element(source, top, parent, locate, annotation, 0)
             if element is not None:
                 copied.append(element)
         return copied
@@ -94,8 +112,15 @@ class StructureCopier:
 
     # -- one element ----------------------------------------------------------------------------------------
     def _element(self, source: pikepdf.Pdf, node: pikepdf.Object, parent: pikepdf.Object, locate: Locate,
-                 annotation: MapAnnotation) -> pikepdf.Object | None:
+                 annotation: MapAnnotation, depth: int) -> pikepdf.Object | None:
         """Copy `node` and its descendants; None when none of its content reaches the target."""
+        if depth > MAX_DEPTH:
+            raise DamagedStructure(f"the structure tree is more than {MAX_DEPTH} levels deep")
+        if node.is_indirect:
+            seen = (id(source),) + node.objgen
+            if seen in self._seen:
+                raise DamagedStructure(f"structure element {node.objgen[0]} appears twice in the tree (a cycle)")
+            self._seen.add(seen)
         element = self.target.make_indirect(Dictionary(Type=Name.StructElem))
         source_page = node.get("/Pg")
         default = locate(_objgen(source_page)) if source_page is not None else None
@@ -108,7 +133,7 @@ class StructureCopier:
             element.Pg = default.page
         kids: list[pikepdf.Object] = []
         for kid in _kids(node.get("/K")):
-            copied = self._kid(source, kid, element, default, locate, annotation)
+            copied = self._kid(source, kid, element, default, locate, annotation, depth)
             if copied is not None:
                 kids.append(copied)
         if not kids and node.get("/K") is not None:
@@ -122,9 +147,9 @@ class StructureCopier:
         return element
 
     def _kid(self, source: pikepdf.Pdf, kid: pikepdf.Object, element: pikepdf.Object, default: Location | None,
-             locate: Locate, annotation: MapAnnotation) -> pikepdf.Object | None:
+             locate: Locate, annotation: MapAnnotation, depth: int) -> pikepdf.Object | None:
         if isinstance(kid, int):   # pikepdf gives numbers as Python ints
-            return self._content(int(kid), default, element) if default is not None else None
+            return self._content(_mcid(kid), default, element) if default is not None else None
         if not isinstance(kid, Dictionary):
             return None
         kind = kid.get("/Type")
@@ -135,8 +160,10 @@ class StructureCopier:
                 return None
             if "/Stm" in kid:   # content already in a form XObject (a booklet merged into a packet)
                 where = Location(where.page, self.target.copy_foreign(kid.Stm))
-            return self._content(int(kid.MCID), where, element)
+            return self._content(_mcid(kid.get("/MCID")), where, element)
         if kind == "/OBJR":
+            if not isinstance(kid.get("/Obj"), Dictionary):
+                raise DamagedStructure("an object reference (OBJR) names no annotation")
             target = annotation(kid.Obj)
             if target is None:
                 return None
@@ -146,7 +173,7 @@ class StructureCopier:
             if page is not None:
                 objr.Pg = page
             return objr
-        return self._element(source, kid, element, locate, annotation)
+        return self._element(source, kid, element, locate, annotation, depth + 1)
 
     def _content(self, mcid: int, where: Location, element: pikepdf.Object) -> pikepdf.Object:
         """Record MCID `mcid` of `where` as `element`'s, and the kid that points at it: the bare number when it
@@ -228,11 +255,6 @@ def save_tagged(pdf: pikepdf.Pdf, *, file_id: tuple[bytes, bytes]) -> bytes:
     """Finish a tagged PDF made with pikepdf as a leaflet is finished: the viewer shows the title and the
     bookmarks, XMP mirrors the document information (`postprocess.add_xmp_metadata`, which works on pypdf), and
     the identifier is `file_id`, so the same sources give the same bytes."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    from handouts.post.postprocess import add_xmp_metadata
-
     pdf.Root.PageMode = Name.UseOutlines
     prefs = pdf.Root.get("/ViewerPreferences")
     if not isinstance(prefs, Dictionary):
