@@ -98,6 +98,13 @@ def _placement(form: pikepdf.Object, slot: int, half_w: float, sheet: tuple[floa
     return m
 
 
+def _page_form(page: pikepdf.Page) -> pikepdf.Object:
+    """The page as a form XObject (its /Rotate in the form's /Matrix) whose box is the whole media box, as a
+    printer sees the page: qpdf would cut it to the trim box, dropping a bleed and its crop marks."""
+    page.obj.TrimBox = Array([float(v) for v in page.mediabox])   # the source is only read, never saved
+    return page.as_form_xobject()
+
+
 def _number(value: float) -> str:
     """A number for a content stream: six decimals at most, no trailing zeros, never "-0"."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
@@ -197,7 +204,7 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
                 page, padding = notes.pages[number - len(pages) - 1], True
             else:
                 continue   # blank padding
-            form = target.copy_foreign(page.as_form_xobject())
+            form = target.copy_foreign(_page_form(page))
             if padding:   # ruled lines for the reader's notes: not content, an artifact throughout
                 form.write(b"/Artifact BMC\n" + form.read_bytes() + b"\nEMC\n")
             name = f"/Pg{number}"
