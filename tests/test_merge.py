@@ -212,3 +212,22 @@ def test_cli_part_with_a_damaged_structure_tree_is_one_line_and_writes_nothing(t
         and "looped.pdf" in lines[0], result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".packet")] == []
+
+
+def _with_role_map(data: bytes, roles: dict[str, str]) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in roles.items()})
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_packet_merges_the_parts_role_maps(two_leaflets):
+    """Roles a part defines keep their meaning; a role both define keeps the first part's."""
+    first = _with_role_map(two_leaflets[1][1], {"/Note": "/P", "/Callout": "/Div"})
+    second = _with_role_map(two_leaflets[1][1], {"/Note": "/Span", "/Aside": "/Div"})
+    packet = merge_pdfs([("One", first), ("Two", second)])
+    with pikepdf.open(io.BytesIO(packet)) as pdf:
+        role_map = {str(k): str(v) for k, v in pdf.Root.StructTreeRoot.RoleMap.items()}
+    assert role_map == {"/Aside": "/Div", "/Callout": "/Div", "/Note": "/P"}
+    assert tagging_problems(packet) == []

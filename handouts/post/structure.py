@@ -77,20 +77,25 @@ class StructureCopier:
 
     target: pikepdf.Pdf
     role_map: dict[str, pikepdf.Object] = field(default_factory=dict)
+    class_map: dict[str, pikepdf.Object] = field(default_factory=dict)
     _owners: list[pikepdf.Object] = field(default_factory=list)          # pages and forms with MCIDs, in order
     _mcids: dict[tuple[int, int], dict[int, pikepdf.Object]] = field(default_factory=dict)
     _links: list[tuple[pikepdf.Object, pikepdf.Object]] = field(default_factory=list)   # (annotation, element)
-    _seen: set[tuple[int, int, int]] = field(default_factory=set)   # (source id, object) of copied elements
+    _seen: set[tuple[int, int]] = field(default_factory=set)   # the current source's elements copied so far
 
     def copy_children(self, source: pikepdf.Pdf, parent: pikepdf.Object, locate: Locate,
                       annotation: MapAnnotation) -> list[pikepdf.Object]:
         """The children of `source`'s top element (its Document, or the tree root's kids when it has none),
-        copied under `parent` in order; the source's role map is merged (the first meaning of a role wins)."""
+        copied under `parent` in order; the source's role and class maps are merged (the first meaning of a
+        name wins)."""
         root = source.Root.get("/StructTreeRoot")
         if root is None:
             return []
+        self._seen = set()
         for role, meaning in (root.get("/RoleMap") or {}).items():
-            self.role_map.setdefault(str(role), meaning)
+            self.role_map.setdefault(str(role), self._value(meaning))
+        for name, attributes in (root.get("/ClassMap") or {}).items():
+            self.class_map.setdefault(str(name), self._value(attributes))
         tops = [k for k in _kids(root.get("/K")) if isinstance(k, Dictionary)]
         if len(tops) == 1 and tops[0].get("/S") == "/Document":
             tops = [k for k in _kids(tops[0].get("/K")) if isinstance(k, Dictionary)]
@@ -117,10 +122,9 @@ class StructureCopier:
         if depth > MAX_DEPTH:
             raise DamagedStructure(f"the structure tree is more than {MAX_DEPTH} levels deep")
         if node.is_indirect:
-            seen = (id(source),) + node.objgen
-            if seen in self._seen:
+            if node.objgen in self._seen:
                 raise DamagedStructure(f"structure element {node.objgen[0]} appears twice in the tree (a cycle)")
-            self._seen.add(seen)
+            self._seen.add(node.objgen)
         element = self.target.make_indirect(Dictionary(Type=Name.StructElem))
         source_page = node.get("/Pg")
         default = locate(_objgen(source_page)) if source_page is not None else None
@@ -227,8 +231,9 @@ class StructureCopier:
         tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
         tree.ParentTreeNextKey = key
         if self.role_map:
-            tree.RoleMap = Dictionary({k: self._value(v) if isinstance(v, pikepdf.Object) else v
-                                       for k, v in sorted(self.role_map.items())})
+            tree.RoleMap = Dictionary(dict(sorted(self.role_map.items())))
+        if self.class_map:
+            tree.ClassMap = Dictionary(dict(sorted(self.class_map.items())))
         pdf.Root.StructTreeRoot = tree
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         for page in pdf.pages:
