@@ -33,7 +33,7 @@ from pikepdf import Array, Dictionary, Name
 
 from handouts.errors import HandoutsError
 from handouts.post.bookmarks import copy_outline
-from handouts.post.structure import Location, StructureCopier, digest, save_tagged
+from handouts.post.structure import Location, StructureCopier, digest, foreign_value, save_tagged
 
 # (width, height) in PostScript points.
 A4_LANDSCAPE = (841.89, 595.28)
@@ -124,8 +124,7 @@ def _moved_link(annotation: pikepdf.Object, to_sheet: Matrix, sheet: pikepdf.Obj
     moved = Dictionary()
     for key in annotation.keys():
         if key not in ("/P", "/Rect", "/QuadPoints", "/StructParent", "/Parent", "/Popup"):
-            moved[key] = target.copy_foreign(annotation[key]) if annotation[key].is_indirect \
-                else _direct_copy(annotation[key])
+            moved[key] = foreign_value(target, annotation[key])
     moved.Rect = Array([round(v, 3) for v in (min(p[0] for p in corners), min(p[1] for p in corners),
                                               max(p[0] for p in corners), max(p[1] for p in corners))])
     if "/QuadPoints" in annotation:
@@ -134,14 +133,6 @@ def _moved_link(annotation: pikepdf.Object, to_sheet: Matrix, sheet: pikepdf.Obj
                                   for c in _apply(to_sheet, quads[i], quads[i + 1])])
     moved.P = sheet
     return target.make_indirect(moved)
-
-
-def _direct_copy(value: pikepdf.Object) -> pikepdf.Object:
-    if isinstance(value, Array):
-        return Array([_direct_copy(v) for v in value])
-    if isinstance(value, Dictionary):
-        return Dictionary({k: _direct_copy(value[k]) for k in value.keys()})
-    return value
 
 
 def impose_booklet(data: bytes, sheet: tuple[float, float], *, notes_page: NotesFactory | None = None,
@@ -225,8 +216,9 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
             for annotation in page.obj.get("/Annots") or []:
                 moved = _moved_link(annotation, _then(own, m), side.obj, target)
                 if moved is not None:
-                    links[annotation.objgen] = moved
                     annots.append(moved)
+                    if annotation.is_indirect:   # only an indirect annotation can be a Link element's OBJR
+                        links[annotation.objgen] = moved
         side.obj.Contents = target.make_stream(b"".join(drawing))
         if annots:
             side.obj.Annots = Array(annots)

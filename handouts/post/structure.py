@@ -71,6 +71,18 @@ def _mcid(value: object) -> int:
     return value
 
 
+def foreign_value(target: pikepdf.Pdf, value: object) -> object:
+    """`value` of another file, made usable in `target`: indirect objects copied with what they refer to,
+    direct dictionaries and arrays rebuilt (they cannot be shared with another file), scalars as they are."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return target.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([foreign_value(target, v) for v in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({k: foreign_value(target, value[k]) for k in value.keys()})
+    return value
+
+
 @dataclass
 class StructureCopier:
     """Copies structure elements of one or more source files into `target`; `finish` writes the tree."""
@@ -196,15 +208,7 @@ class StructureCopier:
         return mcr
 
     def _value(self, value: pikepdf.Object) -> pikepdf.Object:
-        """An attribute value in the target: indirect objects copied with what they refer to, direct ones
-        rebuilt (a source's direct dictionaries and arrays cannot be shared with another file)."""
-        if isinstance(value, pikepdf.Object) and value.is_indirect:
-            return self.target.copy_foreign(value)
-        if isinstance(value, Array):
-            return Array([self._value(v) for v in value])
-        if isinstance(value, Dictionary):
-            return Dictionary({k: self._value(value[k]) for k in value.keys()})
-        return value
+        return foreign_value(self.target, value)
 
     # -- the tree -------------------------------------------------------------------------------------------
     def finish(self, document: pikepdf.Object, order: list[pikepdf.Object] | None = None) -> None:
