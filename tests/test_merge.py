@@ -231,3 +231,16 @@ def test_packet_merges_the_parts_role_maps(two_leaflets):
         role_map = {str(k): str(v) for k, v in pdf.Root.StructTreeRoot.RoleMap.items()}
     assert role_map == {"/Aside": "/Div", "/Callout": "/Div", "/Note": "/P"}
     assert tagging_problems(packet) == []
+
+
+def test_cli_says_which_parts_are_not_tagged(tmp_path: Path, two_leaflets):
+    (tmp_path / "letter.pdf").write_bytes(numbered_pdf(1, title="Cover letter"))
+    (tmp_path / "leaflet.pdf").write_bytes(two_leaflets[1][1])
+    result, out = _merge(tmp_path, "letter.pdf", "leaflet.pdf")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("Note: ")]
+    assert len(notes) == 1 and "letter.pdf is not tagged" in notes[0]
+    with pikepdf.open(out) as pdf:
+        letter = pdf.pages[0].obj.objgen[0]
+    # What is not tagged is exactly the letter's one line of text; the leaflet is tagged throughout.
+    assert tagging_problems(out.read_bytes()) == [f"object {letter}: 1 text operator(s) outside marked content"]

@@ -66,6 +66,12 @@ def read_part(path: Path) -> tuple[str, bytes]:
     return title, data
 
 
+def is_tagged(data: bytes) -> bool:
+    """Whether a part has a structure tree the packet can carry (a part without one comes along untagged)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return "/StructTreeRoot" in pdf.Root
+
+
 def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None,
                paths: list[Path] | None = None) -> bytes:
     """Concatenate `parts` ((title, PDF bytes), in order) under one outline; the same input gives the same bytes.
