@@ -244,3 +244,18 @@ def test_cli_says_which_parts_are_not_tagged(tmp_path: Path, two_leaflets):
         letter = pdf.pages[0].obj.objgen[0]
     # What is not tagged is exactly the letter's one line of text; the leaflet is tagged throughout.
     assert tagging_problems(out.read_bytes()) == [f"object {letter}: 1 text operator(s) outside marked content"]
+
+
+def test_packet_of_a_leaflet_and_a_booklet_keeps_the_booklets_form_content(two_leaflets):
+    """A booklet's content is in form XObjects (MCRs with /Stm): merged, those forms get new keys too."""
+    from handouts.post.imposition import A4_LANDSCAPE, impose_booklet
+
+    booklet = impose_booklet(two_leaflets[1][1], A4_LANDSCAPE)
+    packet = merge_pdfs([("Leaflet", two_leaflets[0][1]), ("Booklet", booklet)])
+    assert tagging_problems(packet) == []
+    assert reading_text(packet) == reading_text(two_leaflets[0][1]) + reading_text(two_leaflets[1][1])
+    with pikepdf.open(io.BytesIO(packet)) as pdf:
+        keys = [int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj]
+        keys += [int(form.StructParents) for page in pdf.pages
+                 for form in (page.Resources.get("/XObject") or {}).values() if "/StructParents" in form]
+        assert len(keys) == len(set(keys))
