@@ -477,7 +477,7 @@ def _check_pages(pages: bool, files: tuple[Path, ...], as_json: bool, layouts_di
 def merge(inputs, output, title, encrypt) -> None:
     """Join PDFs into one packet, each part's bookmarks under a bookmark named after the part."""
     from handouts.build.matrix import atomic_write
-    from handouts.post.merge import merge_pdfs, read_part
+    from handouts.post.merge import is_tagged, merge_pdfs, read_part
 
     parts = [read_part(path) for path in inputs]  # all checked before anything is written
     password = None
@@ -485,13 +485,17 @@ def merge(inputs, output, title, encrypt) -> None:
         from handouts.post.encryption import password_from_env_or_prompt
 
         password = password_from_env_or_prompt()
-    data = merge_pdfs(parts, title=title)
+    data = merge_pdfs(parts, title=title, paths=list(inputs))
     if password is not None:
         from handouts.post.encryption import encrypt_pdf
 
         data = encrypt_pdf(data, password)
     atomic_write(output, data)
     click.echo(f"Wrote {output} ({len(parts)} part(s))", err=True)
+    for path, (_, part) in zip(inputs, parts):
+        if not is_tagged(part):
+            click.echo(f"Note: {path} is not tagged; its pages are in the packet without structure for screen "
+                       "readers", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

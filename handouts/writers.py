@@ -57,13 +57,12 @@ def _leaflet_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
 
 
 def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
-    """Pad with notes pages to a multiple of four and impose two-up for saddle stitching. Not tagged: imposing
-    pages onto sheets drops the structure, and a booklet is for printing; the same leaflet layout without
-    imposition is the accessible one."""
+    """Pad with notes pages to a multiple of four and impose two-up for saddle stitching; tagged like the
+    leaflet, the structure carried onto the sheets (handouts.post.imposition)."""
     from handouts.pdf.render import draw_leaflet
     from handouts.post.imposition import impose_booklet, notes_pages, padded_count
 
-    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal, tagged=False)
+    drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
     data = _finish(drawn, document, layout)
     # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
     # that need either get ruled lines without a heading rather than a wrongly drawn one.

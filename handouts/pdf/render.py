@@ -45,7 +45,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
                  ) -> DrawnPDF:
     """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
     leaves the last page at least a third full where one within END_BALANCING does. `tagged`: record marked
-    content for a tagged PDF (the writer decides: pages imposed onto sheets lose their structure today)."""
+    content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets)."""
     from handouts import figures as figures_pkg
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
