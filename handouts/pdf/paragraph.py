@@ -351,22 +351,21 @@ def _logical_text(lines: list[list[Word]]) -> str:
 
 
 def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int, tuple[int, str]]:
-    """The /ActualText spans of one cluster drawn from glyph index `start`: its text goes on its first glyphs
-    that advance; glyphs that do not (dots, vowel marks) get empty spans, so that the span with the text covers
-    exactly the width extractors measure it by (else poppler sees gaps inside words)."""
+    """The /ActualText spans of one cluster drawn from glyph index `start`: its text goes on the glyphs from its
+    first to its last glyph that advances (a conjunct's marks and second letter included); glyphs before and
+    after them that do not advance (dots, vowel marks) get empty spans. Extractors measure a span from where
+    its first glyph starts to where its last glyph ends, so the span with the text then covers exactly the
+    cluster's width (a narrower one leaves a gap poppler reads as a space inside the word)."""
     if not any(g.x_advance for g in glyphs):
         return {start: (start + len(glyphs), tagging.actual_text_operator(text))}
-    out: dict[int, tuple[int, str]] = {}
-    given = False
-    k = 0
-    while k < len(glyphs):
-        advancing = glyphs[k].x_advance != 0
-        m = k + 1
-        while m < len(glyphs) and (glyphs[m].x_advance != 0) == advancing:
-            m += 1
-        out[start + k] = (start + m, tagging.actual_text_operator(text if advancing and not given else ""))
-        given = given or advancing
-        k = m
+    advancing = [k for k, g in enumerate(glyphs) if g.x_advance]
+    first, last = advancing[0], advancing[-1] + 1
+    empty = tagging.actual_text_operator("")
+    out = {start + first: (start + last, tagging.actual_text_operator(text))}
+    if first:
+        out[start] = (start + first, empty)
+    if last < len(glyphs):
+        out[start + last] = (start + len(glyphs), empty)
     return out
 
 
@@ -388,14 +387,15 @@ def _merge_empty(spans: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]
 
 def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
-    its glyphs do not map back to them (joining forms, conjuncts, marks), else None.
+    extractors would not read them back whole from the glyphs, else None.
 
-    Why per cluster and in visual order rather than one logical string per line: text extractors (poppler's
-    pdftotext, viewers' copy and search) read a line's glyphs from left to right and reverse right-to-left runs
-    themselves, so an /ActualText should not cover more than one right-to-left character. A right-to-left
-    cluster of several characters drawn with at least as many glyphs (a letter and its vowel mark) is therefore
-    cut into one-character parts, the first character on the rightmost part, which the extractor's reversal
-    mostly puts back in logical order."""
+    A cluster needs its text when its glyphs do not map back to its characters (joining forms, conjuncts,
+    reordered vowel signs), and also when one of its glyphs does not advance (a vowel mark, a virama, a dot
+    placed on the letter): poppler ends a character's box at its advance, so a mark drawn over the middle of
+    its letter moves the word's edge back, the next letter seems to start after a gap and the word is cut
+    there ("छू ने", "يتك ّون"). `_spans` then gives the cluster's text to its advancing glyphs and an empty
+    text to the marks. The whole cluster is one span in logical order, also in right-to-left text: extractors
+    keep the characters of one /ActualText together as one unit (the lam-alef ligature reads back as "لا")."""
     glyphs = piece.run.glyphs
     starts = sorted({g.cluster for g in glyphs})
     ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
@@ -409,15 +409,10 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
         group = glyphs[i:j]
         text = piece.text[group[0].cluster:ends[group[0].cluster]]
         drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
-        if drawn == text:
+        if drawn == text and all(g.x_advance for g in group):
             out.append((group, None))
-        elif rtl and 1 < len(text) <= len(group):
-            # one glyph per character from the left; the rightmost part keeps the rest (the letter's own glyphs)
-            last = len(text) - 1
-            parts = [group[k:k + 1] for k in range(last)] + [group[last:]]
-            out.extend(zip(parts, reversed(text)))
         else:
-            out.append((group, text))
+            out.append((group, text[::-1] if rtl else text))
         i = j
     return out
 
