@@ -79,3 +79,42 @@ def qpdf_problems(path: Path) -> list[str]:
             except pikepdf.PdfError as exc:
                 problems.append(f"page {number}: {exc}")
     return problems
+
+
+def language_runs(path: Path) -> list[tuple[str, str]]:
+    """(language, text) of every marked-content sequence with a /Lang property, in content order, read with
+    pdfminer (what it draws, through the fonts' ToUnicode maps, not the /ActualText)."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    runs: list[tuple[str, str]] = []
+
+    class Device(PDFPageAggregator):
+        stack: list = []
+
+        def begin_tag(self, tag, props=None) -> None:
+            lang = props.get("Lang") if isinstance(props, dict) else None
+            self.stack.append([lang.decode() if isinstance(lang, bytes) else lang, ""])
+
+        def end_tag(self) -> None:
+            lang, text = self.stack.pop()
+            if lang is not None:
+                runs.append((lang, text))
+
+        def render_char(self, *args, **kwargs) -> float:
+            adv = super().render_char(*args, **kwargs)
+            for entry in self.stack:
+                if entry[0] is not None:
+                    entry[1] += self.cur_item._objs[-1].get_text()
+            return adv
+
+    with open(path, "rb") as handle:
+        manager = PDFResourceManager()
+        device = Device(manager, laparams=LAParams())
+        interpreter = PDFPageInterpreter(manager, device)
+        for page in PDFPage.get_pages(handle):
+            device.stack = []
+            interpreter.process_page(page)
+    return runs

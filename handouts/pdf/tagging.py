@@ -188,6 +188,16 @@ def actual_text_operator(text: str) -> str:
     return f"/Span <</ActualText {_utf16_hex(text)}>> BDC"
 
 
+def language_operator(lang: str) -> str:
+    """The operator that opens a run in another language than the document's (closed by EMC): a marked-content
+    property (PDF 1.7 §14.9.2.2) nested in the paragraph's own marked content, so the run needs no structure
+    element and no MCID of its own, and the tree keeps one element per paragraph. `lang` is a BCP 47 tag,
+    checked where it is read (handouts.content.langtags)."""
+    if not (lang.isascii() and lang.replace("-", "").isalnum()):
+        raise ValueError(f"not a language tag: {lang!r}")
+    return f"/Span <</Lang ({lang})>> BDC"
+
+
 def _utf16_hex(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
