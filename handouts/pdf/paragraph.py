@@ -462,8 +462,11 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
     placed on the letter): poppler ends a character's box at its advance, so a mark drawn over the middle of
     its letter moves the word's edge back, the next letter seems to start after a gap and the word is cut
     there ("छू ने", "يتك ّون"). `_spans` then gives the cluster's text to its advancing glyphs and an empty
-    text to the marks. The whole cluster is one span in logical order, also in right-to-left text: extractors
-    keep the characters of one /ActualText together as one unit (the lam-alef ligature reads back as "لا")."""
+    text to the marks. A right-to-left cluster's text is given reversed, in drawing order: extractors lay the
+    characters of one /ActualText out from left to right over its box and then reverse right-to-left runs, so
+    a letter and its shadda read back in logical order ("يتكوّن"). (Cutting such a cluster into one-character
+    spans, as before, put a zero-width mark on its own at its offset, which moved it out of order and split the
+    word.)"""
     glyphs = piece.run.glyphs
     starts = sorted({g.cluster for g in glyphs})
     ends = dict(zip(starts, starts[1:] + [len(piece.text)]))

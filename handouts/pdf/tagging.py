@@ -20,11 +20,15 @@ reportlab writes no structure of its own, so tagging happens in two steps.
 
 Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
 joining forms, Devanagari conjuncts and reordered vowel signs). Two things give the real words back:
-- in the content, each such glyph cluster is marked `/Span <</ActualText (…)>> BDC … EMC` (`actual_text_operator`)
-  with its characters, in drawing (visual) order, which is how extractors such as pdftotext expect it: they
-  reverse right-to-left runs themselves. Done whether or not the document is tagged;
+- in the content, each such glyph cluster (neighbouring ones as one) is marked
+  `/Span <</ActualText (…)>> BDC … EMC` (`actual_text_operator`) with its characters, in drawing (visual) order,
+  which is how extractors such as pdftotext expect it: they reverse right-to-left runs themselves. Done whether
+  or not the document is tagged;
 - in the tree, the paragraph's element carries `/ActualText` with its whole text in logical order, which screen
   readers use instead of piecing glyphs together.
+
+Runs in another language than the document's are marked `/Span <</Lang (en)>> BDC … EMC` inside the
+paragraph's own sequence (`language_operator`, PDF 1.7 §14.9.2.2): no structure element or MCID of their own.
 
 Not tagged: booklets (imposition draws the pages onto sheets with pypdf, which has no structure to carry over),
 and `handouts merge` packets (pypdf's append does not merge structure trees).
