@@ -2,7 +2,8 @@
 
 markdown-it-py does the parsing (CommonMark); this module only maps its tokens to the model and implements the
 leaflet extensions documented in content/README.md: `::: keypoints|summary|warning|checklist` boxes,
-`::: picture FIGURE-ID` Easy Read rows and `![Caption](figure:ID)` figures.
+`::: picture FIGURE-ID` Easy Read rows, `![Caption](figure:ID)` figures and `[words]{lang=en}` runs in another
+language (Pandoc's bracketed span, read by mdit-py-plugins' attrs plugin; `lang` is its only attribute).
 
 Whatever the content format forbids is refused here, with its line, rather than printed as literal text or
 dropped: raw HTML (the parser recognises it so that it can be refused), containers that nest, are not closed or
@@ -18,10 +19,12 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from handouts.errors import ContentError
 from handouts.content.model import LINK_SCHEMES, Block, Box, Figure, Heading, ListBlock, Paragraph, PictureRow, Span
+from handouts.content.langtags import UnknownLanguage, language_tag
 from handouts.content.phone import PhoneError, tel_href
 from handouts.suggest import closest
 
@@ -48,6 +51,8 @@ def _parser() -> MarkdownIt:
                                    "maxNesting": _MAX_NESTING})
     for kind in CONTAINER_KINDS:
         md.use(container_plugin, kind)
+    # `[words]{lang=xx}` only: attributes after other elements stay text, as before
+    md.use(attrs_plugin, after=("span_close",), spans=True)
     # markdown-it leaves links it finds unsafe (javascript:, file:) as literal text; keep them as links so
     # that `link_target` can refuse them with their line.
     md.validateLink = lambda url: True
@@ -207,21 +212,32 @@ class _Stream:
             before = next((s.text[-1] for s in reversed(spans[:index]) if s.text and s.text != _SOFT_BREAK), "")
             after = next((s.text[0] for s in spans[index + 1:] if s.text and s.text != _SOFT_BREAK), "")
             joined = "" if _is_wide(before) or _is_wide(after) else " "
-            spans[index] = Span(joined, span.bold, span.italic, span.href)
+            spans[index] = Span(joined, span.bold, span.italic, span.href, span.lang)
         yield from (span for span in spans if span.text)
 
     def _spans(self, inline: Token) -> Iterator[Span]:
         bold = italic = 0
         href: str | None = None
+        langs: list[str] = []   # the open language spans, innermost last
+        spans = any(child.type == "span_open" for child in inline.children or [])
         for child in inline.children or []:
             kind = child.type
+            lang = langs[-1] if langs else None
             if kind == "text" or kind == "code_inline":
+                if spans and "](" in child.content:   # the parser gave up on the link around a span
+                    raise self.error(inline, "a link's text cannot hold a language span",
+                                     "put the whole link inside the span: [[words](https://...)]{lang=en}",
+                                     child.content)
                 if child.content:
-                    yield Span(child.content, bool(bold), bool(italic), href)
+                    yield Span(child.content, bool(bold), bool(italic), href, lang)
             elif kind == "softbreak":
-                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href)
+                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href, lang)
             elif kind == "hardbreak":
-                yield Span(" ", bool(bold), bool(italic), href)
+                yield Span(" ", bool(bold), bool(italic), href, lang)
+            elif kind == "span_open":
+                langs.append(self.language(inline, child))
+            elif kind == "span_close":
+                langs.pop()
             elif kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -245,6 +261,22 @@ class _Stream:
                                  "put '![Caption](figure:ID)' on its own line with blank lines around it")
             else:
                 raise self.error(inline, f"unsupported inline element '{kind}'", "see content/README.md")
+
+    def language(self, inline: Token, span: Token) -> str:
+        """The language of a `[words]{lang=xx}` span: its only attribute, a language tag CLDR knows."""
+        attrs = {**span.attrs, **span.meta.get("insecure_attrs", {})}
+        other = sorted(str(key) for key in attrs if key != "lang")
+        if other or "lang" not in attrs:
+            found = f"'{other[0]}'" if other else "no 'lang'"
+            raise self.error(inline, f"a bracketed span takes only a language: found {found}",
+                             "write [words]{lang=en}", "]{")
+        code = str(attrs["lang"])
+        try:
+            return language_tag(code)
+        except UnknownLanguage as exc:
+            raise self.error(inline, str(exc),
+                             "use a BCP 47 language code such as en, fr, la or zh-Hans",
+                             f"lang={code}") from None
 
     def link_target(self, inline: Token, href: str) -> str:
         """Only web, phone and e-mail links; a phone link dials what its number says (see handouts.phone)."""

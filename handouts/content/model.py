@@ -29,12 +29,14 @@ LINK_SCHEMES: tuple[str, ...] = ("http://", "https://", "tel:", "mailto:")
 
 @dataclass(frozen=True)
 class Span:
-    """A run of inline text with one set of attributes; `href` makes it a live link."""
+    """A run of inline text with one set of attributes; `href` makes it a live link; `lang` (a BCP 47 tag) says
+    it is in another language than the document (content markup `[words]{lang=en}`)."""
 
     text: str
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from handouts import __version__
 
@@ -33,6 +33,8 @@ from handouts.text.fonts import FontChain, FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
 from handouts.content.phone import tel_href
+from handouts.content.langtags import direction
+from handouts.text.scripts import language_runs, latin_language
 
 FIGURE_WIDTH = 480.0      # points; only sets the SVG's coordinate system, CSS scales it to the column
 PICTURE_WIDTH = 240.0
@@ -145,7 +147,28 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "clinic": _clinic_values(clinic, language),
         "svg": svg,
         "uid": svg.uid,
+        "runs": partial(language_markup, own=language.code, rtl=language.rtl,
+                        latin=latin_language(language.script)),
     }
+
+
+def language_markup(text: str, lang: str | None = None, *, own: str, rtl: bool, latin: str | None) -> Markup:
+    """Escaped text whose runs in another language are `<span lang>`: the content's own mark (`lang`, from
+    `[words]{lang=xx}`), else, in a document of a non-Latin script, each run of Latin words (handouts.scripts).
+    A run written the other way from the page also gets `dir`, which isolates it (HTML's default style gives
+    `[dir]` `unicode-bidi: isolate`), as `<bdi>` would."""
+    if lang and lang != own:
+        return _span(text, lang, rtl)
+    if lang:
+        return escape(text)
+    return Markup("").join(_span(run, run_lang, rtl) if run_lang else escape(run)
+                           for run, run_lang in language_runs(text, latin))
+
+
+def _span(text: str, lang: str, rtl: bool) -> Markup:
+    run_rtl = direction(lang) == "rtl"
+    isolate = f' dir="{"rtl" if run_rtl else "ltr"}"' if run_rtl != rtl else ""
+    return Markup(f'<span lang="{escape(lang)}"{isolate}>{escape(text)}</span>')
 
 
 def _string(language: Language, key: str) -> str:

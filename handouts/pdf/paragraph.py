@@ -16,7 +16,13 @@ language entry) this class lays the text out itself:
 4. lines are filled greedily in logical order (so the first words are on the first line);
 5. each line is put into visual order with UBA rule L2 and drawn glyph by glyph, right-aligned for RTL.
 
-Styles that need none of this (English, Chinese) keep reportlab's behaviour untouched.
+Runs in another language (content markup `[MRI]{lang=en}`, which handouts.markup writes as
+`<span lang="en">`, and, in a document of a non-Latin script, every run of Latin words: handouts.scripts) are
+drawn inside a marked-content property `/Span <</Lang (en)>> BDC … EMC`, nested in the paragraph's own marked
+content, so the structure tree keeps one element per paragraph and every MCID once.
+
+Styles that need none of this (English, Chinese) keep reportlab's behaviour untouched, unless a paragraph holds
+a marked language run: reportlab's own line layout cannot mark a sub-run, so such a paragraph is laid out here.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.platypus import Paragraph as _RLParagraph
+from reportlab.platypus.paraparser import ParaParser
+from reportlab.platypus.paragraph import textTransformFrags
 
-from handouts.text import bidi
+from handouts.text import bidi, scripts
 
 from handouts.text import shaping
 
@@ -65,20 +73,37 @@ def needs_layout(style: Any) -> bool:
             or getattr(style, "wordWrap", None) == "CJK")
 
 
+def has_language_runs(frags: list[Any]) -> bool:
+    """Does any frag carry a language of its own (content markup, through `_Parser`)?"""
+    return any(getattr(frag, "lang", None) for frag in frags)
+
+
+class _Parser(ParaParser):
+    """reportlab's markup parser, plus a `lang` attribute on <span>: the frags inside carry it as `lang`."""
+
+    def start_span(self, attr: dict[str, str]) -> None:
+        lang = attr.pop("lang", None)
+        super().start_span(attr)
+        if lang:
+            self._stack[-1].lang = lang
+
+
 @dataclass
 class Piece:
-    """A run of one frag (font, size, colour, link) at one bidi level, shaped."""
+    """A run of one frag (font, size, colour, link) at one bidi level and in one language, shaped. `lang` is
+    None for the document's own language."""
 
     text: str
     frag: Any
     level: int
     run: shaping.ShapedRun
     width: float
+    lang: str | None = None
 
     @classmethod
-    def make(cls, text: str, frag: Any, level: int) -> "Piece":
+    def make(cls, text: str, frag: Any, level: int, lang: str | None = None) -> "Piece":
         run = shaping.shape(text, frag.fontName, level % 2 == 1)
-        return cls(text, frag, level, run, run.width(frag.fontSize))
+        return cls(text, frag, level, run, run.width(frag.fontSize), lang)
 
 
 @dataclass
@@ -91,7 +116,10 @@ class Word:
         return sum(p.width for p in self.pieces)
 
 
-def _words(frags: list[Any], rtl: bool, cjk: bool = False) -> list[Word]:
+def _words(frags: list[Any], rtl: bool, cjk: bool = False, latin: str | None = None,
+           own: str | None = None) -> list[Word]:
+    """`latin`: the language of Latin runs in this document (None in a Latin-script one); `own`: the document's
+    language, which a run marked with it does not need."""
     chars: list[tuple[str, int]] = []
     for index, frag in enumerate(frags):
         text = getattr(frag, "text", "")
@@ -100,8 +128,10 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False) -> list[Word]:
         chars.extend((c, index) for c in bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " ")))
     text = "".join(c for c, _ in chars)
     levels = bidi.levels(text, rtl and bidi.mostly_right_to_left(text))
+    langs = [None if lang == own else lang
+             for lang in scripts.languages(text, [getattr(frags[i], "lang", None) for _, i in chars], latin)]
     words: list[Word] = []
-    current: list[tuple[str, int, int]] = []   # (char, frag index, level)
+    current: list[tuple[str, int, int, str | None]] = []   # (char, frag index, level, language)
     isolated = 0  # inside LRI…PDI (a phone number, a URL): spaces there do not break the line
 
     def flush() -> None:
@@ -109,45 +139,46 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False) -> list[Word]:
             words.append(Word(_pieces(current, frags)))
             current.clear()
 
-    for position, ((char, index), level) in enumerate(zip(chars, levels)):
+    for position, ((char, index), level, lang) in enumerate(zip(chars, levels, langs)):
         if char in (bidi.LRI, bidi.RLI):
             isolated += 1
         elif char == bidi.PDI:
             isolated = max(0, isolated - 1)
         following = chars[position + 1][0] if position + 1 < len(chars) else ""
         if char == " " and (isolated > 0 or (cjk and current and following in CANNOT_START)):
-            current.append((char, index, level))
+            current.append((char, index, level, lang))
         elif char == " ":
             flush()
             if words and words[-1].space is None:
-                words[-1].space = Piece.make(" ", frags[index], level)
+                words[-1].space = Piece.make(" ", frags[index], level, lang)
         elif char not in _CONTROLS:
             if cjk and current and not isolated and _cjk_break(current[-1][0], char):
                 flush()
-            current.append((char, index, level))
+            current.append((char, index, level, lang))
     flush()
     return words
 
 
-def _pieces(chars: list[tuple[str, int, int]], frags: Any) -> list[Piece]:
-    """Group characters into pieces of one frag and one level; `frags` is indexed by the middle field."""
+def _pieces(chars: list[tuple[str, int, int, str | None]], frags: Any) -> list[Piece]:
+    """Group characters into pieces of one frag, one level and one language; `frags` is indexed by the second
+    field."""
     pieces: list[Piece] = []
     start = 0
     for i in range(1, len(chars) + 1):
         if i == len(chars) or chars[i][1:] != chars[start][1:]:
-            _, index, level = chars[start]
-            pieces.append(Piece.make("".join(c for c, _, _ in chars[start:i]), frags[index], level))
+            _, index, level, lang = chars[start]
+            pieces.append(Piece.make("".join(c for c, _, _, _ in chars[start:i]), frags[index], level, lang))
             start = i
     return pieces
 
 
 def _split_long_word(word: Word, width: float) -> list[Word]:
     """A word wider than the line (a long URL) is cut, preferably after / - . ? & =, never inside a cluster."""
-    chars = [(c, id(p.frag), p.level, p.frag) for p in word.pieces for c in p.text]
-    frags = {key: frag for _, key, _, frag in chars}
+    chars = [(c, id(p.frag), p.level, p.lang, p.frag) for p in word.pieces for c in p.text]
+    frags = {key: frag for _, key, _, _, frag in chars}
 
     def measure(part: list) -> float:
-        return sum(p.width for p in _pieces([(c, k, lv) for c, k, lv, _ in part], frags))
+        return sum(p.width for p in _pieces([(c, k, lv, lang) for c, k, lv, lang, _ in part], frags))
 
     out: list[Word] = []
     while chars:
@@ -164,7 +195,7 @@ def _split_long_word(word: Word, width: float) -> list[Word]:
                 preferred = i
         cut = preferred if preferred and preferred > best // 2 else best
         part, chars = chars[:cut], chars[cut:]
-        out.append(Word(_pieces([(c, k, lv) for c, k, lv, _ in part], frags)))
+        out.append(Word(_pieces([(c, k, lv, lang) for c, k, lv, lang, _ in part], frags)))
     out[-1].space = word.space
     return out
 
@@ -206,12 +237,26 @@ class Paragraph(_RLParagraph):
         # so that they stay one element.
         self.tag_role = tag_role
         self._tag_key = object()
-        self._own = needs_layout(self.style)
+        self._own = needs_layout(self.style) or has_language_runs(self.frags)
         if not self._own:
             _drop_unsupported_controls(self.frags)
         self._words: list[Word] | None = None
         self._lines: list[list[Word]] = []
         self._wrapped_for: float | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser."""
+        if frags is None:
+            text = cleaner(text)
+            parser = _Parser()
+            parser.caseSensitive = self.caseSensitive
+            style, frags, bullet_frags = parser.parse(text, style)
+            if frags is None:
+                raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph beginning\n'{text[:30]}'")
+            textTransformFrags(frags, style)
+            if bullet_frags:
+                bulletText = bullet_frags
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     # -- layout -------------------------------------------------------------------------------------------
     @property
@@ -220,7 +265,9 @@ class Paragraph(_RLParagraph):
 
     def _all_words(self) -> list[Word]:
         if self._words is None:
-            self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK")
+            self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK",
+                                 getattr(self.style, "latinLanguage", None),
+                                 getattr(self.style, "textLanguage", None))
         return self._words
 
     def _inner_width(self, avail: float) -> float:
@@ -305,10 +352,12 @@ class Paragraph(_RLParagraph):
         canvas.restoreState()
 
     def _draw_glyphs(self, visual: list[Piece], x: float, y: float) -> None:
-        """Neighbouring pieces in one font, size and colour are drawn as one glyph stream (spaces included), so
-        the content stream stays short and text extraction sees whole lines. A cluster whose glyphs do not map
-        back to its characters (a joining form, a conjunct, a vowel mark) is marked with an /ActualText span
-        that gives the characters, for copying, search and screen readers (see `_clusters`)."""
+        """Neighbouring pieces in one font, size, colour and language are drawn as one glyph stream (spaces
+        included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
+        do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
+        /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
+        The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
+        stream."""
         canvas = self.canv
         i = 0
         while i < len(visual):
@@ -318,14 +367,27 @@ class Paragraph(_RLParagraph):
                 j += 1
             glyphs: list[shaping.Glyph] = []
             spans: dict[int, tuple[int, str]] = {}
-            for piece in visual[i:j]:
+            languages: list[tuple[int, int, str]] = []
+            segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
+            for k, piece in enumerate(visual[i:j]):
+                begin = len(glyphs)
+                if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
+                    spans.update(_merge_spans(segment, glyphs))
+                    segment = {}
                 for cluster, text in _clusters(piece):
                     if text is not None:
-                        spans.update(_spans(cluster, len(glyphs), text))
+                        segment.update(_spans(cluster, len(glyphs), text))
                     glyphs.extend(cluster)
+                if piece.lang:
+                    operator = tagging.language_operator(piece.lang)
+                    if languages and languages[-1][1:] == (begin, operator):
+                        languages[-1] = (languages[-1][0], len(glyphs), operator)
+                    else:
+                        languages.append((begin, len(glyphs), operator))
+            spans.update(_merge_spans(segment, glyphs))
             run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
             canvas.setFillColor(frag.textColor)
-            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=_merge_empty(spans))
+            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
             x += sum(piece.width for piece in visual[i:j])
             i = j
 
@@ -351,51 +413,60 @@ def _logical_text(lines: list[list[Word]]) -> str:
 
 
 def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int, tuple[int, str]]:
-    """The /ActualText spans of one cluster drawn from glyph index `start`: its text goes on its first glyphs
-    that advance; glyphs that do not (dots, vowel marks) get empty spans, so that the span with the text covers
-    exactly the width extractors measure it by (else poppler sees gaps inside words)."""
+    """The /ActualText spans of one cluster drawn from glyph index `start`, as glyph index -> (end, text): its
+    text goes on the glyphs from its first to its last glyph that advances (a conjunct's marks and second letter
+    included); glyphs before and after them that do not advance (dots, vowel marks) get empty spans. Extractors
+    measure a span from where its first glyph starts to where its last glyph ends, so the span with the text
+    then covers exactly the cluster's width (a narrower one leaves a gap poppler reads as a space inside the
+    word)."""
     if not any(g.x_advance for g in glyphs):
-        return {start: (start + len(glyphs), tagging.actual_text_operator(text))}
-    out: dict[int, tuple[int, str]] = {}
-    given = False
-    k = 0
-    while k < len(glyphs):
-        advancing = glyphs[k].x_advance != 0
-        m = k + 1
-        while m < len(glyphs) and (glyphs[m].x_advance != 0) == advancing:
-            m += 1
-        out[start + k] = (start + m, tagging.actual_text_operator(text if advancing and not given else ""))
-        given = given or advancing
-        k = m
+        return {start: (start + len(glyphs), text)}
+    advancing = [k for k, g in enumerate(glyphs) if g.x_advance]
+    first, last = advancing[0], advancing[-1] + 1
+    out = {start + first: (start + last, text)}
+    if first:
+        out[start] = (start + first, "")
+    if last < len(glyphs):
+        out[start + last] = (start + len(glyphs), "")
     return out
 
 
-def _merge_empty(spans: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
-    """Neighbouring empty spans (the dots and marks at the end of one cluster and the start of the next) as one,
-    which keeps the content stream short."""
-    empty = tagging.actual_text_operator("")
-    out: dict[int, tuple[int, str]] = {}
+def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph]) -> dict[int, tuple[int, str]]:
+    """Neighbouring spans as one, which keeps the content stream short (an Arabic word is one span, not one per
+    letter): empty ones (the marks at the end of one cluster and the start of the next), and ones with text
+    that start and end on glyphs that advance, whose texts follow each other in drawing order as the
+    extractors read them. Returns glyph index -> (end, BDC operator)."""
+    def solid(start: int, end: int) -> bool:
+        return glyphs[start].x_advance != 0 and glyphs[end - 1].x_advance != 0
+
+    merged: dict[int, tuple[int, str]] = {}
     last: int | None = None
     for start in sorted(spans):
-        end, operator = spans[start]
-        if operator == empty and last is not None and out[last] == (start, empty):
-            out[last] = (end, empty)
-            continue
-        out[start] = (end, operator)
+        end, text = spans[start]
+        if last is not None and merged[last][0] == start:
+            previous = merged[last][1]
+            if (previous == text == "") or (previous and text and solid(last, start) and solid(start, end)):
+                merged[last] = (end, previous + text)
+                continue
+        merged[start] = (end, text)
         last = start
-    return out
+    return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
 def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
-    its glyphs do not map back to them (joining forms, conjuncts, marks), else None.
+    extractors would not read them back whole from the glyphs, else None.
 
-    Why per cluster and in visual order rather than one logical string per line: text extractors (poppler's
-    pdftotext, viewers' copy and search) read a line's glyphs from left to right and reverse right-to-left runs
-    themselves, so an /ActualText should not cover more than one right-to-left character. A right-to-left
-    cluster of several characters drawn with at least as many glyphs (a letter and its vowel mark) is therefore
-    cut into one-character parts, the first character on the rightmost part, which the extractor's reversal
-    mostly puts back in logical order."""
+    A cluster needs its text when its glyphs do not map back to its characters (joining forms, conjuncts,
+    reordered vowel signs), and also when one of its glyphs does not advance (a vowel mark, a virama, a dot
+    placed on the letter): poppler ends a character's box at its advance, so a mark drawn over the middle of
+    its letter moves the word's edge back, the next letter seems to start after a gap and the word is cut
+    there ("छू ने", "يتك ّون"). `_spans` then gives the cluster's text to its advancing glyphs and an empty
+    text to the marks. A right-to-left cluster's text is given reversed, in drawing order: extractors lay the
+    characters of one /ActualText out from left to right over its box and then reverse right-to-left runs, so
+    a letter and its shadda read back in logical order ("يتكوّن"). (Cutting such a cluster into one-character
+    spans, as before, put a zero-width mark on its own at its offset, which moved it out of order and split the
+    word.)"""
     glyphs = piece.run.glyphs
     starts = sorted({g.cluster for g in glyphs})
     ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
@@ -409,15 +480,10 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
         group = glyphs[i:j]
         text = piece.text[group[0].cluster:ends[group[0].cluster]]
         drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
-        if drawn == text:
+        if drawn == text and all(g.x_advance for g in group):
             out.append((group, None))
-        elif rtl and 1 < len(text) <= len(group):
-            # one glyph per character from the left; the rightmost part keeps the rest (the letter's own glyphs)
-            last = len(text) - 1
-            parts = [group[k:k + 1] for k in range(last)] + [group[last:]]
-            out.extend(zip(parts, reversed(text)))
         else:
-            out.append((group, text))
+            out.append((group, text[::-1] if rtl else text))
         i = j
     return out
 

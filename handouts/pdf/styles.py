@@ -10,6 +10,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from handouts.text.fonts import FontChain
+from handouts.text.scripts import latin_language
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout, LevelStyle
 
@@ -45,7 +46,9 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
                   wordWrap="CJK" if language.line_breaking == "characters" else None,
                   shaping=1 if language.extra.get("shaping") else 0,
                   # read by handouts.paragraph, which lays out right-to-left text itself
-                  textDirection="rtl" if language.rtl else "ltr")
+                  textDirection="rtl" if language.rtl else "ltr",
+                  # and marks runs in another language: Latin words in a non-Latin document (handouts.scripts)
+                  textLanguage=language.code, latinLanguage=latin_language(language.script))
     size = lv.body_size
     body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after * spacing,
                           **common)

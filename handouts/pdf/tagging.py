@@ -20,11 +20,15 @@ reportlab writes no structure of its own, so tagging happens in two steps.
 
 Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
 joining forms, Devanagari conjuncts and reordered vowel signs). Two things give the real words back:
-- in the content, each such glyph cluster is marked `/Span <</ActualText (…)>> BDC … EMC` (`actual_text_operator`)
-  with its characters, in drawing (visual) order, which is how extractors such as pdftotext expect it: they
-  reverse right-to-left runs themselves. Done whether or not the document is tagged;
+- in the content, each such glyph cluster (neighbouring ones as one) is marked
+  `/Span <</ActualText (…)>> BDC … EMC` (`actual_text_operator`) with its characters, in drawing (visual) order,
+  which is how extractors such as pdftotext expect it: they reverse right-to-left runs themselves. Done whether
+  or not the document is tagged;
 - in the tree, the paragraph's element carries `/ActualText` with its whole text in logical order, which screen
   readers use instead of piecing glyphs together.
+
+Runs in another language than the document's are marked `/Span <</Lang (en)>> BDC … EMC` inside the
+paragraph's own sequence (`language_operator`, PDF 1.7 §14.9.2.2): no structure element or MCID of their own.
 
 Booklets and `handouts merge` packets are made of pages tagged here: handouts.post.structure carries the
 structure tree onto the imposed sheets (each page a form XObject with its own /StructParents, reached through
@@ -187,6 +191,16 @@ def actual_text_operator(text: str) -> str:
     """The operator that opens a span whose glyphs stand for `text` (closed by EMC): handouts.paragraph marks
     shaped clusters with it, inside their text objects, whether or not the document is tagged."""
     return f"/Span <</ActualText {_utf16_hex(text)}>> BDC"
+
+
+def language_operator(lang: str) -> str:
+    """The operator that opens a run in another language than the document's (closed by EMC): a marked-content
+    property (PDF 1.7 §14.9.2.2) nested in the paragraph's own marked content, so the run needs no structure
+    element and no MCID of its own, and the tree keeps one element per paragraph. `lang` is a BCP 47 tag,
+    checked where it is read (handouts.content.langtags)."""
+    if not (lang.isascii() and lang.replace("-", "").isalnum()):
+        raise ValueError(f"not a language tag: {lang!r}")
+    return f"/Span <</Lang ({lang})>> BDC"
 
 
 def _utf16_hex(text: str) -> str:

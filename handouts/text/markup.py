@@ -38,5 +38,7 @@ def spans_markup(spans: Iterable[Span], chain: FontChain, *, link_colour: str = 
             piece = f"<b>{piece}</b>"
         if span.href and span.href.lower().startswith(LINK_SCHEMES):
             piece = f'<a href={quoteattr(span.href)} color="{link_colour}"><u>{piece}</u></a>'
+        if span.lang:   # read by handouts.pdf.paragraph's parser: the run's frags carry the language
+            piece = f"<span lang={quoteattr(span.lang)}>{piece}</span>"
         out.append(piece)
     return "".join(out)

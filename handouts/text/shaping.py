@@ -102,13 +102,16 @@ def glyph_char(font: str, gid: int, advance: int) -> str:
 
 
 def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
-             marked: dict[int, tuple[int, str]] | None = None) -> float:
+             marked: dict[int, tuple[int, str]] | None = None,
+             languages: tuple[tuple[int, int, str], ...] = ()) -> float:
     """Draw a shaped run with its left edge at x on baseline y; returns the x after it.
 
     Consecutive glyphs whose HarfBuzz position equals where the PDF pen would be anyway are written as one
     string, so the content stream stays compact and copy-paste keeps words together. `marked` (tagged PDF):
     glyph index -> (end index, BDC operator) of marked-content sequences (/ActualText spans) to open inside the
-    text object; they must not overlap.
+    text object; they must not overlap. `languages`: (start, end, BDC operator) of runs in another language
+    (/Lang spans), each holding whole `marked` spans; they are opened around them in the same text object, so
+    a line in two languages stays one text object.
     """
     ttf = _ttfont(run.font)
     scale = size / run.upem
@@ -117,18 +120,19 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
     marked = marked or {}
-    closing: set[int] = set()
+    outer = {start: (end, operator) for start, end, operator in languages}
+    closing: dict[int, int] = {}   # glyph index -> how many sequences end there
     for index, g in enumerate(run.glyphs):
-        if index in closing or index in marked:   # a span boundary: the pending string ends here
+        if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
                 tx.textOut(pending)
                 pending = ""
-            if index in closing:
-                tx._code.append("EMC")
-            if index in marked:
-                end, operator = marked[index]
-                tx._code.append(operator)
-                closing.add(end)
+            tx._code.extend(["EMC"] * closing.pop(index, 0))
+            for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
+                if index in opening:
+                    end, operator = opening[index]
+                    tx._code.append(operator)
+                    closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
         char = glyph_char(run.font, g.gid, g.x_advance)
         if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
@@ -142,8 +146,7 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
         x += g.x_advance * scale
     if pending:
         tx.textOut(pending)
-    if len(run.glyphs) in closing:
-        tx._code.append("EMC")
+    tx._code.extend(["EMC"] * closing.pop(len(run.glyphs), 0))
     from handouts.text.fonts import EMBOLDENED
 
     if run.font in EMBOLDENED:
