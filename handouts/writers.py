@@ -67,8 +67,10 @@ def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
     # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
     # that need either get ruled lines without a heading rather than a wrongly drawn one.
     plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
-    notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=drawn.font)
-    return Rendered(impose_booklet(data, layout.sheet_size(paper), notes_page=notes), padded_count(drawn.pages) // 2)
+    notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=drawn.font,
+                    first_number=drawn.pages + 1)
+    sheets = impose_booklet(data, layout.sheet_size(paper), notes_page=notes, rtl=language.rtl)
+    return Rendered(sheets, padded_count(drawn.pages) // 2)
 
 
 def _trifold_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:

@@ -521,3 +521,26 @@ def test_tagging_check_finds_a_broken_parent_tree(detailed_booklet):
     assert any("MCIDs but no /StructParents" in p for p in problems)
     assert any("text operator(s) outside marked content" in p for p in problems)
     assert any("in the tree but not in any stream" in p for p in problems)
+
+
+def test_right_to_left_booklets_are_bound_on_the_right():
+    """An Arabic booklet opens from the right: page 1 is the left half of the outer sheet, page 2 the right half
+    of its back, and every side is the mirror of the left-to-right one."""
+    assert booklet_order(8, rtl=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+    imposed = impose_booklet(numbered_pdf(8), A4_LANDSCAPE, rtl=True)
+    assert sides(imposed) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+
+
+def test_booklet_pages_are_numbered_as_the_reader_holds_them(monkeypatch):
+    """A 13-page leaflet makes a 16-page booklet: every footer says "of 16" and the three notes pages at the
+    end carry their numbers, so the numbering matches what the reader holds."""
+    booklet, source = render_with_source("booklet", "en", "standard", monkeypatch)
+    pages = len(PdfReader(io.BytesIO(source)).pages)
+    held = padded_count(pages)
+    assert held > pages, "this check needs a leaflet whose page count is not a multiple of four"
+    footers = re.findall(r"Page (\d+) of (\d+)", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(source)).pages))
+    assert [int(n) for n, _ in footers] == list(range(1, pages + 1))
+    assert {int(total) for _, total in footers} == {held}
+    sheet_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(booklet)).pages)
+    for number in range(pages + 1, held + 1):   # the notes pages
+        assert re.search(rf"(^|\s){number}(\s|$)", sheet_text), number

@@ -44,6 +44,9 @@ class Furniture:
     page_label: Callable[[int, int], str]  # (page, pages) -> markup
     rtl: bool
     styles: Any                 # handouts.styles.Styles
+    # A booklet's reader holds its pages padded to whole sheets (4 pages a sheet, the notes pages at the end):
+    # "Page 1 of 16", not "of 13", when imposition will add three.
+    pages_per_sheet: int = 1
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,8 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._held)
+            per_sheet = furniture.pages_per_sheet
+            total = -(-len(self._held) // per_sheet) * per_sheet   # the pages the reader holds
             for state in self._held:
                 self.__dict__.update(state)
                 with tagging.artifact(self, "Pagination"):   # running header and footer: not content

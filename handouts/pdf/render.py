@@ -175,6 +175,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         page_label=page_label,
         rtl=language.rtl,
         styles=ctx.styles,
+        pages_per_sheet=4 if ctx.layout.imposition == "booklet" else 1,
     )
 
 

@@ -45,11 +45,13 @@ HALF_LETTER = (396.0, 612.0)
 NotesFactory = Callable[[int, tuple[float, float]], bytes]
 
 
-def booklet_order(pages: int) -> list[tuple[int, int]]:
+def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     """1-based (left, right) page numbers for each sheet side, in print order: front 1, back 1, front 2, ...
 
     `pages` must be a multiple of four. Sheet i (0-based) carries [n-2i | 2i+1] on its front and
     [2i+2 | n-2i-1] on its back, the back read upright after a short-edge flip (see the module docstring).
+    A right-to-left booklet (Arabic, Hebrew) is bound on the right: its cover is the left half of the outer
+    sheet and it opens from the right, so every side is the mirror: [2i+1 | n-2i] and [n-2i-1 | 2i+2].
     """
     if pages <= 0 or pages % 4:
         raise ValueError(f"a booklet needs a positive multiple of four pages, not {pages}")
@@ -57,7 +59,7 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     for i in range(pages // 4):
         sides.append((pages - 2 * i, 2 * i + 1))
         sides.append((2 * i + 2, pages - 2 * i - 1))
-    return sides
+    return [(right, left) for left, right in sides] if rtl else sides
 
 
 def padded_count(pages: int) -> int:
@@ -136,11 +138,12 @@ def _moved_link(annotation: pikepdf.Object, to_sheet: Matrix, sheet: pikepdf.Obj
 
 
 def impose_booklet(data: bytes, sheet: tuple[float, float], *, notes_page: NotesFactory | None = None,
-                   flip: Literal["short", "long"] = "short") -> bytes:
+                   flip: Literal["short", "long"] = "short", rtl: bool = False) -> bytes:
     """Impose every page of `data` two-up on landscape `sheet`s (width > height) in saddle-stitch order.
 
     Each page is scaled to fit half a sheet (A5 on A4 and half-letter on Letter fit exactly, scale 1) and
-    centred in it. `notes_page(count, size)` makes the padding pages; without it they stay blank.
+    centred in it. `notes_page(count, size)` makes the padding pages; without it they stay blank. `rtl`: bound
+    on the right, for right-to-left languages (booklet_order).
     Returns a PDF with one page per sheet side: (padded page count) / 2 pages, tagged when `data` is.
     """
     sheet_w, sheet_h = float(sheet[0]), float(sheet[1])
@@ -166,14 +169,14 @@ def impose_booklet(data: bytes, sheet: tuple[float, float], *, notes_page: Notes
             if len(notes.pages) < padding:
                 raise ValueError(f"the notes factory made {len(notes.pages)} page(s), {padding} were asked for")
         try:
-            return _impose(source, notes, data, (sheet_w, sheet_h), total, flip)
+            return _impose(source, notes, data, (sheet_w, sheet_h), total, flip, rtl)
         finally:
             if notes is not None:
                 notes.close()
 
 
 def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: tuple[float, float], total: int,
-            flip: str) -> bytes:
+            flip: str, rtl: bool) -> bytes:
     """Draw the sides, then carry the structure, links and bookmarks over (see the module docstring)."""
     sheet_w, sheet_h = sheet
     half_w = sheet_w / 2
@@ -183,7 +186,7 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
     where: dict[tuple[int, int], Location] = {}     # source page -> (sheet, form)
     sheet_of: dict[tuple[int, int], int] = {}       # source page -> sheet index
     links: dict[tuple[int, int], pikepdf.Object] = {}   # source annotation -> the sheet's annotation
-    for side_index, pair in enumerate(booklet_order(total)):
+    for side_index, pair in enumerate(booklet_order(total, rtl)):
         side = target.add_blank_page(page_size=(sheet_w, sheet_h))
         upside_down = flip == "long" and side_index % 2 == 1
         drawing: list[bytes] = []
@@ -248,8 +251,11 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
 
 
 def notes_pages(count: int, size: tuple[float, float], title: str = "Notes", *, font_name: str,
-                line_gap: float = 24.0, margin: float = 42.0) -> bytes:
+                line_gap: float = 24.0, margin: float = 42.0, first_number: int = 0) -> bytes:
     """`count` pages of `size` with a heading and ruled lines for writing on, as PDF bytes.
+
+    `first_number`: the booklet page number of the first notes page, printed at the foot of each so the
+    numbering runs on to the last page the reader holds (the leaflet's footers count these pages too).
 
     `font_name` must be a TrueType font already registered with reportlab, so that it is embedded (the
     project's leaflets embed every font). Usable as `impose_booklet(..., notes_page=partial(notes_pages,
@@ -264,7 +270,7 @@ def notes_pages(count: int, size: tuple[float, float], title: str = "Notes", *, 
                     initialFontName=font_name)  # reportlab's default, Helvetica, would not be embedded
     rule = Color(0.55, 0.55, 0.55)
     heading = 18.0
-    for _ in range(count):
+    for index in range(count):
         canvas.setFont(font_name, heading)
         canvas.setFillColor(Color(0, 0, 0))
         canvas.drawString(margin, height - margin - heading, title)
@@ -274,6 +280,9 @@ def notes_pages(count: int, size: tuple[float, float], title: str = "Notes", *, 
         while y >= margin:
             canvas.line(margin, y, width - margin, y)
             y -= line_gap
+        if first_number:
+            canvas.setFont(font_name, 10.0)
+            canvas.drawCentredString(width / 2, margin / 2, str(first_number + index))
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
