@@ -27,11 +27,12 @@ def _both(cx: float, half: list[tuple[float, float]]) -> list[tuple[float, float
 
 
 def _marker(f: Frame, x: float, y: float, r: float = 4.4) -> None:
-    """The 'usual place' marker: soft halo + dot with a paper ring."""
+    """The 'usual place' marker: soft halo + dot with a paper ring, the ring edged in ink so that the marker is a
+    shape, not only a colour: in grayscale the halo nearly matches light bone and skin."""
     pal = f.pal
     halo = Circle(x, y, r * 2.3, fillColor=pal.accent, strokeColor=None)
     halo.fillOpacity = 0.28
-    f.add(halo, Circle(x, y, r + 1.4, fillColor=pal.paper, strokeColor=None),
+    f.add(halo, Circle(x, y, r + 1.4, fillColor=pal.paper, strokeColor=pal.ink, strokeWidth=0.7),
           Circle(x, y, r, fillColor=pal.accent, strokeColor=None))
 
 
