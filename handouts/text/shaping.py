@@ -185,7 +185,9 @@ def outline_path(run: ShapedRun, font_path: str, size: float, x: float, y: float
     scale = size / run.upem
 
     def pt(p: tuple[float, float], gx: float, gy: float) -> tuple[float, float]:
-        return gx + p[0] * scale, gy + p[1] * scale
+        # 0.01 of a design unit is far below what print or a screen shows, and rounding to it takes about a
+        # third off an Arabic or Hindi figure's content stream (labels there are outlines).
+        return round(gx + p[0] * scale, 2), round(gy + p[1] * scale, 2)
 
     for g in run.glyphs:
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
