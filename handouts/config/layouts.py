@@ -41,6 +41,7 @@ class LevelStyle:
     picture_width: float
     space_after: float
     label_floor: float = 8.0    # smallest words inside a figure, in pt: labels are redrawn, never shrunk past it
+    hyphenate: bool = False     # long words may break at a hyphen (narrow columns; handouts.pdf.styles)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def _level_style(style: LevelLayout) -> LevelStyle:
     return LevelStyle(body_size=style.body_size, leading=style.leading, columns=style.columns,
                       heading_scale=(float(style.heading_scale[0]), float(style.heading_scale[1])),
                       figure_width=style.figure_width, picture_width=points(style.picture_width),
-                      space_after=style.space_after, label_floor=style.label_floor)
+                      space_after=style.space_after, label_floor=style.label_floor, hyphenate=style.hyphenate)
 
 
 def _mm(points: float) -> str:

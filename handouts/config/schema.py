@@ -106,6 +106,8 @@ class LevelLayout(Schema):
     space_after: float = Field(0.5, ge=0, le=3, description="Space after a paragraph, in body lines")
     label_floor: float = Field(8.0, ge=4, le=40, description="Smallest words inside a figure, in pt (handouts "
                                                              "check --pages holds the PDFs to it)")
+    hyphenate: bool = Field(False, description="Hyphenate long words (11 letters or more) where the language has "
+                                               "patterns: for narrow columns; leave off for Easy Read and large print")
 
 
 class Floors(Schema):
