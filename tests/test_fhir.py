@@ -260,3 +260,19 @@ def test_a_bundle_of_a_folder_without_records_is_one_line(tmp_path, prepare, nee
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0] and str(folder) in lines[0], result.output
     assert not (folder / "bundle.fhir.json").exists()
+
+
+def test_a_folder_where_a_record_goes_fails_that_document_in_one_line(tmp_path):
+    content, layouts = english_tree(tmp_path, levels=("easy",))
+    out = tmp_path / "out"
+    blocker = out / "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf.fhir.json"
+    blocker.mkdir(parents=True)
+    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "--jobs", "1", "-q",
+            "--out", str(out)]
+    result = run(*args, "--fhir")
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("FAILED")]
+    assert "cannot write" in line and str(blocker) in line
+    assert manifest(out)["documents"] == []            # the manifest names no document without its record
+    result = run(*args)                                # without --fhir the folder is not the build's business
+    assert result.exit_code == 0 and blocker.is_dir(), result.output

@@ -62,4 +62,7 @@ def record_intact(pdf: Path, entry: dict) -> bool:
 
 
 def remove_record(pdf: Path) -> None:
-    record_path(pdf).unlink(missing_ok=True)
+    """Delete the record beside `pdf`, if there is one; a folder of that name is not this build's and stays."""
+    path = record_path(pdf)
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)

@@ -498,13 +498,20 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
             raise HandoutsError("a personalised copy for this patient and document already exists", path=path,
                                 hint="give --force to replace it")
         data = render_personal(job, options, personal, password=password)
-        atomic_write(path, data)
+        record = None
         if options.fhir:   # the copy's own file name is its identity; the record names no patient
             document, language = job_document(job, options, personal)
-            atomic_write(record_path(path), leaflet_record(document, language, options.clinic, data, url=path.name,
-                                                           identity=path.name, personal=True))
-        else:
+            record = leaflet_record(document, language, options.clinic, data, url=path.name, identity=path.name,
+                                    personal=True)
+        atomic_write(path, data)
+        if record is None:
             remove_record(path)
+            return path
+        try:
+            atomic_write(record_path(path), record)
+        except HandoutsError:
+            path.unlink(missing_ok=True)   # a copy without the record it was asked for is not left behind
+            raise
     return path
 
 
