@@ -90,6 +90,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--note", default=None, help="Personalised copy: the clinician's note, shown as 'Your plan'.")
 @click.option("--encrypt", is_flag=True,
               help="Personalised copy: protect with a password from $HANDOUTS_PDF_PASSWORD or a prompt.")
+@click.option("--fhir", is_flag=True, help="Write a FHIR R4 DocumentReference beside each PDF (<file>.fhir.json).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
 @click.option("--force", is_flag=True,
               help="Rebuild documents whose inputs did not change; replace an existing personalised copy.")
@@ -105,8 +106,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @content_option
 @layouts_option
 def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, plan_file,
-          patient, clinician, note, encrypt, fail_fast, force, prune, shard_text, dry_run, as_json, quiet, verbose,
-          content_dir, layouts_dir) -> None:
+          patient, clinician, note, encrypt, fhir, fail_fast, force, prune, shard_text, dry_run, as_json, quiet,
+          verbose, content_dir, layouts_dir) -> None:
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
@@ -134,6 +135,7 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         jobs=jobs or (os.cpu_count() or 1),
         grayscale=grayscale,
         bleed=parse_length(bleed, where="--bleed") if bleed else 0.0,
+        fhir=fhir,
     )
     if plan_file is not None:
         given = [name for name, value in (("--topic", topics), ("--lang", langs), ("--level", levels),
@@ -261,6 +263,23 @@ def manifest_merge(dirs, out_dir) -> None:
 
     count = merge_shards(list(dirs), out_dir)
     click.echo(f"Merged {len(dirs)} shard(s): {count} document(s) in {out_dir}/", err=True)
+
+
+@main.group(cls=_Group)
+def fhir() -> None:
+    """FHIR R4 hand-off of a build made with `build --fhir`."""
+
+
+@fhir.command(name="bundle")
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where the Bundle goes (default: DIR/bundle.fhir.json).")
+def fhir_bundle(out_dir, output) -> None:
+    """Write one FHIR Bundle (type collection) of every DocumentReference in DIR's manifest, in manifest order."""
+    from handouts.build.fhir_bundle import write_bundle
+
+    path, count = write_bundle(out_dir, output)
+    click.echo(f"Wrote a Bundle of {count} DocumentReference(s): {path}", err=True)
 
 
 @main.command(name="list")

@@ -108,6 +108,8 @@ def input_hash(job: "Job", options: "BuildOptions", hashes: FileHashes | None = 
         if options.clinic.logo is not None:
             digest.update(digest_of(Path(options.clinic.logo)).encode())
     digest.update(f"grayscale={options.grayscale} bleed={options.bleed}".encode())
+    if options.fhir:   # the record is part of the output: a build with it is another plan than one without
+        digest.update(b"fhir")
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(tool_fingerprint().encode())
     return digest.hexdigest()

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts.build.fhir_output import record_path
 from handouts.build.locking import output_lock
 from handouts.build.matrix import MANIFEST, atomic_write, check_writable, entry_path, intact, write_manifest
 from handouts.build.shard import MAX_SHARDS, plan_identity
@@ -115,17 +116,21 @@ def merge_shards(directories: list[Path], out_dir: Path) -> int:
         # Until the end the manifest names only files already in place, so a stop in between misdescribes none.
         write_manifest(out_dir, {relpath: entry for relpath, (shard, entry) in union.items()
                                  if shard.directory.resolve() == target_root})
-        for relpath, (shard, _entry) in union.items():
+        for relpath, (shard, entry) in union.items():
             if shard.directory.resolve() == target_root:
                 continue
             target = confined(out_dir, relpath, what="output", source=out_dir, error=HandoutsError,
                               hint="a folder in the output directory is a symlink out of it; remove it")
             source = entry_path(shard.directory, relpath)
+            record = record_path(source) if entry.get("fhir") is not None else None   # checked by intact()
             try:
                 data = source.read_bytes()
+                record_data = record.read_bytes() if record is not None else None
             except OSError as exc:
-                raise HandoutsError(f"cannot read: {exc.strerror}", path=source,
+                raise HandoutsError(f"cannot read: {exc.strerror}", path=Path(exc.filename or source),
                                     hint="check the shard folder's permissions") from None
             atomic_write(target, data)
+            if record_data is not None:
+                atomic_write(record_path(target), record_data)
         write_manifest(out_dir, {relpath: entry for relpath, (_, entry) in union.items()})
     return len(union)

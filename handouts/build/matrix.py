@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from handouts import __version__
+from handouts.build.fhir_output import (RECORDED_FORMATS, leaflet_record, record_entry, record_intact, record_path,
+                                        remove_record)
 from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined
@@ -46,6 +48,8 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 if TYPE_CHECKING:
     from handouts.config.exercise_plan import ResolvedPlan
+    from handouts.content.languages import Language
+    from handouts.content.model import Document
     from handouts.config.personal import PersonalCopy
     from handouts.build.shard import Shard
 
@@ -88,26 +92,35 @@ def _cached(loader: Callable, directory: Path, name: str, source: Path):
     return value
 
 
-def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None) -> tuple[bytes, int]:
-    """One document of the matrix (or the one personalised copy), read and rendered with per-process caches."""
-    from handouts.text.fonts import FontLibrary
-    from handouts.writers import render
+def job_document(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None
+                 ) -> tuple["Document", "Language"]:
+    """The document a job is made from and its language, read with per-process caches (the renderer and the FHIR
+    record read the same one, so their title, status and language cannot differ)."""
     from handouts.document import template_context
 
-    fonts = _STATE.get("fonts")
-    if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
-        fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
-        _STATE["layouts_dir"] = options.layouts_dir
     language = _cached(load_language, options.content_dir, job.lang,
                        options.content_dir / "languages" / f"{job.lang}.yaml")
-    layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
-    layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
     if job.topic == EXERCISES_ONLY:   # a plan without a topic: the exercises part is the whole copy
         texts = tuple(p.text for p in personal.exercises) if personal else ()
         document = exercises_document(options.content_dir, job.lang, job.level, language.s("exercises_title"), texts)
     else:
         topic = _cached(read_topic, options.content_dir, job.topic, options.content_dir / job.topic / "topic.yaml")
         document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+    return document, language
+
+
+def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None) -> tuple[bytes, int]:
+    """One document of the matrix (or the one personalised copy), read and rendered with per-process caches."""
+    from handouts.text.fonts import FontLibrary
+    from handouts.writers import render
+
+    fonts = _STATE.get("fonts")
+    if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
+        fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
+        _STATE["layouts_dir"] = options.layouts_dir
+    layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
+    layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
+    document, language = job_document(job, options, personal)
     rendered = render(document, language, layout, job.paper, fonts, options.clinic, personal,  # type: ignore[arg-type]
                       fmt=job.format)
     return rendered.data, rendered.pages
@@ -293,7 +306,7 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
                     assert data is not None
                     try:
                         report.built.append(_store(options.out_dir, manifest, job, data, pages, hashes[job],
-                                                   header))
+                                                   header, options))
                     except HandoutsError as exc:
                         error = exc.format_message()
                 if error is not None:
@@ -305,6 +318,7 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
             if prune:
                 for relpath in report.stale:
                     entry_path(options.out_dir, relpath).unlink(missing_ok=True)
+                    remove_record(entry_path(options.out_dir, relpath))
                     manifest.pop(relpath, None)
                 report.pruned = list(report.stale)
             write_manifest(options.out_dir, manifest, header)
@@ -312,9 +326,10 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
 
 
 def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, pages: int, input_hash: str,
-           header: dict | None = None) -> dict:
-    """Write one document and record it. An older entry for the path leaves the manifest before its file is
-    replaced: stopped in between, the file is merely unnamed (and rebuilt next time), never misdescribed."""
+           header: dict | None = None, options: BuildOptions | None = None) -> dict:
+    """Write one document (and with `--fhir` its FHIR record) and record it. An older entry for the path leaves
+    the manifest before its file is replaced: stopped in between, the file is merely unnamed (and rebuilt next
+    time), never misdescribed."""
     target = confined(out_dir, job.relpath, what="output", source=out_dir, error=HandoutsError,
                       hint="a folder in the output directory is a symlink out of it; remove it")
     if manifest.pop(job.relpath, None) is not None:
@@ -322,6 +337,13 @@ def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, page
     atomic_write(target, data)
     entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
              "sha256": hashlib.sha256(data).hexdigest(), "input_hash": input_hash}
+    if options is not None and options.fhir and job.format in RECORDED_FORMATS:
+        document, language = job_document(job, options)
+        record = leaflet_record(document, language, options.clinic, data, url=job.relpath, identity=job.relpath)
+        atomic_write(record_path(target), record)
+        entry["fhir"] = record_entry(job.relpath, record)
+    else:
+        remove_record(target)   # one a build with --fhir left would describe an older file
     manifest[job.relpath] = entry
     write_manifest(out_dir, manifest, header)
     return entry
@@ -338,10 +360,11 @@ def entry_path(out_dir: Path, relpath: str) -> Path:
 
 
 def intact(path: Path, entry: dict) -> bool:
-    """Whether the file still is what the entry says, byte for byte."""
+    """Whether the file (and its FHIR record, when the entry has one) still is what the entry says, byte for
+    byte."""
     try:
         return path.stat().st_size == entry.get("bytes") and \
-            hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+            hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256") and record_intact(path, entry)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
 
@@ -474,7 +497,21 @@ def build_personal(options: BuildOptions, personal: "PersonalCopy", *, password:
         if not force and (path.exists() or path.is_symlink()):
             raise HandoutsError("a personalised copy for this patient and document already exists", path=path,
                                 hint="give --force to replace it")
-        atomic_write(path, render_personal(job, options, personal, password=password))
+        data = render_personal(job, options, personal, password=password)
+        record = None
+        if options.fhir:   # the copy's own file name is its identity; the record names no patient
+            document, language = job_document(job, options, personal)
+            record = leaflet_record(document, language, options.clinic, data, url=path.name, identity=path.name,
+                                    personal=True)
+        atomic_write(path, data)
+        if record is None:
+            remove_record(path)
+            return path
+        try:
+            atomic_write(record_path(path), record)
+        except HandoutsError:
+            path.unlink(missing_ok=True)   # a copy without the record it was asked for is not left behind
+            raise
     return path
 
 

@@ -52,6 +52,7 @@ class BuildOptions:
     bleed: float = 0.0          # points
     clinic: Clinic | None = None
     jobs: int = 1
+    fhir: bool = False          # a FHIR DocumentReference beside each PDF (build/fhir_output.py)
 
 
 def _check_names(kind: str, requested: Iterable[str], valid: list[str]) -> None:

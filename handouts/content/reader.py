@@ -81,9 +81,16 @@ def topic_ids(content_dir: Path) -> list[str]:
     return sorted(p.name for p in content_dir.iterdir() if (p / "topic.yaml").is_file())
 
 
+def _is_topic(content_dir: Path, topic_id: str) -> bool:
+    """`topic_id in topic_ids(content_dir)` for one id, without listing the library: planning reads every topic,
+    and listing all of them for each made planning quadratic in the number of topics (bench/scale.py)."""
+    return Path(topic_id).name == topic_id and topic_id not in ("", ".", "..") and \
+        (content_dir / topic_id / "topic.yaml").is_file()
+
+
 def read_topic(content_dir: Path, topic_id: str) -> Topic:
-    ids = topic_ids(content_dir)
-    if topic_id not in ids:
+    if not _is_topic(content_dir, topic_id):
+        ids = topic_ids(content_dir)
         raise UsageError(f"unknown topic '{topic_id}'{closest(topic_id, ids)}; topics: {', '.join(ids)}")
     path = confined(content_dir, Path(topic_id) / "topic.yaml", what="topic file", source=content_dir)
     data = validate(TopicFile, load_yaml(path), path=path)
