@@ -293,3 +293,36 @@ def test_bleed_adds_boxes_and_crop_marks(tmp_path):
 def test_bad_bleed_is_a_usage_error(tmp_path):
     result = run("build", "--lang", "en", "--bleed", "three", "--out", str(tmp_path))
     assert result.exit_code == 2 and "--bleed" in result.output
+
+
+def _fill_colours(path: Path) -> set[tuple[float, float, float]]:
+    """Every RGB fill colour the page content sets ("r g b rg"), rounded to two decimals."""
+    colours = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "rg":
+                    colours.add(tuple(round(float(v), 2) for v in operands))
+    return colours
+
+
+def test_the_clinic_accent_reaches_boxes_and_rules_not_only_headings(profile, tmp_path):
+    """Issue #13: the accent reached the band and headings but boxes stayed the default blue. The layout's
+    `brand` colours (box backgrounds and borders) become tints of the clinic's accent; unbranded copies keep
+    the layout's own."""
+    from handouts.config.clinic import mix_with_white
+    from handouts.config.layouts import load_layout, rgb
+    from tests.conftest import LAYOUTS
+
+    out = tmp_path / "out"
+    for args in (["--clinic", str(profile), "--out", str(out / "branded")], ["--out", str(out / "plain")]):
+        result = run("build", "--lang", "en", "--level", "standard", "--paper", "a4", "-j", "1", *args)
+        assert result.exit_code == 0, result.output
+    name = "back-mouse/en/back-mouse_en_standard_leaflet_a4.pdf"
+    default_tint = tuple(round(v, 2) for v in rgb(load_layout(LAYOUTS, "leaflet").colours["tint"]))
+    green_tint = tuple(round(v, 2) for v in rgb(mix_with_white("#2e6b3a", 0.09)))
+    branded, plain = _fill_colours(out / "branded" / name), _fill_colours(out / "plain" / name)
+    assert green_tint in branded and default_tint not in branded
+    assert default_tint in plain and green_tint not in plain
+    assert (mix_with_white("#2e6b3a", 0.0), mix_with_white("#2e6b3a", 1.0)) == ("#ffffff", "#2e6b3a")
+    assert mix_with_white("#1f5f8b", 0.09) == "#ebf1f5"   # the default accent's tint: close to the layout's #e8f1f7

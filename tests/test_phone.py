@@ -58,3 +58,14 @@ def test_vanity_number_in_clinic_profile_and_content_link(tmp_path):
     assert "tel:08004357669" in uris
     assert not any(uri.startswith("tel:") and uri not in {"tel:18003569377;ext=5", "tel:08004357669"}
                    for uri in uris), uris
+
+
+def test_phone_numbers_never_split_across_lines():
+    """Issue #13: on a narrow branded tri-fold cover "+44 20 7946" ended one line and "0000" began the next.
+    Spaces inside a phone number become no-break spaces in the paragraph markup; other spaces stay."""
+    from handouts.text.markup import keep_phone_numbers_whole
+
+    assert keep_phone_numbers_whole("Call +44 20 7946 0000 or 0800 123 4567 today") == \
+        "Call +44\u00a020\u00a07946\u00a00000 or 0800\u00a0123\u00a04567 today"
+    assert keep_phone_numbers_whole("15 to 20 minutes, 3 times a day (NG59, 2016)") == \
+        "15 to 20 minutes, 3 times a day (NG59, 2016)"

@@ -127,13 +127,23 @@ def parse_accent(value: str, *, path: Path | str) -> str:
 
 
 def branded_layout(layout: Layout, clinic: Clinic | None, *, profile_path: Path | str = "clinic profile") -> Layout:
-    """The layout with the clinic's accent colour, when it has one (already checked for contrast)."""
+    """The layout with the clinic's accent colour, when it has one (already checked for contrast): headings,
+    the band, links and bullets take it, and the colours the layout's `brand` names (box backgrounds, borders,
+    rules) become tints of it, so that a green clinic's leaflet has no blue boxes left."""
     if clinic is None or not clinic.accent:
         return layout
     palette = dict(layout.colours)
-    palette["accent"] = parse_accent(clinic.accent, path=profile_path)
+    accent = parse_accent(clinic.accent, path=profile_path)
+    palette["accent"] = accent
     palette["accent_text"] = WHITE
+    for name, share in sorted(layout.brand.items()):
+        palette[name] = mix_with_white(accent, share)
     return replace(layout, colours=palette)
+
+
+def mix_with_white(colour: str, share: float) -> str:
+    """`share` of `colour` mixed into white, as a hex colour ('#1f5f8b' at 0.09 is a pale blue tint)."""
+    return "#" + "".join(f"{round(255 - share * (255 - c * 255)):02x}" for c in rgb(colour))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ frames text is set in, a tri-fold's panels) and converts lengths to points. Colo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -94,6 +94,7 @@ class Layout:
     panels: tuple[Panel, ...] = ()
     fold_marks: bool = False
     floors: TypeFloors = TypeFloors()
+    brand: dict[str, float] = field(default_factory=dict)  # colour -> share of a clinic's accent mixed into white
     grayscale: bool = False     # print options, set per build (--grayscale, --bleed), not in the YAML
     bleed: float = 0.0
 
@@ -190,6 +191,7 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         panels=_panels(f.panels or [], path) if kind == "trifold" else (),
         fold_marks=f.fold_marks if f.fold_marks is not None else kind == "trifold",
         floors=TypeFloors(text=f.floors.text, furniture=f.floors.furniture),
+        brand=dict(f.brand),
     )
     check_geometry(layout)
     return layout

@@ -171,6 +171,10 @@ class LayoutFile(Schema):
     panels: list[PanelEntry] | None = Field(None, min_length=6, max_length=6,
                                             description="A tri-fold's six panels: side, slot and what each holds")
     floors: Floors = Field(Floors(), description="The smallest type the layout promises its readers, in pt")
+    brand: dict[Literal["tint", "rule", "warning_tint"], Annotated[float, Field(ge=0, le=1)]] = Field(
+        {"tint": 0.09, "rule": 0.45},
+        description="On a clinic-branded copy these colours follow the clinic's accent: the share of the accent "
+                    "mixed into white (box backgrounds, box borders and rules)")
 
 
 # --- layouts/fonts.yaml -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ must draw is wrapped in its own <font face>. Nothing upstream builds markup by h
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -15,10 +16,20 @@ from handouts.content.model import LINK_SCHEMES, Span
 
 
 
+# A phone number as leaflets print it: digits with spaces, dashes, dots or brackets between them.
+_PHONE_NUMBER = re.compile(r"\+?\d[\d ().-]{5,}\d", re.ASCII)
+
+
+def keep_phone_numbers_whole(text: str) -> str:
+    """Spaces inside a phone number become no-break spaces, so that a number never splits across lines (a
+    reader dialling "+44 20 7946" / "0000" from a narrow tri-fold cover gets it wrong)."""
+    return _PHONE_NUMBER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
-    """Escaped text with <font> switches for characters the body font lacks."""
+    """Escaped text with <font> switches for characters the body font lacks; phone numbers kept whole."""
     parts = []
-    for family, run in chain.runs(text, where=where):
+    for family, run in chain.runs(keep_phone_numbers_whole(text), where=where):
         escaped = escape(run)
         if family is chain.primary:
             parts.append(escaped)
