@@ -3,6 +3,10 @@
 Dates: the creation and modification dates come from SOURCE_DATE_EPOCH when set, otherwise from the content's
 own publication date, never from the clock, so rebuilding unchanged content gives the same bytes. The viewer
 opens with the bookmarks showing and the document title (not the file name) in its title bar.
+
+A tagged file claims PDF/UA-1 (`pdfuaid:part` 1 in its XMP) and says PDF 1.7, which PDF/UA-1 is based on, in
+its header and catalog; an untagged file (a booklet) makes neither claim: `handouts check --pdf` holds the
+claim to account.
 """
 
 from __future__ import annotations
@@ -37,9 +41,10 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     prefs = prefs.get_object() if prefs is not None else DictionaryObject()
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     root[NameObject("/ViewerPreferences")] = prefs
-    add_xmp_metadata(writer, build_timestamp(published))
+    add_xmp_metadata(writer, build_timestamp(published), pdfua=tagger is not None)
     if tagger is not None:
         tagger.write(writer)
+        claim_pdf_17(writer)
     if bleed > 0:
         for page in writer.pages:
             add_bleed_and_crop_marks(writer, page, bleed)
@@ -49,10 +54,21 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     return out.getvalue()
 
 
-def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime) -> None:
+PDF_VERSION = "1.7"
+
+
+def claim_pdf_17(writer: PdfWriter) -> None:
+    """PDF/UA-1 is a profile of PDF 1.7: say so in the header and in the catalog's /Version (reportlab writes
+    1.3 and pypdf keeps it)."""
+    writer.pdf_header = f"%PDF-{PDF_VERSION}".encode("ascii")
+    writer._root_object[NameObject("/Version")] = NameObject("/" + PDF_VERSION)
+
+
+def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime, *, pdfua: bool = False) -> None:
     """XMP metadata mirroring the document information (title, author, subject, keywords, language, dates):
     PDF/UA and PDF/A readers look here rather than in the Info dictionary. Only the document's own metadata goes
-    in, never the personal data of a personalised copy (which is only on the page)."""
+    in, never the personal data of a personalised copy (which is only on the page). `pdfua`: claim PDF/UA-1
+    (`pdfuaid:part` 1), only for a tagged file."""
     from xml.sax.saxutils import escape
 
     from pypdf.generic import DecodedStreamObject
@@ -64,6 +80,8 @@ def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime) -> None:
 
     lang = escape(str(writer._root_object.get("/Lang", "") or ""))
     when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    claim = ('\n  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+             '   <pdfuaid:part>1</pdfuaid:part>\n  </rdf:Description>') if pdfua else ""
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -79,7 +97,7 @@ def add_xmp_metadata(writer: PdfWriter, moment: _dt.datetime) -> None:
    <xmp:CreatorTool>{value("/Creator")}</xmp:CreatorTool>
    <xmp:CreateDate>{when}</xmp:CreateDate>
    <xmp:ModifyDate>{when}</xmp:ModifyDate>
-  </rdf:Description>
+  </rdf:Description>{claim}
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
