@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
@@ -42,6 +43,7 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     root[NameObject("/ViewerPreferences")] = prefs
     add_xmp_metadata(writer, build_timestamp(published), pdfua=tagger is not None)
+    drop_unmapped_codes(writer)
     if tagger is not None:
         tagger.write(writer)
         claim_pdf_17(writer)
@@ -55,6 +57,69 @@ def finish_pdf(data: bytes, *, published: _dt.date, tagger: "Tagger | None" = No
 
 
 PDF_VERSION = "1.7"
+
+_BFCHAR = re.compile(rb"\d+\s+beginbfchar\s(.*?)endbfchar\s*", re.S)
+_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+_ZERO = re.compile(rb"^(?:00)+$")
+CMAP_BLOCK = 100   # entries per bfchar block, the most a CMap block may hold
+
+
+def drop_unmapped_codes(writer: PdfWriter) -> None:
+    """reportlab's TrueType subsets (reportlab.pdfbase.ttfonts.makeToUnicodeCMap) write a ToUnicode entry for
+    every code of the subset, and the codes no character uses (0, and the unused ones of the first subset) map
+    to U+0000, which PDF/UA forbids (ISO 14289-1, 7.21.7). Rewrite each such map without them, in blocks of at
+    most 100 entries; the same map in gives the same bytes out, so rebuilds stay byte-identical."""
+    done: set[int] = set()
+    for fonts in _font_dictionaries(writer):
+        for font in fonts.values():
+            font = font.get_object()
+            ref = font.get("/ToUnicode")
+            if ref is None or not hasattr(ref, "idnum") or ref.idnum in done:
+                continue
+            done.add(ref.idnum)
+            stream = ref.get_object()
+            data = stream.get_data()
+            rewritten = _without_zero_entries(data)
+            if rewritten != data:
+                stream.set_data(rewritten)
+
+
+def _without_zero_entries(cmap: bytes) -> bytes:
+    blocks = list(_BFCHAR.finditer(cmap))
+    if not blocks:
+        return cmap
+    pairs = [(src, dst) for block in blocks for src, dst in _PAIR.findall(block.group(1))]
+    kept = [(src, dst) for src, dst in pairs if not _ZERO.match(dst)]
+    if len(kept) == len(pairs) and all(len(_PAIR.findall(b.group(1))) <= CMAP_BLOCK for b in blocks):
+        return cmap
+    out = b""
+    for start in range(0, len(kept), CMAP_BLOCK):
+        chunk = kept[start:start + CMAP_BLOCK]
+        out += b"%d beginbfchar\n" % len(chunk) + b"".join(b"<%s> <%s>\n" % pair for pair in chunk) + b"endbfchar\n"
+    return cmap[:blocks[0].start()] + out + cmap[blocks[-1].end():]
+
+
+def _font_dictionaries(writer: PdfWriter):
+    """The /Font resource dictionaries of every page and of the form XObjects they use."""
+    seen: set[int] = set()
+
+    def walk(resources, depth: int):
+        resources = resources.get_object() if resources is not None else None
+        if not hasattr(resources, "get") or depth > 16:
+            return
+        fonts = resources.get("/Font")
+        if fonts is not None:
+            yield fonts.get_object()
+        for xobject_ref in (resources.get("/XObject") or {}).values():
+            xobject = xobject_ref.get_object()
+            ident = getattr(xobject_ref, "idnum", id(xobject))
+            if ident in seen or xobject.get("/Subtype") != "/Form":
+                continue
+            seen.add(ident)
+            yield from walk(xobject.get("/Resources"), depth + 1)
+
+    for page in writer.pages:
+        yield from walk(page.get("/Resources"), 0)
 
 
 def claim_pdf_17(writer: PdfWriter) -> None:
