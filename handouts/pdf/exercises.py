@@ -75,7 +75,7 @@ def _exercise(ctx: RenderContext, prescription: Prescription, index: int, width:
         out.append(_step_row(ctx, prescription, number, step, fig_id, width, figure_style))
     stop = model.Box("warning", lang.s("exercise_stop_if"),
                      (model.ListBlock(False, tuple((model.Paragraph((model.Span(item),)),) for item in text.stop_if)),))
-    out.append(KeepTogether([box_flowable(stop, ctx, width, f"exercise-{text.exercise.id}")]))
+    out.append(KeepTogether([box_flowable(stop, ctx, width, f"exercise-{text.exercise.id}", title_level=4)]))
     if text.exercise.video:
         out.append(_video(ctx, text.exercise.video, width))
     if text.level == "detailed":   # the full references belong to the detailed level, as in the leaflet
