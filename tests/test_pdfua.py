@@ -1,6 +1,6 @@
 """PDF/UA-1 (handouts.check.pdfua): the checker fails on defects planted in a good leaflet with pikepdf, and
-passes on every single-document PDF the tool builds: every layout, every language, branded, personalised,
-encrypted, grayscale, bled. Booklets and merge packets wait for their tagging (branch tag16)."""
+passes on every single-document PDF the tool builds: every layout, every language, branded, personalised
+(with a note, and an exercise plan), encrypted, grayscale, bled. Booklets and merge packets wait for their tagging (branch tag16)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from handouts.content import model
 from handouts.post.postprocess import finish_pdf
 from tests.conftest import build_into
 from tests.test_branding import PROFILE, png
+from tests.test_exercise_plans import write_plan
 from tests.test_html import heading_levels, page, parse
 from tests.test_tagging import _doc, element_text, mcid_texts, walk
 
@@ -65,13 +66,18 @@ def built(tmp_path_factory) -> list[Path]:
                                       "--patient", "Ana López", "--clinician", "J. Smith, PT", *extra,
                                       "--out", str(base / name)], env=env)
         assert result.exit_code == 0, result.output
+    (base / "plan-source").mkdir()
+    result = runner.invoke(main, ["build", "--plan", str(write_plan(base / "plan-source")),
+                                  "--out", str(base / "plan")])   # a physiotherapist's copy with exercises
+    assert result.exit_code == 0, result.output
     return sorted(base.rglob("*.pdf"))
 
 
 def test_every_single_document_passes(built, english):
     files = built + sorted(english.rglob("*.pdf"))
     kinds = {part for p in built for part in p.parts}
-    assert {"languages", "layouts", "aftercare", "branded", "gray", "bleed", "personal", "encrypted"} <= kinds
+    assert {"languages", "layouts", "aftercare", "branded", "gray", "bleed", "personal", "encrypted",
+            "plan"} <= kinds
     assert len(files) >= 30
     problems = [line for path in files for line in findings(path, PASSWORD if "encrypted" in path.parts[-2]
                                                              else None)]

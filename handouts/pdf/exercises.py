@@ -21,7 +21,7 @@ from handouts.content import model
 from handouts.document import local_number
 from handouts.errors import FigureError
 from handouts.pdf import tagging
-from handouts.pdf.contact import qr_drawing
+from handouts.pdf.contact import DocumentFontDrawing, qr_drawing
 from handouts.pdf.drawings import drawing
 from handouts.pdf.flowables import FigureFlowable, RenderContext, SectionHeading, box_flowable
 from handouts.pdf.paragraph import Paragraph
@@ -171,7 +171,7 @@ def _video(ctx: RenderContext, url: str, width: float) -> Flowable:
 def _ticks(count: int, size: float, colour) -> Drawing:
     """`count` empty boxes side by side: one per time a day the exercise is due."""
     gap = size * 0.25
-    d = Drawing(count * size + (count - 1) * gap, size)
+    d = DocumentFontDrawing(count * size + (count - 1) * gap, size)
     for i in range(count):
         d.add(Rect(i * (size + gap), 0, size, size, rx=1.5, ry=1.5, strokeColor=colour, strokeWidth=0.8,
                    fillColor=colors.white))

@@ -13,9 +13,10 @@ reportlab writes no structure of its own, so tagging happens in two steps.
    keeps one structure element because its parts share a key.
 2. After reportlab has written the file, `Tagger.write` (called from handouts.postprocess, with pypdf) builds the
    structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody, Figure with /Alt, Div), the
-   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations, `/MarkInfo
-   <</Marked true>>`, and marks any remaining untagged graphics (box backgrounds and borders, rules, tick boxes,
-   QR codes) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
+   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the
+   annotation as an OBJR and the link's visible text, cut out of its paragraph's marked content by
+   handouts.pdf.linktext, as PDF/UA asks), `/MarkInfo <</Marked true>>`, and marks any remaining untagged
+   graphics (box backgrounds and borders, rules, tick boxes, QR codes, link underlines) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
    `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
 
 Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
