@@ -445,12 +445,19 @@ def sources(topic_id, lang, level, figures_block, content_dir) -> None:
 @click.option("--pages", "pages", is_flag=True,
               help="Check the pages of built PDFs instead (FILE... or folders): stranded titles, empty pages, "
                    "last-page fill, type under the layout's floors.")
+@click.option("--pdf", "pdfua", is_flag=True,
+              help="Check built PDFs (FILE... or folders) against PDF/UA-1: tags, parent tree, headings, lists, "
+                   "links, metadata, fonts; an encrypted file opens with $HANDOUTS_PDF_PASSWORD.")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @content_option
 @layouts_option
-def check(topics, langs, levels, as_json, pages, files, content_dir, layouts_dir) -> None:
+def check(topics, langs, levels, as_json, pages, pdfua, files, content_dir, layouts_dir) -> None:
     """Check content (section ids, template variables, figures, links, stale translations, reading level,
-    PEMAT-P/CDC items, jargon) and layouts; with --pages, the pages of built PDFs."""
+    PEMAT-P/CDC items, jargon) and layouts; with --pages, the pages of built PDFs; with --pdf, their PDF/UA-1
+    conformance."""
+    if pdfua:
+        _check_pdfua(pages, files, as_json)
+        return
     if pages or files:
         _check_pages(pages, files, as_json, layouts_dir or default_layouts_dir())
         return
@@ -484,6 +491,30 @@ def _check_pages(pages: bool, files: tuple[Path, ...], as_json: bool, layouts_di
             click.echo(problem.line())
         click.echo(f"{len(problems)} page problem(s)", err=True)
     sys.exit(1 if problems else 0)
+
+
+def _check_pdfua(pages: bool, files: tuple[Path, ...], as_json: bool) -> None:
+    """`check --pdf FILE...`: one line per PDF/UA finding (file, page, condition, what is wrong) and a summary;
+    exit 1 if any, 2 for a file that is not a readable PDF."""
+    import json
+    import os
+
+    from handouts.check.pdfua import check_paths, pdf_files
+    from handouts.post.encryption import PASSWORD_ENV
+
+    if pages or not files:
+        raise click.UsageError("give --pdf and the PDFs (or folders of PDFs) to check, e.g. "
+                               "handouts check --pdf output/ (--pages is a separate check)")
+    findings = check_paths(files, os.environ.get(PASSWORD_ENV))
+    if as_json:
+        click.echo(json.dumps([{"file": str(path), "page": f.page, "condition": f.condition, "message": f.message}
+                               for path, f in findings], indent=2))
+    else:
+        for path, finding in findings:
+            click.echo(finding.line(path))
+        failing = len({path for path, _ in findings})
+        click.echo(f"{len(findings)} PDF/UA finding(s) in {failing} of {len(pdf_files(files))} file(s)", err=True)
+    sys.exit(1 if findings else 0)
 
 
 @main.command()

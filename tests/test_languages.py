@@ -73,14 +73,14 @@ def test_language_is_tagged_with_every_section_heading(built, lang):
         assert bool(pdf.Root.MarkInfo.Marked)
         headings: list[str] = []
 
-        def walk(node) -> None:
+        def walk(node, parent_role=None) -> None:
             if isinstance(node, pikepdf.Dictionary):
-                if node.get("/S") == "/H2":
+                if node.get("/S") == "/H2" and parent_role != "/Div":   # a box's title (the cover's) is no section
                     headings.append("H2")
                 kids = node.get("/K")
                 if kids is not None:
                     for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-                        walk(kid)
+                        walk(kid, node.get("/S"))
 
         walk(pdf.Root.StructTreeRoot)
         assert len(headings) == len(read_topic(CONTENT, "back-mouse").section_ids)

@@ -93,6 +93,18 @@ class PictureRow:
 Block = Paragraph | Heading | ListBlock | Figure | Box | PictureRow
 
 
+def box_title_levels(blocks: "tuple[Block, ...] | list[Block]", section_level: int = 2) -> list[int]:
+    """The heading level a box title takes at each block of a section: the level after the heading the box
+    sits under (3 under the section's heading, 4 after one of its subheadings), so that the list of headings a
+    screen reader offers never skips a level. The tagged PDF and the HTML twin both use it, so they agree."""
+    levels, current = [], section_level
+    for block in blocks:
+        if isinstance(block, Heading):
+            current = section_level + 1   # a section's subheadings are one level below it
+        levels.append(current + 1)
+    return levels
+
+
 @dataclass(frozen=True)
 class Section:
     id: str

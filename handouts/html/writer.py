@@ -91,6 +91,7 @@ def _environment() -> Environment:
                       autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["kind"] = _kind
+    env.globals["box_title_levels"] = model.box_title_levels   # a box title's heading level, as the PDF tags it
     env.filters["safe_href"] = safe_href
     env.tests["safe_href"] = lambda href: bool(safe_href(href))
     return env

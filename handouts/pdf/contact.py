@@ -165,11 +165,20 @@ def logo_flowable(path: Path, max_width: float, max_height: float) -> Flowable:
     return Image(io.BytesIO(path.read_bytes()), width=info.width * scale, height=info.height * scale)
 
 
+class DocumentFontDrawing(Drawing):
+    """A Drawing that starts in the canvas's current font: reportlab's renderer otherwise opens every drawing by
+    selecting Helvetica, a font the file does not embed, which PDF/UA forbids (ISO 14289-1, 7.21.4.1)."""
+
+    def draw(self, *args: object, **kwargs: object) -> None:
+        self.initialFontName = self.canv._fontname
+        super().draw(*args, **kwargs)
+
+
 def qr_drawing(url: str, size: float) -> Drawing:
     """A vector QR code (reportlab's widget): crisp at any print size, no raster image."""
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), -x0, -y0])
+    drawing = DocumentFontDrawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), -x0, -y0])
     drawing.add(widget)
     return drawing
 
@@ -184,7 +193,7 @@ def contact_table(rows: list[list[object]], widths: list[float], font: str) -> T
 
 def ruled_lines(width: float, count: int, spacing: float, colour) -> Drawing:
     """Lines to write on by hand."""
-    drawing = Drawing(width, count * spacing)
+    drawing = DocumentFontDrawing(width, count * spacing)
     for index in range(count):
         y = index * spacing + 2
         drawing.add(Line(0, y, width, y, strokeColor=colour, strokeWidth=0.6))

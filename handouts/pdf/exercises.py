@@ -21,7 +21,7 @@ from handouts.content import model
 from handouts.document import local_number
 from handouts.errors import FigureError
 from handouts.pdf import tagging
-from handouts.pdf.contact import qr_drawing
+from handouts.pdf.contact import DocumentFontDrawing, qr_drawing
 from handouts.pdf.drawings import drawing
 from handouts.pdf.flowables import FigureFlowable, RenderContext, SectionHeading, box_flowable
 from handouts.pdf.paragraph import Paragraph
@@ -75,7 +75,7 @@ def _exercise(ctx: RenderContext, prescription: Prescription, index: int, width:
         out.append(_step_row(ctx, prescription, number, step, fig_id, width, figure_style))
     stop = model.Box("warning", lang.s("exercise_stop_if"),
                      (model.ListBlock(False, tuple((model.Paragraph((model.Span(item),)),) for item in text.stop_if)),))
-    out.append(KeepTogether([box_flowable(stop, ctx, width, f"exercise-{text.exercise.id}")]))
+    out.append(KeepTogether([box_flowable(stop, ctx, width, f"exercise-{text.exercise.id}", title_level=4)]))
     if text.exercise.video:
         out.append(_video(ctx, text.exercise.video, width))
     if text.level == "detailed":   # the full references belong to the detailed level, as in the leaflet
@@ -171,7 +171,7 @@ def _video(ctx: RenderContext, url: str, width: float) -> Flowable:
 def _ticks(count: int, size: float, colour) -> Drawing:
     """`count` empty boxes side by side: one per time a day the exercise is due."""
     gap = size * 0.25
-    d = Drawing(count * size + (count - 1) * gap, size)
+    d = DocumentFontDrawing(count * size + (count - 1) * gap, size)
     for i in range(count):
         d.add(Rect(i * (size + gap), 0, size, size, rx=1.5, ry=1.5, strokeColor=colour, strokeWidth=0.8,
                    fillColor=colors.white))

@@ -43,8 +43,8 @@ class RenderContext:
         link = self.layout.colours["accent"]
         return Paragraph(spans_markup(spans, self.chain, link_colour=link, where=self.where(line)), style)
 
-    def text(self, text: str, style) -> Paragraph:
-        return Paragraph(text_markup(text, self.chain, where=self.where()), style)
+    def text(self, text: str, style, tag_role: str = "P") -> Paragraph:
+        return Paragraph(text_markup(text, self.chain, where=self.where()), style, tag_role=tag_role)
 
 
 class SectionHeading(Paragraph):
@@ -115,10 +115,10 @@ def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summar
     heading = SectionHeading(text_markup(section.title, ctx.chain, where=ctx.where(section.line)), ctx.styles.h2,
                              outline_title=section.title, outline_level=0, key=f"sec-{section.id}")
     out: list[Flowable] = [CondPageBreak(ctx.styles.body.leading * 5), heading]
-    for block in section.blocks:
+    for block, level in zip(section.blocks, model.box_title_levels(section.blocks)):
         if skip_summary and isinstance(block, model.Box) and block.kind == "summary":
             continue
-        out.extend(block_flowables(block, ctx, ctx.frame_width, section.id))
+        out.extend(block_flowables(block, ctx, ctx.frame_width, section.id, box_level=level))
     return out
 
 
@@ -141,7 +141,9 @@ class KeepInColumn(KeepTogether):
         return super().split(aW, aH)
 
 
-def block_flowables(block: model.Block, ctx: RenderContext, width: float, section_id: str) -> list[Flowable]:
+def block_flowables(block: model.Block, ctx: RenderContext, width: float, section_id: str,
+                    box_level: int = 3) -> list[Flowable]:
+    """`box_level`: the heading level of a box's title here (model.box_title_levels)."""
     s = ctx.styles
     if isinstance(block, model.Paragraph):
         return [ctx.para(block.spans, s.body)]
@@ -153,7 +155,7 @@ def block_flowables(block: model.Block, ctx: RenderContext, width: float, sectio
     if isinstance(block, model.Figure):
         return [figure_flowables(block.figure_id, block.caption, ctx, width * s.level.figure_width, block.line)]
     if isinstance(block, model.Box):
-        box = box_flowable(block, ctx, width, section_id)
+        box = box_flowable(block, ctx, width, section_id, title_level=box_level)
         # Red flags are read as one list: move the whole box to the next column rather than split it, unless
         # it is taller than a column anyway.
         return [KeepInColumn([box])] if block.kind == "warning" else [box]
@@ -249,7 +251,9 @@ def _cell_content(flowables: list[Flowable]) -> list[Flowable]:
     return out
 
 
-def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str) -> Table:
+def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id: str, *,
+                 title_level: int = 3) -> Table:
+    """`title_level`: the title is tagged as a heading of this level (H2 on a cover, under the title's H1)."""
     s = ctx.styles
     c = palette(ctx.layout)
     warning = block.kind == "warning"
@@ -258,7 +262,7 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     rows: list[list[object]] = []
     if block.title:
         title_style = s.box_title.clone("box_title_w", textColor=c["warning"]) if warning else s.box_title
-        rows.append([ctx.text(block.title, title_style)])
+        rows.append([ctx.text(block.title, title_style, tag_role=f"H{title_level}")])
     for sub in block.blocks:
         if isinstance(sub, model.ListBlock) and not sub.checklist:
             key = object()  # the rows of one list stay one list (L) in the tagged PDF

@@ -106,7 +106,7 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
         cover += [prepared_for, *plan]
     summary = document.summary_box()
     if layout.cover_summary and summary is not None:
-        cover.append(box_flowable(summary, wide, full_width, document.topic.section_with("intro")))
+        cover.append(box_flowable(summary, wide, full_width, document.topic.section_with("intro"), title_level=2))
     body: list[Flowable] = []
     space = cover_space(layout, paper)
     if plan and stack_height(cover, full_width, space) > space:

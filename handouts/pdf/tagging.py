@@ -13,9 +13,10 @@ reportlab writes no structure of its own, so tagging happens in two steps.
    keeps one structure element because its parts share a key.
 2. After reportlab has written the file, `Tagger.write` (called from handouts.postprocess, with pypdf) builds the
    structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody, Figure with /Alt, Div), the
-   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations, `/MarkInfo
-   <</Marked true>>`, and marks any remaining untagged graphics (box backgrounds and borders, rules, tick boxes,
-   QR codes) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
+   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the
+   annotation as an OBJR and the link's visible text, cut out of its paragraph's marked content by
+   handouts.pdf.linktext, as PDF/UA asks), `/MarkInfo <</Marked true>>`, and marks any remaining untagged
+   graphics (box backgrounds and borders, rules, tick boxes, QR codes, link underlines) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
    `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
 
 Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
@@ -385,6 +386,7 @@ class _StructureWriter:
         tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
         tree_ref = w._add_object(tree_root)
         self.tagger.root.kids.sort(key=lambda kid: kid.rank if isinstance(kid, Element) else 0)   # stable
+        self._split_links()
         document = self._element(self.tagger.root, tree_ref)
         tree_root[NameObject("/K")] = ArrayObject([document] if document is not None else [])
         # The parent tree: each page's StructParents key maps its MCIDs to their elements; each link
@@ -441,14 +443,16 @@ class _StructureWriter:
                                                   NameObject("/Pg"): self.pages[kid.page].indirect_reference,
                                                   NameObject("/MCID"): NumberObject(kid.mcid)}))
             else:
-                link = self._link(kid, ref)
+                link = self._link(kid, ref, inside_link=element.role == "Link")
                 if link is not None:
                     kids.append(link)
         node[NameObject("/K")] = kids[0] if len(kids) == 1 else kids
         return ref
 
-    def _link(self, kid: LinkAnnotation, parent_ref: Any) -> Any:
-        """A Link element owning the annotation (an object reference); the annotation gets a description."""
+    def _link(self, kid: LinkAnnotation, parent_ref: Any, inside_link: bool = False) -> Any:
+        """The annotation as an object reference (OBJR), with a description (/Contents) when it has none.
+        `inside_link`: the parent is the Link element that holds the link's text, and gets the OBJR itself;
+        otherwise a Link element is made around it (a link whose text was not found)."""
         from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
         page = self.pages[kid.page]
@@ -464,15 +468,55 @@ class _StructureWriter:
         uri = action.get_object().get("/URI") if action is not None else None
         if uri is not None and "/Contents" not in annotation:
             annotation[NameObject("/Contents")] = TextStringObject(str(uri))
+        objr = DictionaryObject({NameObject("/Type"): NameObject("/OBJR"), NameObject("/Obj"): annotation_ref,
+                                 NameObject("/Pg"): page.indirect_reference})
+        if inside_link:
+            self.links.append((annotation, parent_ref))
+            return objr
         node = DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Link"),
-            NameObject("/P"): parent_ref, NameObject("/Pg"): page.indirect_reference,
-            NameObject("/K"): DictionaryObject({NameObject("/Type"): NameObject("/OBJR"),
-                                                NameObject("/Obj"): annotation_ref,
-                                                NameObject("/Pg"): page.indirect_reference})})
+            NameObject("/P"): parent_ref, NameObject("/Pg"): page.indirect_reference, NameObject("/K"): objr})
         ref = self.writer._add_object(node)
         self.links.append((annotation, ref))
         return ref
+
+    def _split_links(self) -> None:
+        """Give each link's visible text marked content of its own (handouts.pdf.linktext) and a Link element
+        inside the paragraph that holds that text and the annotation, as PDF/UA asks (7.18.5)."""
+        import pikepdf
+        from pypdf.generic import DecodedStreamObject
+
+        from handouts.pdf.linktext import split_link_text
+
+        drawn: dict[int, dict[int, list[int]]] = defaultdict(dict)   # page -> MCID -> annotations drawn in it
+
+        def collect(element: Element) -> None:
+            last: MarkedContent | None = None
+            for kid in element.kids:
+                if isinstance(kid, Element):
+                    collect(kid)
+                elif isinstance(kid, MarkedContent):
+                    last = kid
+                elif last is not None and last.page == kid.page:
+                    drawn[kid.page].setdefault(last.mcid, []).append(kid.index)
+
+        collect(self.tagger.root)
+        became: dict[int, dict] = {}
+        for page_index, by_mcid in sorted(drawn.items()):
+            page = self.pages[page_index]
+            annots = page.get("/Annots")
+            annots = annots.get_object() if annots is not None else []
+            links = {mcid: [(i, tuple(float(v) for v in annots[i].get_object()["/Rect"])) for i in indices
+                            if i < len(annots) and annots[i].get_object().get("/Subtype") == "/Link"]
+                     for mcid, indices in by_mcid.items()}
+            with pikepdf.Pdf.new() as scratch:
+                instructions, became[page_index] = split_link_text(
+                    _parse(page.get_contents().get_data(), scratch), links, _font_metrics(page))
+                stream = DecodedStreamObject()
+                stream.set_data(pikepdf.unparse_content_stream(instructions))
+            page.replace_contents(stream)
+        if became:
+            _regroup(self.tagger.root, became)
 
     def _artifact_graphics(self, page: Any) -> None:
         import pikepdf
@@ -487,3 +531,81 @@ class _StructureWriter:
                 stream.set_data(pikepdf.unparse_content_stream(instructions))
                 page.replace_contents(stream)
                 page.compress_content_streams()
+
+
+def _regroup(root: Element, became: dict[int, dict]) -> None:
+    """After `split_link_text`: each element's content items by their new MCIDs, and a Link element (link text
+    plus annotation) where a link's text was cut out of a paragraph's sequence."""
+    def visit(element: Element) -> None:
+        kids: list[Element | MarkedContent | LinkAnnotation] = []
+        made: dict[int, Element] = {}   # annotation index -> the Link element holding its text
+        placed: set[tuple[int, int]] = set()
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                visit(kid)
+                kids.append(kid)
+            elif isinstance(kid, MarkedContent) and kid.page in became:
+                for segment in became[kid.page].get(kid.mcid, []):
+                    item = MarkedContent(kid.page, segment.mcid)
+                    link = next((made[a] for a in segment.annotations if a in made), None)
+                    if not segment.annotations:
+                        kids.append(item)
+                    elif link is not None:
+                        link.kids.append(item)
+                    else:
+                        link = Element("Link", element, [item], rank=element.rank)
+                        kids.append(link)
+                    for annotation in segment.annotations:
+                        if (kid.page, annotation) not in placed:
+                            placed.add((kid.page, annotation))
+                            made[annotation] = link
+                            link.kids.append(LinkAnnotation(kid.page, annotation))
+            elif isinstance(kid, LinkAnnotation) and (kid.page, kid.index) in placed:
+                continue
+            else:
+                kids.append(kid)
+        element.kids = kids
+
+    visit(root)
+
+
+def _font_metrics(page: Any):
+    """For handouts.pdf.linktext: a page font's code size and widths (1/1000 em), by resource name."""
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    fonts = fonts.get_object() if fonts is not None else {}
+    cache: dict[str, Any] = {}
+
+    def metrics(name: str) -> Any:
+        if name not in cache:
+            font = fonts.get(name)
+            cache[name] = _widths(font.get_object()) if font is not None else None
+        return cache[name]
+
+    return metrics
+
+
+def _widths(font: Any) -> Any:
+    if font.get("/Subtype") == "/Type0":
+        descendant = font["/DescendantFonts"][0].get_object()
+        default = float(descendant.get("/DW", 1000))
+        table: dict[int, float] = {}
+        items = list(descendant.get("/W") or [])
+        i = 0
+        while i + 1 < len(items):
+            first = int(items[i])
+            second = items[i + 1].get_object() if hasattr(items[i + 1], "get_object") else items[i + 1]
+            if isinstance(second, list):
+                table.update({first + j: float(w) for j, w in enumerate(second)})
+                i += 2
+            elif i + 2 < len(items):
+                table.update({c: float(items[i + 2]) for c in range(first, int(second) + 1)})
+                i += 3
+            else:
+                break
+        return 2, lambda code: table.get(code, default)
+    first = int(font.get("/FirstChar", 0))
+    widths = [float(w) for w in font.get("/Widths") or []]
+    descriptor = font.get("/FontDescriptor")
+    missing = float(descriptor.get_object().get("/MissingWidth", 0)) if descriptor is not None else 0.0
+    return 1, lambda code: widths[code - first] if 0 <= code - first < len(widths) else missing

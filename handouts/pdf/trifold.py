@@ -234,7 +234,8 @@ class _Builder:
             out.append(Spacer(1, s.body.fontSize * 0.8))
         summary = self.document.summary_box()
         if summary is not None and self.layout.cover_summary:
-            out.append(box_flowable(summary, self.ctx(width), width, self.document.topic.section_with("intro")))
+            out.append(box_flowable(summary, self.ctx(width), width, self.document.topic.section_with("intro"),
+                                    title_level=2))
         return out
 
     def about(self) -> list[Flowable]:
@@ -308,8 +309,8 @@ class _Builder:
         heading = SectionHeading(self.markup(section.title), self.styles.h2, outline_title=section.title,
                                  outline_level=0, key=f"sec-{section.id}")
         out: list[Flowable] = [heading]
-        for block in blocks:
-            out.extend(block_flowables(block, ctx, width, section.id))
+        for block, level in zip(blocks, model.box_title_levels(blocks)):
+            out.extend(block_flowables(block, ctx, width, section.id, box_level=level))
         return out
 
     def _contact_owner_content(self) -> set[str]:
