@@ -19,10 +19,18 @@ def build_into(out: Path, **kwargs) -> dict:
                            layouts_dir=kwargs.pop("layouts_dir", LAYOUTS), out_dir=out, **kwargs)
     report = build(options)
     assert report.ok, report.failed
+    import pikepdf
+
+    from handouts.check.pdfua import check_pdf
     from tests.pdfread import qpdf_problems
 
-    for entry in report.built:  # every PDF the suite builds must pass qpdf's structural check
-        assert qpdf_problems(out / entry["path"]) == [], entry["path"]
+    for entry in report.built:  # every PDF the suite builds must pass qpdf's structural check and PDF/UA-1's
+        path = out / entry["path"]
+        if path.suffix != ".pdf":
+            continue
+        assert qpdf_problems(path) == [], entry["path"]
+        with pikepdf.open(path) as pdf:
+            assert [finding.line(path) for finding in check_pdf(pdf)] == [], entry["path"]
     return {entry["path"]: entry for entry in report.built}
 
 

@@ -92,16 +92,32 @@ def test_every_layout_and_language_was_checked(built):
         assert f"back-mouse_{lang}_" in names
 
 
-@pytest.mark.xfail(strict=False, reason="booklet/merge tagging lands from branch tag16")
 def test_booklets_and_merge_packets_pass(tmp_path, english):
-    build_into(tmp_path, topics=("back-mouse",), langs=("en",), levels=("standard",), papers=("a4",),
+    """Imposed sheets (each page a form XObject with its marked content) and merged packets, in a left-to-right
+    and a right-to-left language, pass like the leaflets they are made of."""
+    build_into(tmp_path, topics=("back-mouse",), langs=("en", "ar"), levels=("standard",), papers=("a4",),
                layouts=("booklet",))
-    booklet = next(tmp_path.rglob("*booklet*.pdf"))
+    booklets = sorted(tmp_path.rglob("*booklet*.pdf"))
+    assert len(booklets) == 2
     packet = tmp_path / "packet.pdf"
-    parts = [str(p) for p in sorted(english.rglob("*_a4.pdf"))[:2]]
+    parts = [str(p) for p in sorted(english.rglob("*_a4.pdf"))[:2]] + [str(booklets[0])]
     result = CliRunner().invoke(main, ["merge", *parts, "-o", str(packet)])
     assert result.exit_code == 0, result.output
-    assert findings(booklet) == [] and findings(packet) == []
+    assert [line for path in [*booklets, packet] for line in findings(path)] == []
+
+
+def test_a_packet_with_an_untagged_part_makes_no_claim(tmp_path, english):
+    """Only a file that meets PDF/UA-1 says so: a packet carrying an untagged part has no pdfuaid claim."""
+    plain = tmp_path / "plain.pdf"
+    canvas = Canvas(str(plain))
+    canvas.drawString(72, 72, "untagged")
+    canvas.save()
+    packet = tmp_path / "packet.pdf"
+    leaflet = sorted(english.rglob("*_a4.pdf"))[0]
+    result = CliRunner().invoke(main, ["merge", str(leaflet), str(plain), "-o", str(packet)])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(packet) as pdf:
+        assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
 
 
 def test_untagged_output_makes_no_claim():

@@ -148,6 +148,7 @@ def test_phone_numbers_and_urls_keep_left_to_right_order_inside_arabic(library):
             "لمعرفة المزيد عن فحص MRI قبل الموعد")
     style = _style(chain, rtl=True)
     [line] = _visual_lines(_pdf([Paragraph(text_markup(text, chain), style)], width=2000), style.leading)
+    line = line.replace("\u00a0", " ")   # text_markup keeps the number whole with no-break spaces
     phone, url, mri = (line.find(s) for s in ("+44 20 7946 0000", "https://www.example.org/back-mouse", "MRI"))
     assert min(phone, url, mri) >= 0, line
     assert mri < url < phone   # reading from the right: phone number, then the URL, then MRI
@@ -163,8 +164,8 @@ def test_chinese_lines_break_by_the_punctuation_rules(library):
     for width in range(60, 260, 7):
         para = Paragraph(text_markup(text, chain), style)
         para.wrap(width, 10000)
-        texts = ["".join(p.text for w in line for p in w.pieces + ([w.space] if w.space else []))
-                 for line in para._lines]
+        texts = ["".join(p.text for w in line for p in w.pieces + ([w.space] if w.space else [])).replace("\u00a0", " ")
+                 for line in para._lines]   # text_markup keeps phone numbers whole with no-break spaces
         assert "".join(texts).replace(" ", "") == text.replace(" ", "")
         assert len(texts) > 1
         for line in texts[1:]:

@@ -247,7 +247,7 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
     given = source.trailer.get("/ID")
     second = digest(data)
     first = bytes(given[0]) if isinstance(given, Array) and len(given) else second
-    return save_tagged(target, file_id=(first, second))
+    return save_tagged(target, file_id=(first, second), conforming="/StructTreeRoot" in source.Root)
 
 
 def notes_pages(count: int, size: tuple[float, float], title: str = "Notes", *, font_name: str,

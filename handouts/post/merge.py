@@ -113,7 +113,8 @@ def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str | None = None,
                 packet.docinfo[key] = pikepdf.String(str(value))
         packet.docinfo["/Title"] = pikepdf.String(title or " / ".join(name for name, _ in parts))
         identifier = digest(*(data for _, data in parts))
-        return save_tagged(packet, file_id=(identifier, identifier))
+        return save_tagged(packet, file_id=(identifier, identifier),
+                           conforming=all("/StructTreeRoot" in source.Root for source in sources))
     finally:
         for source in sources:
             source.close()

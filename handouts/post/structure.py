@@ -30,7 +30,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject
 
 from handouts.dates import source_date_epoch
-from handouts.post.postprocess import add_xmp_metadata
+from handouts.post.postprocess import add_xmp_metadata, claim_pdf_17, drop_unmapped_codes
 
 
 MAX_DEPTH = 200   # far deeper than any real document; a deeper tree is damaged or hostile
@@ -260,10 +260,13 @@ def info_moment(info: dict) -> _dt.datetime:
     return _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
-def save_tagged(pdf: pikepdf.Pdf, *, file_id: tuple[bytes, bytes]) -> bytes:
+def save_tagged(pdf: pikepdf.Pdf, *, file_id: tuple[bytes, bytes], conforming: bool = True) -> bytes:
     """Finish a tagged PDF made with pikepdf as a leaflet is finished: the viewer shows the title and the
-    bookmarks, XMP mirrors the document information (`postprocess.add_xmp_metadata`, which works on pypdf), and
-    the identifier is `file_id`, so the same sources give the same bytes."""
+    bookmarks, XMP mirrors the document information (`postprocess.add_xmp_metadata`, which works on pypdf), the
+    ToUnicode maps lose their entries to U+0000 (the notes pages' font comes straight from reportlab), and the
+    identifier is `file_id`, so the same sources give the same bytes. `conforming`: every page comes from a
+    tagged source, so the file claims PDF/UA-1 and PDF 1.7 as a tagged leaflet does (a packet with an untagged
+    part makes no claim)."""
     pdf.Root.PageMode = Name.UseOutlines
     prefs = pdf.Root.get("/ViewerPreferences")
     if not isinstance(prefs, Dictionary):
@@ -272,7 +275,10 @@ def save_tagged(pdf: pikepdf.Pdf, *, file_id: tuple[bytes, bytes]) -> bytes:
     buffer = io.BytesIO()
     pdf.save(buffer, deterministic_id=True, compress_streams=True)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
-    add_xmp_metadata(writer, info_moment(dict(writer.metadata or {})))
+    add_xmp_metadata(writer, info_moment(dict(writer.metadata or {})), pdfua=conforming)
+    drop_unmapped_codes(writer)
+    if conforming:
+        claim_pdf_17(writer)
     writer._ID = ArrayObject([ByteStringObject(file_id[0]), ByteStringObject(file_id[1])])
     writer.compress_identical_objects()
     out = io.BytesIO()

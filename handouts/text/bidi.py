@@ -25,7 +25,7 @@ _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 _LTR_UNITS = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]،؛]"        # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                          # e-mail addresses
-    r"|\+?\d[\d\s().-]{5,}\d"                                  # phone numbers: digits with spaces/dashes
+    r"|\+?\d[\d\s\u00a0().-]{5,}\d"                            # phone numbers: digits with (no-break) spaces/dashes
     r"|\d+(?:[.,:/-]\d+)+",                                    # 12.5, 10:30, 2025-01-31, 1/2
     re.ASCII,
 )
