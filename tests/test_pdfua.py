@@ -457,3 +457,25 @@ def test_check_pdf_needs_files():
 
 def test_check_paths_reads_folders(english):
     assert check_paths([english]) == []
+
+
+def test_titles_of_the_personal_and_clinic_boxes_are_headings(built):
+    """"Your plan", "My questions" and the clinic's "Contact" box stand outside any section: their titles are
+    H2, like a section's, so a screen reader's heading list reaches them."""
+    from tests.test_tagging import element_text, mcid_texts, walk
+
+    def h2(path: Path) -> list[str]:
+        texts = mcid_texts(path)
+        with pikepdf.open(path) as pdf:
+            return [element_text(pdf, e, texts) for e in walk(pdf) if e.S == "/H2"]
+
+    from handouts.content.languages import load_language
+    from tests.conftest import CONTENT
+
+    personal = next(p for p in built if "personal" in p.parts)
+    assert {"Su plan", "Mis preguntas"} <= set(h2(personal)), h2(personal)
+    branded = [p for p in built if "branded" in p.parts and "_leaflet_" in p.name]   # a tri-fold has no Contact box
+    assert branded
+    for path in branded:
+        contact = load_language(CONTENT, path.parent.name).s("contact")
+        assert " ".join(contact.split()) in h2(path), (path.name, h2(path))

@@ -39,13 +39,15 @@ def _value(ctx: RenderContext, text: str) -> str:
     return isolate(text) if ctx.language.rtl else text
 
 
-def _p(ctx: RenderContext, text: str, style, href: str | None = None, *, where: str = PROFILE) -> Paragraph:
-    """`where` names the input the text came from (a profile field, a command-line option)."""
+def _p(ctx: RenderContext, text: str, style, href: str | None = None, *, where: str = PROFILE,
+       role: str = "P") -> Paragraph:
+    """`where` names the input the text came from (a profile field, a command-line option); `role`: its tag in
+    the tagged PDF (the title of a box of its own, outside any section, is an H2 like a section's)."""
     markup = text_markup(text, ctx.chain, where=where)
     if href:
         colour = ctx.layout.colours["accent"]
         markup = f'<a href={quoteattr(href)} color="{colour}"><u>{markup}</u></a>'
-    return Paragraph(markup, style)
+    return Paragraph(markup, style, tag_role=role)
 
 
 def contact_lines(ctx: RenderContext, clinic: Clinic) -> list[Flowable]:
@@ -108,7 +110,7 @@ def contact_block(ctx: RenderContext, clinic: Clinic | None, width: float) -> li
     if clinic is None or not clinic.name:
         return []
     c = palette(ctx.layout)
-    rows: list[list[object]] = [[_p(ctx, ctx.language.s("contact"), ctx.styles.box_title)]]
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("contact"), ctx.styles.box_title, role="H2")]]
     rows += [[line] for line in contact_lines(ctx, clinic)]
     if clinic.website:
         rows.append([qr_drawing(clinic.website, ctx.styles.body.fontSize * 5)])
@@ -127,7 +129,7 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
                                                   date=date_text),
                               s.box_title, where=personal.where("patient"))]
     if personal.note or personal.clinician:
-        rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title)]]
+        rows: list[list[object]] = [[_p(ctx, ctx.language.s("your_plan"), s.box_title, role="H2")]]
         if personal.note:
             for line in personal.note.splitlines() or [personal.note]:
                 if line.strip():
@@ -147,7 +149,7 @@ def questions_area(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     s = ctx.styles
     c = palette(ctx.layout)
     inner = width - 2 * s.body.fontSize * 0.6
-    rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title)],
+    rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title, role="H2")],
                                 [_p(ctx, ctx.language.s("my_questions_hint"), s.small)],
                                 [ruled_lines(inner, 6, s.body.leading * 1.6, c["rule"])]]
     return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
