@@ -324,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--matrix-runs", type=int, default=3, help="matrix builds per --jobs value (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repetitions and an English-only memory probe (a smoke test, not a result)")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write JSON")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="where to write JSON (default bench/results.json; with --quick, nowhere unless given)")
     parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--english-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -420,9 +421,14 @@ def main(argv: list[str] | None = None) -> int:
                 "cold": cold, "matrix": matrix, "memory": memory,
                 "sizes": {"ours": ours_sizes, "typst": typst_sizes, "weasyprint": weasy_sizes}},
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwrote {args.json}")
+    # --quick is a smoke test, not a result: it never replaces the committed results unless told where to write.
+    target = args.json if args.json is not None else (None if args.quick else ROOT / "bench" / "results.json")
+    if target is None:
+        print("\n--quick: results not written (give --json PATH to keep them)")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {target}")
     return 0
 
 
