@@ -5,7 +5,8 @@
 Measures in one run (see README.md, "Benchmark"):
 - warm: one document rendered in a process that has already made one (median of many, over the English easy,
   standard and detailed leaflets on A4 and Letter), with the content already read, as the comparators get it;
-- the same including reading and parsing the content;
+- the same including reading and parsing the content, and where its time goes: the render path's stages (read,
+  template, flowables, layout, write, post-process; handouts.timing), median per stage;
 - cold: `python -m handouts build` of one leaflet as a whole process (median of several);
 - the whole default matrix with `--jobs 1` and with every core (`--jobs 0`), wall time and peak memory;
 - memory as the matrix grows: resident memory of one process after building the matrix 1, 2 and 4 times;
@@ -187,6 +188,29 @@ def bench_ours(content: Content, rounds: int) -> tuple[dict[str, list[float]], d
     return timed_rounds(render, rounds), timed_rounds(with_read, max(3, rounds // 2))
 
 
+STAGES = ("read", "template", "flowables", "layout", "write", "post-process")
+
+
+def bench_stages(content: Content, rounds: int) -> dict[str, Any]:
+    """Where a warm document's time goes, read included: the render path's stage timers (handouts.timing), per
+    stage the median over the warm documents and rounds; "other" is what no stage covers."""
+    from handouts import timing
+
+    samples: dict[str, list[float]] = {name: [] for name in (*STAGES, "other", "total")}
+    for _ in range(rounds):
+        for d in WARM_DOCS:
+            timing.reset()
+            start = time.perf_counter()
+            content.render(d[1], d[2], content.read(d[1]))
+            total = time.perf_counter() - start
+            spent = timing.totals()
+            for name in STAGES:
+                samples[name].append(spent.get(name, 0.0))
+            samples["other"].append(total - sum(spent.values()))
+            samples["total"].append(total)
+    return {"median": {name: statistics.median(values) for name, values in samples.items()}, "samples": samples}
+
+
 def bench_typst(content: Content, rounds: int) -> tuple[dict[str, list[float]] | None, str, dict[str, int]]:
     try:
         import typst
@@ -342,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     log("warm documents (ours) ...")
     content = Content()
     ours, ours_read = bench_ours(content, args.rounds)
+    stages = bench_stages(content, max(3, args.rounds // 2))
     log("Typst ...")
     typst_times, typst_name, typst_sizes = bench_typst(content, args.rounds)
     log("WeasyPrint ...")
@@ -378,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
                   note=weasy_name)
     rows.append(row)
     rows.append(Row("warm document incl. reading content", _median_of(ours_read)))
+    total = stages["median"]["total"]
+    for name in (*STAGES, "other"):
+        spent = stages["median"][name]
+        rows.append(Row(f"  stage: {name}", spent, note=f"{spent / total:.0%} of a warm document" if total else ""))
     cold_s = statistics.median(cold["build"])
     rows.append(Row("cold single leaflet (process)", cold_s, target=f"< {TARGET_COLD_S * 1000:.0f} ms",
                     passed=cold_s < TARGET_COLD_S))
@@ -417,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
                      "quick": args.quick, "warm_documents": [key(*d) for d in WARM_DOCS]},
         "rows": [{"metric": r.metric, "ours": r.ours, "theirs": r.theirs, "ratio": r.ratio, "unit": r.unit,
                   "target": r.target, "passed": r.passed, "note": r.note} for r in rows],
-        "raw": {"ours_warm": ours, "ours_warm_with_read": ours_read, "typst": typst_times, "weasyprint": weasy_times,
+        "stages": stages["median"],
+        "raw": {"ours_warm": ours, "ours_warm_with_read": ours_read, "stages": stages["samples"], "typst": typst_times, "weasyprint": weasy_times,
                 "cold": cold, "matrix": matrix, "memory": memory,
                 "sizes": {"ours": ours_sizes, "typst": typst_sizes, "weasyprint": weasy_sizes}},
     }

@@ -25,6 +25,7 @@ from handouts.config.layouts import Layout
 from handouts.pdf.styles import palette
 from handouts.dates import source_date_epoch
 from handouts.errors import OverflowError_
+from handouts.timing import stage
 
 # reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
 # bigger files, and the post-processing has to decode it again.
@@ -197,8 +198,10 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
                 self.__dict__.update(state)
                 with tagging.artifact(self, "Pagination"):   # running header and footer: not content
                     _draw_furniture(self, furniture, geometry, self._pageNumber, total)
-                super().showPage()
-            super().save()
+                with stage("write"):   # the page's content stream, compressed
+                    super().showPage()
+            with stage("write"):
+                super().save()
 
     return FurnitureCanvas
 

@@ -28,6 +28,7 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
+from handouts.timing import stage
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,26 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
                 personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float, float, float]:
     """The pages at one spacing, with the last page's fill, the body's space between blocks and a page's room
     (points; draw_leaflet uses the last two to skip a tighter spacing that cannot remove the last page)."""
+    with stage("flowables"):
+        parts = _flowables(document, language, layout, paper, chain, clinic, personal, spacing)
+    buffer = io.BytesIO()
+    tagger = Tagger() if tagged else None
+    level_style, cover, body, furniture = parts
+    with stage("layout"):   # platypus lays out and draws in one pass; writing the file is timed inside it
+        written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                            cover_flowables=cover, body_flowables=body,
+                            metadata=metadata(document, language, clinic), lang=language.code,
+                            base_font=chain.primary.name, tagger=tagger)
+    spaces = _spacing(body)
+    m = layout.margins
+    height = layout.page_size(paper)[1]
+    capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
+    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill, spaces, capacity
+
+
+def _flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+               personal, spacing: float) -> tuple:
+    """The level's style, the cover's and the body's flowables and the page furniture of one spacing."""
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
@@ -113,16 +134,7 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx, clinic))
 
-    furniture = _furniture(document, language, ctx, clinic)
-    buffer = io.BytesIO()
-    tagger = Tagger() if tagged else None
-    written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
-                      cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
-                      lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    spaces = _spacing(body)
-    m = layout.margins
-    capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill, spaces, capacity
+    return level_style, cover, body, _furniture(document, language, ctx, clinic)
 
 
 def _spacing(flowables: list) -> float:
