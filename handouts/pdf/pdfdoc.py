@@ -330,13 +330,18 @@ def stack_height(flowables: list[Flowable], width: float, available: float) -> f
 class Written:
     pages: int
     last_fill: float    # share of the last page's frames that text took, 0..1 (handouts check --pages measures it)
+    # Draws the page furniture and writes the file into the target. Deferred (write_pdf(..., defer=True)) so
+    # that a layout the caller then discards (a trial spacing, handouts.pdf.render) is never written out.
+    finish: Callable[[], None] = lambda: None
 
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> Written:
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None, defer: bool = False) -> Written:
     """Write one PDF to `target` (a path or a binary file); returns the page count and how full the last page
-    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree."""
+    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree. With
+    `defer`, the pages are laid out and drawn but the file is only written when the result's finish() is called
+    (the same bytes as without: nothing the canvas writes depends on when)."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     layout = _band_for_title(furniture, g)
@@ -382,8 +387,10 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     if cover_flowables:
         story.append(FrameBreak())
     story += body_flowables
+    if defer:
+        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
     doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return Written(doc.page, getattr(doc, "last_fill", 1.0))
+    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
 
 
 def _fill(frames: list[Frame], current: Frame | None) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -32,6 +33,25 @@ from handouts.timing import stage
 
 
 @dataclass(frozen=True)
+class _Pending:
+    """Pages laid out and drawn at one spacing, not yet written: only the spacing draw_leaflet keeps is."""
+
+    buffer: io.BytesIO
+    written: Any        # pdfdoc.Written
+    tagger: Tagger | None
+    font: str
+
+    @property
+    def pages(self) -> int:
+        return self.written.pages
+
+    def finish(self) -> "DrawnPDF":
+        with stage("write"):
+            self.written.finish()
+        return DrawnPDF(self.buffer.getvalue(), self.written.pages, self.tagger, self.font)
+
+
+@dataclass(frozen=True)
 class DrawnPDF:
     """A PDF as reportlab wrote it: post-processing (structure tree, dates, imposition) is the writer's next step."""
 
@@ -50,7 +70,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     from handouts import figures as figures_pkg
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    first: DrawnPDF | None = None
+    first: _Pending | None = None
     need = room = 0.0
     for spacing in END_BALANCING:
         if first is not None and need > 4 * room * (1 - spacing):
@@ -60,8 +80,8 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         if first is None:
             first, need, room = drawn, fill * capacity, spaces
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
-            return drawn
-    return first  # no spacing within bounds fills the last page; `handouts check --pages` names it
+            return drawn.finish()
+    return first.finish()  # no spacing within bounds fills the last page; `handouts check --pages` names it
 
 
 # The space between blocks is scaled by these factors, in this order, until the last page is at least a third
@@ -72,7 +92,7 @@ LAST_PAGE_MIN_FILL = 1 / 3
 
 
 def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
-                personal, spacing: float, tagged: bool) -> tuple[DrawnPDF, float, float, float]:
+                personal, spacing: float, tagged: bool) -> tuple[_Pending, float, float, float]:
     """The pages at one spacing, with the last page's fill, the body's space between blocks and a page's room
     (points; draw_leaflet uses the last two to skip a tighter spacing that cannot remove the last page)."""
     with stage("flowables"):
@@ -84,12 +104,12 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
         written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                             cover_flowables=cover, body_flowables=body,
                             metadata=metadata(document, language, clinic), lang=language.code,
-                            base_font=chain.primary.name, tagger=tagger)
+                            base_font=chain.primary.name, tagger=tagger, defer=True)
     spaces = _spacing(body)
     m = layout.margins
     height = layout.page_size(paper)[1]
     capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill, spaces, capacity
+    return _Pending(buffer, written, tagger, chain.primary.name), written.last_fill, spaces, capacity
 
 
 def _flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
