@@ -280,11 +280,20 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
         names += [language.body_font, *language.fallback_fonts]
     names = list(dict.fromkeys(names))
     try:
-        if notice is not None and any(fonts.needs_preparing(name) for name in names):
+        pending = {(source, tuple(sorted(axes.items()))) for name in names
+                   for source, axes in fonts.pending_instances(name)}
+        if pending and notice is not None:
             notice("preparing fonts (once per machine)…")
+        if len(pending) > 1 and options.jobs > 1:   # one instance per core at a time
+            from handouts.text.fonts import make_instance
+
+            todo = sorted(pending)
+            with ProcessPoolExecutor(max_workers=min(options.jobs, len(todo)), initializer=_worker_init,
+                                     initargs=(os.getpid(),)) as pool:
+                list(pool.map(make_instance, [source for source, _ in todo], [dict(axes) for _, axes in todo]))
         for name in names:
             fonts.family(name)
-    except HandoutsError:
+    except Exception:  # noqa: BLE001 - only a head start: each document that needs the font reports the error
         pass
 
 

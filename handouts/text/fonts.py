@@ -85,6 +85,11 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
     return target
 
 
+def make_instance(source: Path, axes: Mapping[str, float]) -> Path:
+    """The cached static instance of `source` at `axes`, made now if it is not there yet."""
+    return _instance(source, axes)
+
+
 def _instance_target(source: Path, axes: Mapping[str, float]) -> Path:
     """Where the instance of `source` at `axes` is cached (the source itself at its default axes)."""
     if _is_default_instance(source, axes):
@@ -176,20 +181,21 @@ class FontLibrary:
     def names(self) -> list[str]:
         return sorted(self._defs)
 
-    def needs_preparing(self, name: str) -> bool:
-        """Whether loading family `name` will first make a static instance of a variable font (seconds each,
-        once per machine), so that a build can say so before it waits."""
+    def pending_instances(self, name: str) -> list[tuple[Path, dict[str, float]]]:
+        """The static instances of variable fonts that loading family `name` would first have to make (seconds
+        each, once per machine): a build says so before it waits, and makes them side by side (make_instance)."""
         spec = self._defs.get(name)
         if name in self._families or spec is None:
-            return False
+            return []
         root = _package_root(spec.package, name, self.defs_path) if spec.package else _SHIPPED
+        pending = []
         for style in STYLES:
             face = getattr(spec, style)
             if face is not None and face.axes and (root / face.file).is_file():
                 axes = {str(k): float(v) for k, v in face.axes.items()}
                 if not _instance_target(root / face.file, axes).is_file():
-                    return True
-        return False
+                    pending.append((root / face.file, axes))
+        return pending
 
     def family(self, name: str, *, register: bool = True) -> Family:
         """The family, its faces resolved (and instanced) and, unless `register` is false, registered with
