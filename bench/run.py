@@ -5,7 +5,8 @@
 Measures in one run (see README.md, "Benchmark"):
 - warm: one document rendered in a process that has already made one (median of many, over the English easy,
   standard and detailed leaflets on A4 and Letter), with the content already read, as the comparators get it;
-- the same including reading and parsing the content;
+- the same including reading and parsing the content, and where its time goes: the render path's stages (read,
+  template, flowables, layout, write, post-process; handouts.timing), median per stage;
 - cold: `python -m handouts build` of one leaflet as a whole process (median of several);
 - the whole default matrix with `--jobs 1` and with every core (`--jobs 0`), wall time and peak memory;
 - memory as the matrix grows: resident memory of one process after building the matrix 1, 2 and 4 times;
@@ -13,7 +14,9 @@ Measures in one run (see README.md, "Benchmark"):
 - WeasyPrint rendering the HTML twin of the same documents (handouts.htmlwriter) to PDF, warm;
 - Typst compiling an equivalent document generated from the same content model (bench/typst_doc.py), warm.
 
-Prints a table with ratios (ours ÷ theirs) and the targets of issue 10, and writes everything as JSON (default
+- the first build on a new machine: the default matrix (all cores) with an empty font cache;
+
+Prints a table with ratios (ours ÷ theirs) and the targets of issue 17, and writes everything as JSON (default
 bench/results.json) with the machine it ran on. A comparator that is not installed gets "not available".
 Targets are reported, never asserted: the benchmark exits 0 whatever the numbers.
 """
@@ -40,10 +43,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]  # `python bench/run.py` from anywhere: typst_doc, this checkout
 
 WARM_DOCS = [("en", level, paper) for level in ("easy", "standard", "detailed") for paper in ("a4", "letter")]
-TARGET_VS_TYPST = 1.0        # ours ÷ Typst, at most
+TARGET_VS_TYPST = 1.2        # ours ÷ Typst, at most (issue 17; issue 10 asked for 1.0)
 TARGET_VS_WEASYPRINT = 1 / 15  # ours ÷ WeasyPrint, at most (15× faster)
 TARGET_MATRIX_S = 3.0        # whole default matrix, all cores (the issue sets it for two cores)
-TARGET_COLD_S = 0.4          # one leaflet, whole process
+TARGET_MATRIX_J1_S = 5.0     # whole default matrix, --jobs 1
+TARGET_COLD_S = 0.3          # one leaflet, whole process
+TARGET_FIRST_BUILD_S = 20.0  # the default matrix on a new machine: font instances made first
+TARGET_WORKER_MB = 150.0     # peak resident memory of the largest process of the all-cores matrix
 TARGET_MEMORY_GROWTH = 1.10  # resident memory after 4 matrices ÷ after 1, at most
 
 
@@ -187,6 +193,33 @@ def bench_ours(content: Content, rounds: int) -> tuple[dict[str, list[float]], d
     return timed_rounds(render, rounds), timed_rounds(with_read, max(3, rounds // 2))
 
 
+STAGES = ("read", "template", "flowables", "layout", "write", "post-process")
+
+
+def bench_stages(content: Content, rounds: int) -> dict[str, Any] | None:
+    """Where a warm document's time goes, read included: the render path's stage timers (handouts.timing), per
+    stage the median over the warm documents and rounds; "other" is what no stage covers. None for a version of
+    handouts without the timers (a benchmark of an older checkout)."""
+    try:
+        from handouts import timing
+    except ImportError:
+        return None
+
+    samples: dict[str, list[float]] = {name: [] for name in (*STAGES, "other", "total")}
+    for _ in range(rounds):
+        for d in WARM_DOCS:
+            timing.reset()
+            start = time.perf_counter()
+            content.render(d[1], d[2], content.read(d[1]))
+            total = time.perf_counter() - start
+            spent = timing.totals()
+            for name in STAGES:
+                samples[name].append(spent.get(name, 0.0))
+            samples["other"].append(total - sum(spent.values()))
+            samples["total"].append(total)
+    return {"median": {name: statistics.median(values) for name, values in samples.items()}, "samples": samples}
+
+
 def bench_typst(content: Content, rounds: int) -> tuple[dict[str, list[float]] | None, str, dict[str, int]]:
     try:
         import typst
@@ -254,13 +287,24 @@ def handouts_cmd(*args: str) -> list[str]:
 
 def bench_cold(tmp: Path, runs: int) -> dict[str, Any]:
     out = tmp / "cold"
-    one = handouts_cmd("build", "--lang", "en", "--level", "standard", "--paper", "a4", "--layout", "leaflet",
-                       "--out", str(out), "--force", "-q")
+    one = handouts_cmd("build", "--topic", "back-mouse", "--lang", "en", "--level", "standard", "--paper", "a4",
+                       "--layout", "leaflet", "--out", str(out), "--force", "-q")
     run_process(one)  # untimed: fills the OS file cache and the font instance cache
     times, peaks = zip(*(run_process(one) for _ in range(runs)))
     helps = [run_process(handouts_cmd("--help"))[0] for _ in range(runs)]
     python = [run_process([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
     return {"build": list(times), "peak_mb": max(peaks), "help": helps, "python": python}
+
+
+def bench_first_build(tmp: Path) -> dict[str, Any]:
+    """The default matrix, all cores, with an empty font cache (HANDOUTS_CACHE_DIR): what a new machine waits."""
+    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(tmp / "empty-cache")}
+    start = time.perf_counter()
+    proc = subprocess.run(handouts_cmd("build", "--out", str(tmp / "first"), "-q", "-j", "0"), cwd=ROOT, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"first build failed:\n{proc.stdout}{proc.stderr}")
+    return {"elapsed": time.perf_counter() - start}
 
 
 def bench_matrix(tmp: Path, runs: int) -> dict[str, Any]:
@@ -315,6 +359,17 @@ def bench_memory(tmp: Path, english_only: bool) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
+def previous_sizes(documents: int, path: Path) -> float | None:
+    """The total output size an earlier run (by default the committed bench/results.json) recorded for a matrix
+    of as many documents."""
+    try:
+        previous = json.loads(path.read_text())
+        matrix = previous["raw"]["matrix"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return matrix["sizes"]["total"] if matrix.get("documents") == documents else None
+
+
 # --- main -----------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -324,7 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--matrix-runs", type=int, default=3, help="matrix builds per --jobs value (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repetitions and an English-only memory probe (a smoke test, not a result)")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write JSON")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="where to write JSON (default bench/results.json; with --quick, nowhere unless given)")
+    parser.add_argument("--compare", type=Path, default=ROOT / "bench" / "results.json",
+                        help="an earlier run's JSON whose output sizes this run's must not exceed "
+                             "(default bench/results.json, read before it is replaced)")
     parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--english-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -341,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     log("warm documents (ours) ...")
     content = Content()
     ours, ours_read = bench_ours(content, args.rounds)
+    stages = bench_stages(content, max(3, args.rounds // 2))
     log("Typst ...")
     typst_times, typst_name, typst_sizes = bench_typst(content, args.rounds)
     log("WeasyPrint ...")
@@ -353,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         cold = bench_cold(tmp, args.cold_runs)
         log("whole matrix, --jobs 1 and all cores ...")
         matrix = bench_matrix(tmp, args.matrix_runs)
+        log("first build on a new machine (empty font cache) ...")
+        first_build = bench_first_build(tmp)
         log("memory as the matrix repeats ...")
         memory = bench_memory(tmp, english_only=args.quick)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -377,19 +439,28 @@ def main(argv: list[str] | None = None) -> int:
                   note=weasy_name)
     rows.append(row)
     rows.append(Row("warm document incl. reading content", _median_of(ours_read)))
+    for name in (*STAGES, "other"):
+        spent = stages["median"][name] if stages else None
+        share = f"{spent / stages['median']['total']:.0%} of a warm document" if spent is not None else ""
+        rows.append(Row(f"  stage: {name}", spent, note=share or "no stage timers in this version"))
     cold_s = statistics.median(cold["build"])
     rows.append(Row("cold single leaflet (process)", cold_s, target=f"< {TARGET_COLD_S * 1000:.0f} ms",
                     passed=cold_s < TARGET_COLD_S))
     rows.append(Row("cold `handouts --help` (process)", statistics.median(cold["help"])))
     rows.append(Row("bare `python -c pass` (process)", statistics.median(cold["python"])))
     n = matrix["documents"]
-    rows.append(Row(f"matrix of {n}, --jobs 1", statistics.median(matrix["j1"]["times"])))
+    j1_s = statistics.median(matrix["j1"]["times"])
+    rows.append(Row(f"matrix of {n}, --jobs 1", j1_s, target=f"< {TARGET_MATRIX_J1_S:g} s",
+                    passed=j1_s < TARGET_MATRIX_J1_S))
     all_s = statistics.median(matrix["all"]["times"])
     rows.append(Row(f"matrix of {n}, all {machine['cores']} cores", all_s, target=f"< {TARGET_MATRIX_S:g} s",
                     passed=all_s < TARGET_MATRIX_S))
     rows.append(Row("peak memory, cold leaflet", cold["peak_mb"], unit="MB"))
     rows.append(Row("peak memory, matrix --jobs 1", matrix["j1"]["peak_mb"], unit="MB"))
-    rows.append(Row("peak memory, matrix all cores (largest process)", matrix["all"]["peak_mb"], unit="MB"))
+    rows.append(Row(f"first build on a new machine (matrix, all cores, empty font cache)", first_build["elapsed"],
+                    target=f"< {TARGET_FIRST_BUILD_S:g} s", passed=first_build["elapsed"] < TARGET_FIRST_BUILD_S))
+    rows.append(Row("peak memory, matrix all cores (largest process)", matrix["all"]["peak_mb"], unit="MB",
+                    target=f"< {TARGET_WORKER_MB:g} MB", passed=matrix["all"]["peak_mb"] < TARGET_WORKER_MB))
     samples = memory["samples"]
     growth = samples[-1]["rss_mb"] / samples[0]["rss_mb"]
     for sample in samples:
@@ -400,6 +471,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = matrix["sizes"]
     for label in ("min", "median", "max"):
         rows.append(Row(f"output size {label} ({n} PDFs)", sizes[label], unit="B"))
+    before = previous_sizes(n, args.compare)
+    rows.append(Row(f"output size total ({n} PDFs)", sizes["total"], before, unit="B",
+                    target=f"<= {args.compare.name}" if before else "", passed=None if before is None else
+                    sizes["total"] <= before, note="" if before else "no earlier run of this matrix to compare"))
     median_ours_size = statistics.median(ours_sizes.values())
     if typst_sizes:
         rows.append(Row("PDF size, English warm set vs Typst", median_ours_size,
@@ -416,13 +491,20 @@ def main(argv: list[str] | None = None) -> int:
                      "quick": args.quick, "warm_documents": [key(*d) for d in WARM_DOCS]},
         "rows": [{"metric": r.metric, "ours": r.ours, "theirs": r.theirs, "ratio": r.ratio, "unit": r.unit,
                   "target": r.target, "passed": r.passed, "note": r.note} for r in rows],
-        "raw": {"ours_warm": ours, "ours_warm_with_read": ours_read, "typst": typst_times, "weasyprint": weasy_times,
-                "cold": cold, "matrix": matrix, "memory": memory,
+        "stages": stages["median"] if stages else None,
+        "raw": {"ours_warm": ours, "ours_warm_with_read": ours_read, "stages": stages["samples"] if stages else None,
+                "typst": typst_times, "weasyprint": weasy_times,
+                "cold": cold, "matrix": matrix, "first_build": first_build, "memory": memory,
                 "sizes": {"ours": ours_sizes, "typst": typst_sizes, "weasyprint": weasy_sizes}},
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwrote {args.json}")
+    # --quick is a smoke test, not a result: it never replaces the committed results unless told where to write.
+    target = args.json if args.json is not None else (None if args.quick else ROOT / "bench" / "results.json")
+    if target is None:
+        print("\n--quick: results not written (give --json PATH to keep them)")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {target}")
     return 0
 
 

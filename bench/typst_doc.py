@@ -24,7 +24,9 @@ def _s(text: str) -> str:
 
 
 def _colour(colour: Any) -> str:
-    return f'rgb("#{colour.hexval()[2:].lower()}")'
+    """A layout colour (a "#rrggbb" string in the layout file; a reportlab colour in older layouts)."""
+    hexval = colour.lstrip("#") if isinstance(colour, str) else colour.hexval()[2:]
+    return f'rgb("#{hexval.lower()}")'
 
 
 def _spans(spans: tuple[model.Span, ...]) -> str:

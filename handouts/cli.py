@@ -111,7 +111,7 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
-    from handouts.build.matrix import BuildOptions, build as run_build, dry_run as run_dry, plan
+    from handouts.build.matrix import BuildOptions, build as run_build, dry_run as run_dry, plan, prepare_fonts
     from handouts.build.shard import parse_shard, shard_jobs
     from handouts.config.clinic import load_clinic
     from handouts.config.layouts import parse_length
@@ -153,8 +153,11 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     if dry_run:
         _print_dry_run(run_dry(options, force=force, jobs=matrix, shard=shard), as_json)
         return
-    total = len(shard_jobs(matrix, shard, options.content_dir) if shard else matrix)
+    mine = shard_jobs(matrix, shard, options.content_dir) if shard else matrix
+    total = len(mine)
     show_bar = not quiet and not verbose and not as_json and sys.stderr.isatty()
+    # Before the bar starts: its estimate then times documents, not the one-off font preparation.
+    prepare_fonts(options, mine, notice=None if quiet else lambda text: click.echo(text, err=True))
 
     def progress(job) -> None:
         if verbose:

@@ -19,6 +19,7 @@ from handouts.content import model
 from handouts.content.languages import Language
 from handouts.errors import OverflowError_
 from handouts.text.fonts import FontLibrary
+from handouts.timing import stage
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def layout_kind(layout: Layout) -> str:
 def _finish(drawn, document: model.Document, layout: Layout) -> bytes:
     from handouts.post.postprocess import finish_pdf
 
-    return finish_pdf(drawn.data, published=document.topic.published, tagger=drawn.tagger, bleed=layout.bleed)
+    with stage("post-process"):
+        return finish_pdf(drawn.data, published=document.topic.published, tagger=drawn.tagger, bleed=layout.bleed)
 
 
 def _leaflet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:

@@ -47,3 +47,83 @@ def test_every_language_has_every_figure_text():
         for fig_id, text in texts.items():
             assert text.alt.strip(), (folder.name, fig_id)
             assert set(text.labels) == set(english[fig_id].labels), (folder.name, fig_id)
+
+
+# --- figures drawn once per process (handouts.pdf.formcache) -------------------------------------------------
+
+def _form_canvas(fonts, first_text: str):
+    """A canvas whose document has already drawn `first_text`: its subset codes and font names differ."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(buffer := io.BytesIO(), invariant=1, initialFontName=fonts["regular"])
+    canvas.buffer = buffer
+    canvas.setFont(fonts["bold"], 11)
+    canvas.drawString(10, 10, first_text)
+    return canvas
+
+
+def _labelled_drawing(fonts):
+    from reportlab.graphics.shapes import Drawing, Group, Rect, String
+    from reportlab.lib.colors import Color
+
+    drawing = Drawing(120, 60, initialFontName=fonts["regular"])
+    group = Group(Rect(2, 2, 100, 40, fillColor=Color(0.2, 0.4, 0.8, alpha=0.5)),
+                  String(10, 20, "Muscle over fat", fontName=fonts["regular"], fontSize=9))
+    drawing.add(group)
+    drawing.add(String(10, 45, "Skin", fontName=fonts["bold"], fontSize=8))
+    return drawing
+
+
+def _form(canvas, drawing, live: bool) -> bytes:
+    from reportlab.graphics import renderPDF
+
+    from handouts.pdf.formcache import draw_form_content, form_state
+
+    state = form_state(canvas)
+    canvas.beginForm("F", 0, 0, 120, 60)
+    if live:
+        renderPDF.draw(drawing, canvas, 0, 0)
+    else:
+        draw_form_content(canvas, drawing, state, lambda: renderPDF.draw(drawing, canvas, 0, 0))
+    canvas.endForm()
+    canvas.doForm("F")
+    canvas.showPage()
+    canvas.save()
+    return canvas.buffer.getvalue()
+
+
+def test_a_replayed_figure_is_what_drawing_it_live_writes_in_another_document():
+    """The second document already used other characters and fonts: the replayed labels get its own subset
+    codes and font names, and the transparency state its own name, exactly as renderPDF would give them."""
+    from handouts.pdf.formcache import _RECORDINGS
+    from handouts.text.fonts import FontLibrary
+    from tests.conftest import LAYOUTS
+
+    family = FontLibrary(LAYOUTS).family("atkinson-hyperlegible")
+    fonts = {style: family.face(style).name for style in ("regular", "bold")}
+    drawing = _labelled_drawing(fonts)
+    recorded = _form(_form_canvas(fonts, "abc"), drawing, live=False)
+    assert drawing in _RECORDINGS                     # the first document recorded it
+    assert recorded == _form(_form_canvas(fonts, "abc"), drawing, live=True)
+    replayed = _form(_form_canvas(fonts, "zyx Skin"), drawing, live=False)
+    live = _form(_form_canvas(fonts, "zyx Skin"), drawing, live=True)
+    assert replayed == live
+
+
+def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, monkeypatch):
+    from handouts.pdf import formcache
+    from tests.trees import english_tree
+
+    content, layouts = english_tree(tmp_path, levels=("standard",))
+    recorded = []
+    record = formcache.record
+    monkeypatch.setattr(formcache, "_RECORDINGS", type(formcache._RECORDINGS)())
+    monkeypatch.setattr(formcache, "record", lambda canvas, draw: recorded.append(1) or record(canvas, draw))
+    first = build_into(tmp_path / "a", content_dir=content, layouts_dir=layouts, papers=("a4",), jobs=1)
+    drawn = len(recorded)
+    assert drawn >= 4
+    again = build_into(tmp_path / "b", content_dir=content, layouts_dir=layouts, papers=("a4",), jobs=1)
+    assert len(recorded) == drawn                      # the second build replayed every figure
+    assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]

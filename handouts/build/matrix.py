@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -38,7 +38,7 @@ from handouts.confine import confined
 from handouts.config.layouts import layout_names, load_layout
 from handouts.content.exercises import EXERCISES_ONLY, exercises_document
 from handouts.content.languages import load_language
-from handouts.content.reader import read_document, read_topic
+from handouts.content.reader import read_document, read_topic, topic_file
 from handouts.errors import HandoutsError, UsageError
 from handouts.writers import writer_for
 
@@ -92,6 +92,40 @@ def _cached(loader: Callable, directory: Path, name: str, source: Path):
     return value
 
 
+def _fonts(options: BuildOptions):
+    """This process's font library for the layouts tree: each face loaded once per process."""
+    from handouts.text.fonts import FontLibrary
+
+    fonts = _STATE.get("fonts")
+    if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
+        fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
+        _STATE["layouts_dir"] = options.layouts_dir
+    return fonts
+
+
+_DOCUMENTS_KEPT = 8   # a document's papers (and formats) follow one another: a few are enough, memory stays flat
+
+
+def _document(topic, job: Job, context: dict):
+    """The document's model, read and templated once per process for all its papers and formats. Keyed by the
+    bytes of every file it is read from and by the template values, so a changed file is read again."""
+    digest = hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode())
+    for path in (topic.path / "topic.yaml", topic_file(topic, job.lang, f"{job.level}.md"),
+                 topic_file(topic, job.lang, "figures.yaml")):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:   # missing: read_document says so, once per attempt
+            return read_document(topic, job.lang, job.level, context)
+        digest.update(b"\0")
+    key = ("document", topic.path, job.lang, job.level, digest.hexdigest())
+    documents: dict = _STATE.setdefault("documents", {})  # type: ignore[assignment]
+    if key not in documents:
+        while len(documents) >= _DOCUMENTS_KEPT:
+            documents.pop(next(iter(documents)))
+        documents[key] = read_document(topic, job.lang, job.level, context)
+    return documents[key]
+
+
 def job_document(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None
                  ) -> tuple["Document", "Language"]:
     """The document a job is made from and its language, read with per-process caches (the renderer and the FHIR
@@ -105,25 +139,25 @@ def job_document(job: Job, options: BuildOptions, personal: "PersonalCopy | None
         document = exercises_document(options.content_dir, job.lang, job.level, language.s("exercises_title"), texts)
     else:
         topic = _cached(read_topic, options.content_dir, job.topic, options.content_dir / job.topic / "topic.yaml")
-        document = read_document(topic, job.lang, job.level, template_context(topic, language, options.clinic))
+        document = _document(topic, job, template_context(topic, language, options.clinic))
     return document, language
 
 
 def _render_job(job: Job, options: BuildOptions, personal: "PersonalCopy | None" = None) -> tuple[bytes, int]:
     """One document of the matrix (or the one personalised copy), read and rendered with per-process caches."""
-    from handouts.text.fonts import FontLibrary
     from handouts.writers import render
 
-    fonts = _STATE.get("fonts")
-    if fonts is None or _STATE.get("layouts_dir") != options.layouts_dir:
-        fonts = _STATE["fonts"] = FontLibrary(options.layouts_dir)
-        _STATE["layouts_dir"] = options.layouts_dir
+    fonts = _fonts(options)
     layout = _cached(load_layout, options.layouts_dir, job.layout, options.layouts_dir / f"{job.layout}.yaml")
     layout = layout.for_print(grayscale=options.grayscale, bleed=options.bleed)
     document, language = job_document(job, options, personal)
     rendered = render(document, language, layout, job.paper, fonts, options.clinic, personal,  # type: ignore[arg-type]
                       fmt=job.format)
     return rendered.data, rendered.pages
+
+
+def _safe_render_group(jobs: list[Job], options: BuildOptions) -> list[tuple[Job, bytes | None, int, str | None]]:
+    return [_safe_render(job, options) for job in jobs]
 
 
 def _safe_render(job: Job, options: BuildOptions) -> tuple[Job, bytes | None, int, str | None]:
@@ -199,19 +233,81 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
+def schedule(jobs: list[Job], content_dir: Path) -> list[list[Job]]:
+    """The jobs in the groups workers take them in: the papers of one document together, so that one worker
+    reads and templates it once (_document), and the heaviest groups first (shard.job_cost), so that no long
+    document starts last while the other workers wait."""
+    from handouts.build.shard import job_cost
+
+    groups: dict[tuple[str, ...], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.topic, job.lang, job.level, job.layout, job.format), []).append(job)
+    return sorted(groups.values(), key=lambda group: (-sum(job_cost(job, content_dir) for job in group),
+                                                      group[0].relpath))
+
+
+def _warm_before_fork() -> None:
+    """Import the render pipeline before the workers start: they are forked from this process and inherit it
+    (and the fonts prepare_fonts registered), instead of each importing and loading it again."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith("linux"):
+        import handouts.post.postprocess  # noqa: F401
+        import handouts.writers  # noqa: F401
+        from handouts.pdf import render, trifold  # noqa: F401
+
+
 def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, bytes | None, int, str | None]]:
+    """Each job's result, as it finishes (in plan order with one process)."""
     if options.jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield _safe_render(job, options)
         return
-    pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), initializer=_worker_init,
+    groups = schedule(jobs, options.content_dir)
+    _warm_before_fork()
+    pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(groups)), initializer=_worker_init,
                                initargs=(os.getpid(),))
     try:
-        yield from pool.map(_safe_render, jobs, [options] * len(jobs), chunksize=1)
+        futures = [pool.submit(_safe_render_group, group, options) for group in groups]
+        for future in as_completed(futures):
+            yield from future.result()
     except BaseException:  # an error, Ctrl-C, or the caller stopping early (--fail-fast closes the generator)
         _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str], None] | None = None) -> None:
+    """Before any document: the fonts of the languages being built, in this process. The static instances of
+    variable fonts take seconds each, once per machine (then cached): `notice` is told first, so that a terminal
+    says why the first build waits, and workers forked afterwards find them ready instead of each making them.
+    A language or font that cannot be loaded is left for its documents to report as their failure."""
+    fonts = _fonts(options)
+    names: list[str] = []
+    for lang in sorted({job.lang for job in jobs}):
+        try:
+            language = _cached(load_language, options.content_dir, lang,
+                               options.content_dir / "languages" / f"{lang}.yaml")
+        except HandoutsError:
+            continue
+        names += [language.body_font, *language.fallback_fonts]
+    names = list(dict.fromkeys(names))
+    try:
+        pending = {(source, tuple(sorted(axes.items()))) for name in names
+                   for source, axes in fonts.pending_instances(name)}
+        if pending and notice is not None:
+            notice("preparing fonts (once per machine)…")
+        if len(pending) > 1 and options.jobs > 1:   # one instance per core at a time
+            from handouts.text.fonts import make_instance
+
+            todo = sorted(pending)
+            with ProcessPoolExecutor(max_workers=min(options.jobs, len(todo)), initializer=_worker_init,
+                                     initargs=(os.getpid(),)) as pool:
+                list(pool.map(make_instance, [source for source, _ in todo], [dict(axes) for _, axes in todo]))
+        for name in names:
+            fonts.family(name)
+    except Exception:  # noqa: BLE001 - only a head start: each document that needs the font reports the error
+        pass
 
 
 @dataclass
@@ -314,6 +410,9 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
                     if fail_fast:
                         break
         finally:
+            order = {job.relpath: position for position, job in enumerate(jobs)}   # workers finish in any order
+            report.built.sort(key=lambda entry: order[entry["path"]])
+            report.failed.sort(key=lambda entry: order[entry["path"]])
             report.stale = stale_outputs(options, manifest)
             if prune:
                 for relpath in report.stale:

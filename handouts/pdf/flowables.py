@@ -80,14 +80,18 @@ class FigureFlowable(Flowable):
     def draw(self) -> None:
         from reportlab.graphics import renderPDF
 
+        from handouts.pdf.formcache import draw_form_content, form_state
+
         canvas = self.canv
         # renderPDF starts every drawing with a Helvetica font selection unless told otherwise; Helvetica is
         # not embedded, so name the document's own font.
         self.drawing.initialFontName = canvas._fontname
         name = f"Fig-{self.figure_id}-{int(round(self.width))}x{int(round(self.height))}"
         if not canvas.hasForm(name):
+            state = form_state(canvas)
             canvas.beginForm(name, 0, 0, self.width, self.height)
-            renderPDF.draw(self.drawing, canvas, 0, 0)
+            # drawn once per process and replayed in every later document (formcache: byte for byte the same)
+            draw_form_content(canvas, self.drawing, state, lambda: renderPDF.draw(self.drawing, canvas, 0, 0))
             canvas.endForm()
             _keep_form_transparency(canvas, name)
         canvas.doForm(name)

@@ -25,6 +25,7 @@ from handouts.config.layouts import Layout
 from handouts.pdf.styles import palette
 from handouts.dates import source_date_epoch
 from handouts.errors import OverflowError_
+from handouts.timing import stage
 
 # reportlab wraps every compressed stream in ASCII85 as well, for 7-bit mail transports nobody uses: a quarter
 # bigger files, and the post-processing has to decode it again.
@@ -201,8 +202,10 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
                 self.__dict__.update(state)
                 with tagging.artifact(self, "Pagination"):   # running header and footer: not content
                     _draw_furniture(self, furniture, geometry, self._pageNumber, total)
-                super().showPage()
-            super().save()
+                with stage("write"):   # the page's content stream, compressed
+                    super().showPage()
+            with stage("write"):
+                super().save()
 
     return FurnitureCanvas
 
@@ -331,13 +334,18 @@ def stack_height(flowables: list[Flowable], width: float, available: float) -> f
 class Written:
     pages: int
     last_fill: float    # share of the last page's frames that text took, 0..1 (handouts check --pages measures it)
+    # Draws the page furniture and writes the file into the target. Deferred (write_pdf(..., defer=True)) so
+    # that a layout the caller then discards (a trial spacing, handouts.pdf.render) is never written out.
+    finish: Callable[[], None] = lambda: None
 
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None) -> Written:
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None, defer: bool = False) -> Written:
     """Write one PDF to `target` (a path or a binary file); returns the page count and how full the last page
-    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree."""
+    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree. With
+    `defer`, the pages are laid out and drawn but the file is only written when the result's finish() is called
+    (the same bytes as without: nothing the canvas writes depends on when)."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     layout = _band_for_title(furniture, g)
@@ -383,8 +391,10 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     if cover_flowables:
         story.append(FrameBreak())
     story += body_flowables
+    if defer:
+        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
     doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return Written(doc.page, getattr(doc, "last_fill", 1.0))
+    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
 
 
 def _fill(frames: list[Frame], current: Frame | None) -> float:

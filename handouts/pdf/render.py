@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -28,6 +29,26 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
+from handouts.timing import stage
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """Pages laid out and drawn at one spacing, not yet written: only the spacing draw_leaflet keeps is."""
+
+    buffer: io.BytesIO
+    written: Any        # pdfdoc.Written
+    tagger: Tagger | None
+    font: str
+
+    @property
+    def pages(self) -> int:
+        return self.written.pages
+
+    def finish(self) -> "DrawnPDF":
+        with stage("write"):
+            self.written.finish()
+        return DrawnPDF(self.buffer.getvalue(), self.written.pages, self.tagger, self.font)
 
 
 @dataclass(frozen=True)
@@ -49,7 +70,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     from handouts import figures as figures_pkg
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    first: DrawnPDF | None = None
+    first: _Pending | None = None
     need = spaces = figures = 0.0
     for spacing, figure_scale in END_BALANCING:
         if first is not None and need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
@@ -59,8 +80,8 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         if first is None:
             first, need, (spaces, figures) = drawn, fill * capacity, room
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
-            return drawn
-    return first  # nothing within bounds fills the last page; `handouts check --pages` names it
+            return drawn.finish()
+    return first.finish()  # nothing within bounds fills the last page; `handouts check --pages` names it
 
 
 # (space between blocks, figure width) factors, tried in this order until the last page is at least a third
@@ -74,24 +95,47 @@ LAST_PAGE_MIN_FILL = 1 / 3
 
 def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
                 personal, spacing: float, figure_scale: float, tagged: bool
-                ) -> tuple[DrawnPDF, float, tuple[float, float], float]:
+                ) -> tuple[_Pending, float, tuple[float, float], float]:
     """The pages at one spacing and figure scale, with the last page's fill, what tightening could save (the
     body's space between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two
     to skip a tighter try that cannot remove the last page)."""
+    figure_heights = [0.0]
+    with stage("flowables"):
+        parts = _flowables(document, language, layout, paper, chain, clinic, personal, spacing, figure_scale,
+                           figure_heights)
+    buffer = io.BytesIO()
+    tagger = Tagger() if tagged else None
+    level_style, cover, body, furniture = parts
+    with stage("layout"):   # platypus lays out and draws in one pass; writing the file is timed inside it
+        written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                            cover_flowables=cover, body_flowables=body,
+                            metadata=metadata(document, language, clinic), lang=language.code,
+                            base_font=chain.primary.name, tagger=tagger, defer=True)
+    spaces = _spacing(body)
+    m = layout.margins
+    height = layout.page_size(paper)[1]
+    capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
+    return (_Pending(buffer, written, tagger, chain.primary.name), written.last_fill, (spaces, figure_heights[0]),
+            capacity)
+
+
+def _flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+               personal, spacing: float, figure_scale: float = 1.0, figure_heights: list[float] | None = None
+               ) -> tuple:
+    """The level's style, the cover's and the body's flowables and the page furniture of one spacing, figures
+    drawn at `figure_scale` of their width (their heights are added to `figure_heights[0]`)."""
     from handouts.pdf.contact import clinic_strip, contact_block, personal_cover, questions_area
     styles = build_styles(layout, document.level, language, chain, spacing)
     level_style = layout.level(document.level)
     width, height = layout.page_size(paper)
     geometry = PageGeometry(width, height, level_style.columns, layout)
-    style = figure_style(chain, language.rtl, figure_palette(layout),
-                         layout.level(document.level).label_floor)
-
-    figure_heights = [0.0]
+    style = figure_style(chain, language.rtl, figure_palette(layout), level_style.label_floor)
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
         drawn = drawing(fig_id, labels, style, round(fig_width * figure_scale, 3))
-        figure_heights[0] += drawn.height
+        if figure_heights is not None:
+            figure_heights[0] += drawn.height
         return drawn
 
     ctx = RenderContext(document, language, layout, styles, chain, geometry.column_width(), draw)
@@ -122,17 +166,7 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx, clinic))
 
-    furniture = _furniture(document, language, ctx, clinic)
-    buffer = io.BytesIO()
-    tagger = Tagger() if tagged else None
-    written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
-                      cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
-                      lang=language.code, base_font=chain.primary.name, tagger=tagger)
-    spaces = _spacing(body)
-    m = layout.margins
-    capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return (DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name), written.last_fill,
-            (spaces, figure_heights[0]), capacity)
+    return level_style, cover, body, _furniture(document, language, ctx, clinic)
 
 
 def _spacing(flowables: list) -> float:

@@ -69,13 +69,8 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
     At the font's default axis values the file itself will do: its plain outlines (glyf) are the default
     instance, which is all reportlab and HarfBuzz read when no variation is asked for. Instancing a large font
     takes seconds, so this halves the first build on a new machine."""
-    if _is_default_instance(source, axes):
-        return source
-    digest = hashlib.sha256(source.read_bytes())
-    digest.update(repr(sorted(axes.items())).encode())
-    digest.update(b"named-instances-v2")  # bump when the way instances are made changes
-    target = cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
-    if target.is_file():
+    target = _instance_target(source, axes)
+    if target == source or target.is_file():
         return target
     from fontTools.ttLib import TTFont as FTFont
     from fontTools.varLib.instancer import instantiateVariableFont
@@ -88,6 +83,29 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
     static.save(str(tmp))
     os.replace(tmp, target)
     return target
+
+
+def make_instance(source: Path, axes: Mapping[str, float]) -> Path:
+    """The cached static instance of `source` at `axes`, made now if it is not there yet."""
+    return _instance(source, axes)
+
+
+def _instance_target(source: Path, axes: Mapping[str, float]) -> Path:
+    """Where the instance of `source` at `axes` is cached (the source itself at its default axes)."""
+    if _is_default_instance(source, axes):
+        return source
+    stat = source.stat()
+    digest = _file_digest(source, stat.st_mtime_ns, stat.st_size).copy()
+    digest.update(repr(sorted(axes.items())).encode())
+    digest.update(b"named-instances-v2")  # bump when the way instances are made changes
+    return cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
+
+
+@lru_cache(maxsize=None)
+def _file_digest(path: Path, mtime_ns: int, size: int) -> Any:
+    """A font file's hash object, once per process and version of the file (a variable font has several faces;
+    callers copy it before adding to it)."""
+    return hashlib.sha256(path.read_bytes())
 
 
 @lru_cache(maxsize=None)
@@ -163,9 +181,32 @@ class FontLibrary:
     def names(self) -> list[str]:
         return sorted(self._defs)
 
-    def family(self, name: str) -> Family:
+    def pending_instances(self, name: str) -> list[tuple[Path, dict[str, float]]]:
+        """The static instances of variable fonts that loading family `name` would first have to make (seconds
+        each, once per machine): a build says so before it waits, and makes them side by side (make_instance)."""
+        spec = self._defs.get(name)
+        if name in self._families or spec is None:
+            return []
+        root = _package_root(spec.package, name, self.defs_path) if spec.package else _SHIPPED
+        pending = []
+        for style in STYLES:
+            face = getattr(spec, style)
+            if face is not None and face.axes and (root / face.file).is_file():
+                axes = {str(k): float(v) for k, v in face.axes.items()}
+                if not _instance_target(root / face.file, axes).is_file():
+                    pending.append((root / face.file, axes))
+        return pending
+
+    def family(self, name: str, *, register: bool = True) -> Family:
+        """The family, its faces resolved (and instanced) and, unless `register` is false, registered with
+        reportlab. A language's fallback families are registered when a character first needs them
+        (FontChain.family_for): reportlab parses a large variable font in tens of milliseconds, and most
+        documents never draw a character their body font lacks."""
         if name in self._families:
-            return self._families[name]
+            family = self._families[name]
+            if register:
+                _ensure_registered(family)
+            return family
         if name not in self._defs:
             from handouts.suggest import closest
 
@@ -176,9 +217,19 @@ class FontLibrary:
         faces = {style: _resolve_face(name, style, face, root, self.defs_path)
                  for style in STYLES if (face := getattr(spec, style)) is not None}
         family = Family(name, faces)
-        _register(family)
+        if register:
+            _ensure_registered(family)
         self._families[name] = family
         return family
+
+
+_REGISTERED: set[Family] = set()
+
+
+def _ensure_registered(family: Family) -> None:
+    if family not in _REGISTERED:
+        _register(family)
+        _REGISTERED.add(family)
 
 
 def _register(family: Family) -> None:
@@ -256,6 +307,7 @@ class FontChain:
         code = ord(char)
         for family in self.families:
             if code in _INVISIBLE or code in coverage(family.face("regular").path):
+                _ensure_registered(family)   # a fallback is registered when first needed (FontLibrary.family)
                 return family
         name = unicodedata.name(char, "unnamed character")
         raise FontError(f"no configured font can draw {char!r} (U+{code:04X} {name}) in language "
@@ -298,4 +350,5 @@ class FontChain:
 
 
 def font_chain(library: FontLibrary, body: str, fallback: list[str], lang: str) -> FontChain:
-    return FontChain(tuple(library.family(name) for name in [body, *fallback]), lang)
+    return FontChain(tuple(library.family(name, register=index == 0) for index, name in enumerate([body, *fallback])),
+                     lang)

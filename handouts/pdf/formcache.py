@@ -1,0 +1,117 @@
+"""A figure's form content drawn once per process and replayed into every document that shows it.
+
+renderPDF walks a figure's shape tree, tracks its graphics state and formats every operator each time a document
+draws the figure: about a sixth of a warm render. Inside a form XObject (canvas.beginForm resets the graphics
+state) almost all of that output depends on the drawing alone, so the operators are recorded the first time and
+appended as they are afterwards. What depends on the document is not recorded as text but replayed as the canvas
+call that made it, in the same order, so the document's own state comes out as if the figure had been drawn
+live: text (a TrueType font's subset codes and internal names are assigned per document, in order of first use),
+transparency and overprint states (named in the form's resources), saving and restoring state (text reads the
+font the state holds), images and separation colours (registered with the document). The output is byte for
+byte what renderPDF writes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable
+
+# Canvas calls whose effect reaches beyond the operators they append: replayed, never copied.
+_REPLAYED = ("saveState", "restoreState", "setFont", "drawString", "drawRightString", "drawCentredString",
+             "setFillAlpha", "setStrokeAlpha", "setFillOverprint", "setStrokeOverprint", "setOverprintMask",
+             "setBlendMode", "drawImage", "drawInlineImage", "doForm", "setFillColor", "setStrokeColor")
+_COLOUR_CALLS = ("setFillColor", "setStrokeColor")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A canvas method to call again, with its arguments."""
+
+    name: str
+    args: tuple
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+# A recording: operator lines to append as they are (tuples of str) and calls to make again, in order.
+Recording = tuple["tuple[str, ...] | Call", ...]
+
+
+def _separation(args: tuple, kwargs: dict) -> bool:
+    """A separation colour is registered with the document; any other colour only appends an operator (and a
+    colour's alpha goes through setFillAlpha or setStrokeAlpha, which are replayed themselves)."""
+    from reportlab.lib.colors import CMYKColorSep
+
+    return isinstance(args[0] if args else kwargs.get("aColor"), CMYKColorSep)
+
+
+def record(canvas: Any, draw: Callable[[], None]) -> Recording:
+    """Run `draw` (which draws onto `canvas`, inside a form) and return what it did as a recording. The canvas
+    receives exactly what it would have without recording."""
+    code: list[str] = canvas._code
+    start = len(code)
+    pieces: list[tuple[str, ...] | Call] = []
+    mark = [start]
+    depth = [0]
+    originals = {name: getattr(canvas, name) for name in _REPLAYED}
+
+    def intercept(name: str, method: Callable) -> Callable:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if depth[0] or (name in _COLOUR_CALLS and not _separation(args, kwargs)):
+                return method(*args, **kwargs)
+            if len(code) > mark[0]:
+                pieces.append(tuple(code[mark[0]:]))
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                pieces.append(Call(name, args, tuple(sorted(kwargs.items()))))
+                mark[0] = len(code)
+        return call
+
+    for name, method in originals.items():
+        setattr(canvas, name, intercept(name, method))
+    try:
+        draw()
+    finally:
+        for name in originals:
+            delattr(canvas, name)   # the instance attribute shadowed the class's method
+    if canvas._code is not code:
+        raise RuntimeError("the canvas changed its operator list while a figure was recorded")  # a bug
+    if len(code) > mark[0]:
+        pieces.append(tuple(code[mark[0]:]))
+    return tuple(pieces)
+
+
+def replay(canvas: Any, recording: Recording) -> None:
+    """Draw a recording onto `canvas`, inside a form begun like the one it was recorded in."""
+    code = canvas._code
+    for piece in recording:
+        if isinstance(piece, Call):
+            getattr(canvas, piece.name)(*piece.args, **dict(piece.kwargs))
+            code = canvas._code
+        else:
+            code.extend(piece)
+
+
+def form_state(canvas: Any) -> tuple:
+    """What a form's content depends on besides the drawing: the graphics state a form starts with."""
+    return (canvas._initialFontName, canvas._initialFontSize, canvas._initialLeading, canvas._fontname,
+            canvas._pageCompression, getattr(canvas, "_enforceColorSpace", None))
+
+
+# Recordings of each drawing, by the state its form starts in. Weak: a drawing leaves the figure cache
+# (handouts.pdf.drawings) and its recordings go with it, so memory stays flat however many documents are built.
+_RECORDINGS: "weakref.WeakKeyDictionary[Any, dict[tuple, Recording]]" = weakref.WeakKeyDictionary()
+
+
+def draw_form_content(canvas: Any, drawing: Any, state: tuple, draw: Callable[[], None]) -> None:
+    """The content of `drawing`'s form, inside beginForm/endForm: drawn by `draw` the first time this process
+    meets the drawing in this `state` (form_state, taken before beginForm), replayed from then on."""
+    by_state = _RECORDINGS.setdefault(drawing, {})
+    recording = by_state.get(state)
+    if recording is None:
+        by_state[state] = record(canvas, draw)
+    else:
+        replay(canvas, recording)
