@@ -479,3 +479,19 @@ def test_titles_of_the_personal_and_clinic_boxes_are_headings(built):
     for path in branded:
         contact = load_language(CONTENT, path.parent.name).s("contact")
         assert " ".join(contact.split()) in h2(path), (path.name, h2(path))
+
+
+def test_links_inside_a_run_in_another_language_hold_their_text(tmp_path):
+    """A reference's URL inside an English run of an Arabic or Hindi paragraph (a /Span with /Lang around the
+    words and the link): the run is cut at the link, each part in the language span again, so the Link element
+    gets the URL's own marked content. build_into runs the whole checker on every file."""
+    from tests.conftest import build_into
+
+    built = build_into(tmp_path, topics=("back-mouse",), langs=("ar", "hi"), levels=("detailed",), papers=("a4",))
+    for relpath in built:
+        with pikepdf.open(tmp_path / relpath) as pdf:
+            found = [f for f in check_pdf(pdf) if f.condition == "link-text"]
+            assert found == []
+            content = b"".join(page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream)
+                               else b"".join(c.read_bytes() for c in page.Contents) for page in pdf.pages)
+            assert b"/Link <<" in content and b"/Lang" in content

@@ -124,6 +124,16 @@ def _mcid(instruction: Any) -> int | None:
     return int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
 
 
+def _language_span(instruction: Any) -> bool:
+    """`/Span <</Lang (en)>> BDC`: a run in another language (handouts.pdf.tagging.language_operator), with no
+    MCID and no ActualText of its own."""
+    if str(instruction.operator) != "BDC" or len(instruction.operands) < 2:
+        return False
+    props = instruction.operands[1]
+    return (isinstance(props, pikepdf.Dictionary) and "/Lang" in props and "/ActualText" not in props
+            and "/MCID" not in props)
+
+
 def _closing(instructions: list, start: int) -> int:
     """The index of the EMC that closes the sequence opened at `start`."""
     depth = 0
@@ -208,16 +218,24 @@ def _segments(instructions: list, first: int, last: int, tag: Any, mcid: int,
               positions: dict[int, tuple[float, float, float]]) -> list:
     """The inside of one text object, cut into marked sequences: units (one instruction, or a whole nested
     marked sequence such as an ActualText span) go to the link whose rectangle holds their text."""
-    units: list[tuple[int, int]] = []
-    index = first
-    while index < last:
-        op = str(instructions[index].operator)
-        stop = _closing(instructions, index) if op in ("BDC", "BMC") else index
-        units.append((index, min(stop, last - 1)))
-        index = stop + 1
+    units: list[tuple[int, int, Any]] = []   # (first, last, the language span around it or None)
+
+    def collect(index: int, last: int, wrapper: Any) -> None:
+        while index < last:
+            op = str(instructions[index].operator)
+            stop = _closing(instructions, index) if op in ("BDC", "BMC") else index
+            if wrapper is None and _language_span(instructions[index]):
+                # A run in another language (a reference's English title and its URL inside Arabic text) may
+                # hold a link and the words around it: its parts go to their own owners, each in the span again.
+                collect(index + 1, min(stop, last), instructions[index])
+            else:
+                units.append((index, min(stop, last - 1), wrapper))
+            index = stop + 1
+
+    collect(first, last, None)
     out: list = []
     current: tuple[int, ...] | str = CLOSED
-    for unit_start, unit_end in units:
+    for unit_start, unit_end, wrapper in units:
         owner = _which_links(positions, unit_start, unit_end, links)
         if owner is not NOTHING_SHOWN and owner != current:
             if current is not CLOSED:
@@ -226,7 +244,11 @@ def _segments(instructions: list, first: int, last: int, tag: Any, mcid: int,
             out.append((pikepdf.ContentStreamInstruction([role, pikepdf.Dictionary()], pikepdf.Operator("BDC")),
                         (mcid, owner)))
             current = owner
+        if wrapper is not None:
+            out.append((wrapper, None))
         out += [(instructions[i], None) for i in range(unit_start, unit_end + 1)]
+        if wrapper is not None:
+            out.append((pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")), None))
     if current is not CLOSED:
         out.append((pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")), None))
     return out
