@@ -170,3 +170,17 @@ def test_chinese_and_vietnamese_labels_keep_the_floor_in_narrow_panels(tmp_path)
                layouts=("leaflet", "trifold"), papers=("a4",))
     problems = check_files([tmp_path / "back-mouse"], LAYOUTS)
     assert [p.line() for p in problems if p.rule == "small-text"] == []
+
+
+def test_an_encrypted_copy_is_checked_with_the_password_from_the_environment(tmp_path, monkeypatch):
+    """Like check --pdf: $HANDOUTS_PDF_PASSWORD opens an encrypted personal copy; without it, one clear line."""
+    out = tmp_path / "out"
+    env = {"HANDOUTS_PDF_PASSWORD": "correct horse"}
+    result = CliRunner().invoke(main, ["build", "--topic", "back-mouse", "--lang", "en", "--level", "easy",
+                                       "--paper", "a4", "--patient", "Ana", "--encrypt", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    [copy] = out.rglob("*.pdf")
+    checked = CliRunner().invoke(main, ["check", "--pages", str(copy)], env=env)
+    assert checked.exit_code == 0 and "0 page problem(s)" in checked.output, checked.output
+    refused = CliRunner().invoke(main, ["check", "--pages", str(copy)], env={"HANDOUTS_PDF_PASSWORD": ""})
+    assert refused.exit_code != 0 and "HANDOUTS_PDF_PASSWORD" in refused.output

@@ -17,6 +17,7 @@ judged there.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -208,15 +209,31 @@ def _small_text(path: Path, number: int, chars: Iterable[dict], floor: float, wh
                                                  f"floor of {floor:g} pt; {fix}")]
 
 
+def _encrypted(path: Path) -> bool:
+    import pikepdf
+
+    try:
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError:
+        return True
+    except Exception:   # unreadable for another reason: the caller's message says so
+        return False
+    return False
+
+
 def check_pdf(path: Path, target: Target) -> list[Problem]:
     """Every page-quality problem of one PDF."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
+    password = os.environ.get("HANDOUTS_PDF_PASSWORD", "")   # an encrypted personal copy, as check --pdf
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(path, password=password)
     except (PdfminerException, PDFSyntaxError, OSError, ValueError) as exc:
+        if _encrypted(path):
+            raise PageCheckError("encrypted and the password does not open it", path=path,
+                                 hint="set $HANDOUTS_PDF_PASSWORD to its password") from None
         raise PageCheckError(f"cannot read this PDF ({type(exc).__name__})", path=path,
                              hint="build it again with handouts build") from None
     with pdf:
