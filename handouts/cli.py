@@ -102,7 +102,8 @@ def main(ctx: click.Context, debug: bool) -> None:
                                               "built) without rendering or writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report of what was built, skipped, failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped.")
+@click.option("--verbose", "-v", is_flag=True, help="Name every document as it is built or skipped, and the pages "
+              "its layout could not make right (as check --pages).")
 @content_option
 @layouts_option
 def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, bleed, clinic_file, jobs, plan_file,
@@ -172,6 +173,8 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
         import json
 
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    elif verbose:
+        _report_pages(options, report.built)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for failure in report.failed:
@@ -184,6 +187,26 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
                    + (f" (shard {shard})" if shard else ""), err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _report_pages(options, built: list[dict]) -> None:
+    """`build --verbose`: for each PDF just built, the pages its layout could not make right (a last page under
+    a third full that tighter spacing and smaller figures could not pull back, a stranded title, type under a
+    floor), with the page and what to change, from the same check as `handouts check --pages`."""
+    from handouts.check.pages import check_files
+    from handouts.errors import HandoutsError
+
+    for entry in built:
+        path = options.out_dir / entry["path"]
+        if path.suffix != ".pdf":
+            continue
+        try:
+            problems = check_files([path], options.layouts_dir)
+        except HandoutsError as exc:
+            click.echo(f"  {entry['path']}: pages not checked: {exc.format_message()}", err=True)
+            continue
+        for problem in problems:
+            click.echo(f"  {entry['path']}: page {problem.page}: {problem.rule}: {problem.message}", err=True)
 
 
 def _print_dry_run(result: dict, as_json: bool) -> None:

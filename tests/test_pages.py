@@ -184,3 +184,23 @@ def test_an_encrypted_copy_is_checked_with_the_password_from_the_environment(tmp
     assert checked.exit_code == 0 and "0 page problem(s)" in checked.output, checked.output
     refused = CliRunner().invoke(main, ["check", "--pages", str(copy)], env={"HANDOUTS_PDF_PASSWORD": ""})
     assert refused.exit_code != 0 and "HANDOUTS_PDF_PASSWORD" in refused.output
+
+
+def test_build_verbose_names_the_page_its_layout_could_not_fill(tmp_path):
+    """Issue #13: where the end balancing cannot help (a layout with no space after paragraphs to tighten, and
+    a long last paragraph), `build --verbose` says which page and why, as check --pages does."""
+    from tests.trees import english_tree, replace_in
+
+    content, layouts = english_tree(tmp_path, levels=("standard",))
+    replace_in(layouts / "leaflet.yaml", "    space_after: 0.5\n", "    space_after: 0\n")
+    page = content / "back-mouse" / "en" / "standard.md"
+    page.write_text(page.read_text() + "\n" + " ".join(["Keep this leaflet and read it again when you need it."]
+                                                      * 20) + "\n")
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts), "--paper",
+                                       "a4", "--out", str(tmp_path / "out"), "-j", "1", "--verbose"])
+    assert result.exit_code == 0, result.output
+    noted = [line for line in result.output.splitlines() if "last-page-fill" in line]
+    assert len(noted) == 1 and "back-mouse_en_standard_leaflet_a4.pdf: page " in noted[0], result.output
+    quiet = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts), "--paper",
+                                      "a4", "--out", str(tmp_path / "out2"), "-j", "1"])
+    assert "last-page-fill" not in quiet.output   # only with --verbose
