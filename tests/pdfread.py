@@ -194,3 +194,31 @@ def extracted_words(path: Path) -> list[str]:
         if word:
             out.append(unicodedata.normalize("NFC", word))
     return out
+
+
+def struct_kids(elem) -> list:
+    """A structure element's /K as a list (absent, one kid, or an array)."""
+    k = elem.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def is_struct_element(obj) -> bool:
+    """A structure element, not a marked-content or object reference among an element's kids."""
+    return isinstance(obj, pikepdf.Dictionary) and "/S" in obj and obj.get("/Type") not in ("/MCR", "/OBJR")
+
+
+def struct_elements(pdf: "pikepdf.Pdf") -> list:
+    """Every structure element, depth first, in the order of the tree (the reading order)."""
+    found: list = []
+
+    def visit(elem) -> None:
+        found.append(elem)
+        for kid in struct_kids(elem):
+            if is_struct_element(kid):
+                visit(kid)
+
+    for top in struct_kids(pdf.Root.StructTreeRoot):
+        visit(top)
+    return found

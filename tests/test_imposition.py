@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.post.imposition import (A4_LANDSCAPE, A5, HALF_LETTER, LETTER_LANDSCAPE, booklet_order,
                                       impose_booklet, notes_pages, padded_count)
+from tests.pdfread import is_struct_element, struct_elements, struct_kids
 
 FONT = "TestAtkinson"
 pdfmetrics.registerFont(TTFont(FONT, str(ATKINSON / "files" / "AtkinsonHyperlegible-Regular.ttf")))
@@ -206,32 +207,7 @@ def test_portrait_sheet_is_refused():
 # into form XObjects, where an imposed page's content is.
 
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
-
-
-def _kids(elem) -> list:
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-
-def _is_elem(obj) -> bool:
-    return isinstance(obj, pikepdf.Dictionary) and "/S" in obj and obj.get("/Type") not in ("/MCR", "/OBJR")
-
-
-def struct_elements(pdf: pikepdf.Pdf) -> list:
-    """Every structure element, depth first: the reading order."""
-    found: list = []
-
-    def visit(elem) -> None:
-        found.append(elem)
-        for kid in _kids(elem):
-            if _is_elem(kid):
-                visit(kid)
-
-    for top in _kids(pdf.Root.StructTreeRoot):
-        visit(top)
-    return found
+_kids, _is_elem = struct_kids, is_struct_element
 
 
 def content_refs(elem) -> list[tuple]:

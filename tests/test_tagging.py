@@ -14,6 +14,7 @@ from handouts.content.languages import load_language
 from handouts.content.reader import read_document, read_topic
 from handouts.document import template_context
 from tests.conftest import CONTENT, build_into
+from tests.pdfread import is_struct_element, struct_elements, struct_kids
 
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 
@@ -48,31 +49,7 @@ def tagged(request, english, arabic) -> tuple[Path, model.Document]:
 # Reading the structure back
 
 
-def _kids(elem) -> list:
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-
-def _is_elem(obj) -> bool:
-    return isinstance(obj, pikepdf.Dictionary) and obj.get("/S") is not None and obj.get("/Type") != "/OBJR" \
-        and obj.get("/Type") != "/MCR"
-
-
-def walk(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element, depth first, in the order of the tree (the reading order)."""
-    found: list[pikepdf.Dictionary] = []
-
-    def visit(elem) -> None:
-        found.append(elem)
-        for kid in _kids(elem):
-            if _is_elem(kid):
-                visit(kid)
-
-    for top in _kids(pdf.Root.StructTreeRoot):
-        visit(top)
-    return found
+_kids, _is_elem, walk = struct_kids, is_struct_element, struct_elements
 
 
 def roles(elems) -> list[str]:
