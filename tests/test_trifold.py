@@ -244,3 +244,19 @@ def test_branded_cover_and_contact(tmp_path):
                clinic=load_clinic(profile))
     outside = re.sub(r"\s+", " ", PdfReader(pdf(tmp_path / "out", "en", "easy", "letter")).pages[0].extract_text())
     assert "Smith & Jones <Physio>" in outside and "+44 1234 567890" in outside
+
+
+def test_a_branded_easy_read_trifold_fits_in_every_language(tmp_path):
+    """Issue #13: a clinic's name and phone in the red flags made the German, Spanish and Portuguese Easy Read
+    tri-folds overflow their back panel by 3-10 mm. The sheet is set again with tighter spacing and line
+    spacing (never under 1.2 times the size; the type size stays) before a panel is an error."""
+    from handouts.config.clinic import load_clinic
+    from tests.conftest import build_into
+
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text('name: "Smith & Jones Physio"\nphone: "+44 20 7946 0000"\n'
+                       'website: "https://smithjones.example/back"\naccent: "#2e6b3a"\n')
+
+    built = build_into(tmp_path / "out", topics=("back-mouse",), langs=("de", "es", "pt"), levels=("easy",),
+                       layouts=("trifold",), papers=("a4",), clinic=load_clinic(profile))
+    assert len(built) == 3

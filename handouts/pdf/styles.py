@@ -63,9 +63,14 @@ def _hyphenator(patterns: str) -> Callable[[str], Any]:
     return pyphen.Pyphen(lang=patterns, left=HYPHEN_KEEPS, right=HYPHEN_KEEPS).iterate
 
 
-def build_styles(layout: Layout, level: str, language: Language, chain: FontChain, spacing: float = 1.0) -> Styles:
-    """`spacing` scales the space between paragraphs, headings and list items (not the leading): how the page
-    layout balances the end of a leaflet (handouts.pdf.render)."""
+MIN_LEADING = 1.2   # body line spacing, as a multiple of the size, that tightening never goes under
+
+
+def build_styles(layout: Layout, level: str, language: Language, chain: FontChain, spacing: float = 1.0,
+                 leading: float = 1.0) -> Styles:
+    """`spacing` scales the space between paragraphs, headings and list items: how the page layout balances the
+    end of a leaflet (handouts.pdf.render). `leading` scales the body's line spacing, never under MIN_LEADING:
+    how a tri-fold panel a little too full still fits (handouts.pdf.trifold). The type size never changes."""
     lv = layout.level(level)
     c = palette(layout)
     font = chain.primary.name
@@ -79,7 +84,8 @@ def build_styles(layout: Layout, level: str, language: Language, chain: FontChai
                   # and marks runs in another language: Latin words in a non-Latin document (handouts.scripts)
                   textLanguage=language.code, latinLanguage=latin_language(language.script))
     size = lv.body_size
-    body = ParagraphStyle("body", fontSize=size, leading=size * lv.leading, spaceAfter=size * lv.space_after * spacing,
+    line = max(MIN_LEADING, lv.leading * leading) if leading != 1.0 else lv.leading
+    body = ParagraphStyle("body", fontSize=size, leading=size * line, spaceAfter=size * lv.space_after * spacing,
                           **common, **_hyphenation(language, lv.hyphenate))
     whole_words = dict(hyphenationLang="")   # headings, titles and captions never break a word
     h2_size, h3_size = size * lv.heading_scale[0], size * lv.heading_scale[1]

@@ -408,12 +408,12 @@ class PanelFill:
 
 
 def _prepare(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
-             clinic: Clinic | None, personal: PersonalCopy | None
+             clinic: Clinic | None, personal: PersonalCopy | None, fit: tuple[float, float] = (1.0, 1.0)
              ) -> tuple[Layout, _Builder, dict[str, list[PanelBox]], Any]:
     from handouts import figures as figures_pkg
 
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
-    styles = build_styles(layout, document.level, language, chain)
+    styles = build_styles(layout, document.level, language, chain, spacing=fit[0], leading=fit[1])
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     style = figure_style(chain, language.rtl, figure_palette(layout),
                          layout.level(document.level).label_floor)
@@ -448,21 +448,32 @@ def panel_fills(document: model.Document, language: Language, layout: Layout, pa
     return [_fill(builder, box) for boxes in sides.values() for box in boxes]
 
 
+# (space between blocks, line spacing) factors, tried in this order until every panel fits; line spacing never
+# goes under styles.MIN_LEADING times the size. Most sheets fit at the first.
+PANEL_FIT = ((1.0, 1.0), (0.8, 1.0), (0.7, 0.94))
+
+
 def render_trifold(document: model.Document, language: Language, layout: Layout, paper: str, fonts: FontLibrary,
                    clinic: Clinic | None = None, personal: PersonalCopy | None = None) -> DrawnPDF:
-    """One tri-fold PDF: page 1 is the outside of the sheet, page 2 the inside."""
-    layout, builder, sides, chain = _prepare(document, language, layout, paper, fonts, clinic, personal)
+    """One tri-fold PDF: page 1 is the outside of the sheet, page 2 the inside. A sheet with a panel a little
+    too full (a clinic's name and phone in the red flags of a long language) is set again with tighter spacing
+    and line spacing (PANEL_FIT) before it is an error naming the panel; the type size never shrinks."""
+    source = layout
+    for fit in PANEL_FIT:
+        layout, builder, sides, chain = _prepare(document, language, source, paper, fonts, clinic, personal, fit)
+        # Measure every panel first: a panel that is too full is an error naming it, before anything is drawn.
+        fills = [(box, _fill(builder, box)) for boxes in sides.values() for box in boxes]
+        over = next(((box, fill) for box, fill in fills if fill.spare < 0), None)
+        if over is None:
+            break
+    else:
+        box, fill = over
+        raise _overflow(layout, document, paper, box.panel, -fill.spare)
     width, height = layout.page_size(paper)
-
-    # Measure every panel first: a panel that is too full is an error naming it, before anything is drawn.
     stories: dict[str, list[Flowable]] = {}
-    for boxes in sides.values():
-        for box in boxes:
-            fill = _fill(builder, box)   # measuring lays flowables out, so draw fresh ones below
-            if fill.spare < 0:
-                raise _overflow(layout, document, paper, box.panel, -fill.spare)
-            made = builder.panel(box.panel, box.frame[2])
-            stories[box.panel.id] = made.top + ([Spacer(1, fill.spare)] if made.bottom else []) + made.bottom
+    for box, fill in fills:   # measuring lays flowables out, so draw fresh ones
+        made = builder.panel(box.panel, box.frame[2])
+        stories[box.panel.id] = made.top + ([Spacer(1, fill.spare)] if made.bottom else []) + made.bottom
     seen: dict[str, str] = {}
     story: list[Flowable] = [NextPageTemplate("inside")]
     templates = []
