@@ -204,3 +204,21 @@ def test_build_verbose_names_the_page_its_layout_could_not_fill(tmp_path):
     quiet = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts), "--paper",
                                       "a4", "--out", str(tmp_path / "out2"), "-j", "1"])
     assert "last-page-fill" not in quiet.output   # only with --verbose
+
+
+def test_an_arabic_booklet_is_read_in_its_own_page_order(tmp_path):
+    """A right-to-left booklet is bound on the right (page 1 is the left half of the first sheet): the check
+    undoes that imposition, so page 1 is the cover and a title stays with its content."""
+    from handouts.check.pages import _logical_pages, target_of
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("ar",), levels=("standard",), layouts=("booklet",),
+               papers=("a4",))
+    [booklet] = tmp_path.rglob("*.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(booklet) as pdf:
+        pages = _logical_pages(pdf, target_of(booklet, LAYOUTS))
+        largest = [max((c["size"] for c in page.chars), default=0) for _, page, _ in pages]
+    assert largest[0] >= 28 and max(largest[1:]) < 28   # the cover title (30 pt) is on page 1 and only there
+    assert check_files([booklet], LAYOUTS) == []

@@ -180,7 +180,8 @@ def _logical_pages(pdf, target: Target) -> list[tuple[int, object, tuple[float, 
 
     width, height = layout.page_size(target.paper)
     halves: dict[int, tuple[object, tuple[float, float]]] = {}
-    for page, (left, right) in zip(pages, booklet_order(len(pages) * 2)):
+    rtl = bool(pages) and _is_rtl(pages[0].chars)   # a right-to-left booklet is bound on the right
+    for page, (left, right) in zip(pages, booklet_order(len(pages) * 2, rtl)):
         x_pad = (float(page.width) - 2 * width) / 2
         y_pad = (float(page.height) - height) / 2
         for number, x in ((left, x_pad), (right, x_pad + width)):
