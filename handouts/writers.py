@@ -69,9 +69,10 @@ def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
     # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
     # that need either get ruled lines without a heading rather than a wrongly drawn one.
     plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
+    # the notes pages go between the text and the back cover (the leaflet's last page): numbered from there
     notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=drawn.font,
-                    first_number=drawn.pages + 1)
-    sheets = impose_booklet(data, layout.sheet_size(paper), notes_page=notes, rtl=language.rtl)
+                    first_number=drawn.pages)
+    sheets = impose_booklet(data, layout.sheet_size(paper), notes_page=notes, rtl=language.rtl, back_cover=True)
     return Rendered(sheets, padded_count(drawn.pages) // 2)
 
 

@@ -300,8 +300,11 @@ def _page_fill(columns: list[Column]) -> float:
 
 def page_fill(path: Path, flow: list[Column], numbers: list[int], *, booklet: bool = False) -> list[Problem]:
     """Pages that hold only furniture, and a last page less than a third full. A booklet's padding pages after
-    the last text (notes pages, a back cover) are not judged here."""
+    the last text (notes pages) and its back cover are not judged here, nor the fill of its last page of text:
+    notes pages follow it, and the back cover ends the booklet."""
     problems = []
+    if booklet and len(numbers) > 1:
+        numbers = numbers[:-1]   # the back cover: contact and dates, short by design
     by_page = {n: [c for c in flow if c.page == n] for n in numbers}
     # a booklet's padding pages hold at most a "Notes" title
     least = 2 if booklet else 1
@@ -316,7 +319,7 @@ def page_fill(path: Path, flow: list[Column], numbers: list[int], *, booklet: bo
             problems.append(Problem(path, n, "empty-page", f"the page is {fill:.0%} full"
                                     + (f" (only \"{held}\")" if held else " (only header and footer)")
                                     + ": pull its text onto the page before"))
-        elif n == last and n != 1 and fill < LAST_PAGE_MIN_FILL:
+        elif n == last and n != 1 and not booklet and fill < LAST_PAGE_MIN_FILL:
             problems.append(Problem(path, n, "last-page-fill", f"the last page is {fill:.0%} full, under a third: "
                                     "loosen spacing or figures before it, or tighten them to end a page earlier"))
     return problems

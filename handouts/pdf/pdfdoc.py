@@ -45,8 +45,8 @@ class Furniture:
     page_label: Callable[[int, int], str]  # (page, pages) -> markup
     rtl: bool
     styles: Any                 # handouts.styles.Styles
-    # A booklet's reader holds its pages padded to whole sheets (4 pages a sheet, the notes pages at the end):
-    # "Page 1 of 16", not "of 13", when imposition will add three.
+    # A booklet's reader holds its pages padded to whole sheets (4 pages a sheet): "Page 1 of 16", not "of 13",
+    # when imposition will add three notes pages, which go before the last page, the back cover (page 16).
     pages_per_sheet: int = 1
 
 
@@ -198,10 +198,12 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
         def save(self) -> None:
             per_sheet = furniture.pages_per_sheet
             total = -(-len(self._held) // per_sheet) * per_sheet   # the pages the reader holds
-            for state in self._held:
+            for index, state in enumerate(self._held):
                 self.__dict__.update(state)
+                back_cover = per_sheet > 1 and index == len(self._held) - 1
+                number = total if back_cover else self._pageNumber   # the back cover is the booklet's last page
                 with tagging.artifact(self, "Pagination"):   # running header and footer: not content
-                    _draw_furniture(self, furniture, geometry, self._pageNumber, total)
+                    _draw_furniture(self, furniture, geometry, number, total)
                 with stage("write"):   # the page's content stream, compressed
                     super().showPage()
             with stage("write"):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
 
 from handouts.content import model
@@ -72,7 +73,8 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     first: _Pending | None = None
     need = spaces = figures = 0.0
-    for spacing, figure_scale in END_BALANCING:
+    # A booklet ends on its back cover, short by design, and notes pages fill the sheets: nothing to balance.
+    for spacing, figure_scale in END_BALANCING[:1] if layout.imposition == "booklet" else END_BALANCING:
         if first is not None and need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
             continue   # tightening this much cannot pull the last page's text back: do not draw it again
         drawn, fill, room, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
@@ -163,6 +165,10 @@ def _flowables(document: model.Document, language: Language, layout: Layout, pap
     for section in document.sections:   # every section, in the topic's order
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
     body.extend(questions_area(ctx, personal, ctx.frame_width))
+    if layout.imposition == "booklet":
+        # A booklet's back cover: whom to contact (with the QR code of the clinic's website), who wrote it and
+        # when, on the last page the reader holds; imposition puts the notes pages before it.
+        body.append(PageBreakIfNotEmpty())
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx, clinic))
 

@@ -3,7 +3,8 @@
 An A5 leaflet goes onto A4 landscape (and half-letter onto Letter landscape): print the result double-sided,
 fold the stack in half and staple along the fold. The page count is padded to a multiple of four (one sheet,
 two sides, two pages a side) with blank pages, or with "Notes" pages that a factory such as `notes_pages`
-draws. Padding goes at the end, so the reading order of the leaflet never changes.
+draws. Padding goes at the end, or before the last page when that is the back cover (`back_cover`), so the
+reading order of the leaflet never changes.
 
 Duplex convention: the back of every sheet is laid out *upright*, not rotated, which is what a printer does
 with **"flip on short edge"** (also called "short-edge binding" or "tumble off" for landscape) when the PDF page
@@ -138,12 +139,13 @@ def _moved_link(annotation: pikepdf.Object, to_sheet: Matrix, sheet: pikepdf.Obj
 
 
 def impose_booklet(data: bytes, sheet: tuple[float, float], *, notes_page: NotesFactory | None = None,
-                   flip: Literal["short", "long"] = "short", rtl: bool = False) -> bytes:
+                   flip: Literal["short", "long"] = "short", rtl: bool = False, back_cover: bool = False) -> bytes:
     """Impose every page of `data` two-up on landscape `sheet`s (width > height) in saddle-stitch order.
 
     Each page is scaled to fit half a sheet (A5 on A4 and half-letter on Letter fit exactly, scale 1) and
     centred in it. `notes_page(count, size)` makes the padding pages; without it they stay blank. `rtl`: bound
-    on the right, for right-to-left languages (booklet_order).
+    on the right, for right-to-left languages (booklet_order). `back_cover`: the last page of `data` is the
+    back cover, so it stays the booklet's last page and the padding goes before it.
     Returns a PDF with one page per sheet side: (padded page count) / 2 pages, tagged when `data` is.
     """
     sheet_w, sheet_h = float(sheet[0]), float(sheet[1])
@@ -169,14 +171,14 @@ def impose_booklet(data: bytes, sheet: tuple[float, float], *, notes_page: Notes
             if len(notes.pages) < padding:
                 raise ValueError(f"the notes factory made {len(notes.pages)} page(s), {padding} were asked for")
         try:
-            return _impose(source, notes, data, (sheet_w, sheet_h), total, flip, rtl)
+            return _impose(source, notes, data, (sheet_w, sheet_h), total, flip, rtl, back_cover)
         finally:
             if notes is not None:
                 notes.close()
 
 
 def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: tuple[float, float], total: int,
-            flip: str, rtl: bool) -> bytes:
+            flip: str, rtl: bool, back_cover: bool = False) -> bytes:
     """Draw the sides, then carry the structure, links and bookmarks over (see the module docstring)."""
     sheet_w, sheet_h = sheet
     half_w = sheet_w / 2
@@ -186,16 +188,20 @@ def _impose(source: pikepdf.Pdf, notes: pikepdf.Pdf | None, data: bytes, sheet: 
     where: dict[tuple[int, int], Location] = {}     # source page -> (sheet, form)
     sheet_of: dict[tuple[int, int], int] = {}       # source page -> sheet index
     links: dict[tuple[int, int], pikepdf.Object] = {}   # source annotation -> the sheet's annotation
+    # pages before the padding: all of them, or all but the back cover, which stays the last page of the booklet
+    inside = len(pages) - 1 if back_cover and len(pages) > 1 else len(pages)
     for side_index, pair in enumerate(booklet_order(total, rtl)):
         side = target.add_blank_page(page_size=(sheet_w, sheet_h))
         upside_down = flip == "long" and side_index % 2 == 1
         drawing: list[bytes] = []
         annots: list[pikepdf.Object] = []
         for slot, number in enumerate(pair):
-            if number <= len(pages):
+            if number <= inside:
                 page, padding = pages[number - 1], False
+            elif number == total and inside < len(pages):
+                page, padding = pages[-1], False   # the back cover
             elif notes is not None:
-                page, padding = notes.pages[number - len(pages) - 1], True
+                page, padding = notes.pages[number - inside - 1], True
             else:
                 continue   # blank padding
             form = target.copy_foreign(_page_form(page))
