@@ -22,10 +22,13 @@ _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 # Runs that must read left to right as one unit inside right-to-left text. Without isolating them the UBA
 # treats the spaces of "+44 20 7946 0000" as separators between independent numbers and shows the groups in
 # reverse order ("0000 7946 20 44+"); a URL's punctuation would likewise be scattered.
+# A phone number as leaflets print it: digits with spaces (no-break ones too: handouts.text.markup keeps a
+# number whole with them), dashes, dots or brackets between them.
+PHONE_NUMBER = r"\+?\d[\d\s\u00a0().-]{5,}\d"
 _LTR_UNITS = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]،؛]"        # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                          # e-mail addresses
-    r"|\+?\d[\d\s\u00a0().-]{5,}\d"                            # phone numbers: digits with (no-break) spaces/dashes
+    rf"|{PHONE_NUMBER}"                                        # phone numbers
     r"|\d+(?:[.,:/-]\d+)+",                                    # 12.5, 10:30, 2025-01-31, 1/2
     re.ASCII,
 )

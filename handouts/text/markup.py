@@ -11,19 +11,19 @@ import re
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
+from handouts.text.bidi import PHONE_NUMBER
 from handouts.text.fonts import FontChain
 from handouts.content.model import LINK_SCHEMES, Span
 
 
 
-# A phone number as leaflets print it: digits with spaces, dashes, dots or brackets between them.
-_PHONE_NUMBER = re.compile(r"\+?\d[\d ().-]{5,}\d", re.ASCII)
+_PHONE_NUMBER = re.compile(PHONE_NUMBER, re.ASCII)   # the same numbers bidi isolates in right-to-left text
 
 
 def keep_phone_numbers_whole(text: str) -> str:
     """Spaces inside a phone number become no-break spaces, so that a number never splits across lines (a
     reader dialling "+44 20 7946" / "0000" from a narrow tri-fold cover gets it wrong)."""
-    return _PHONE_NUMBER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    return _PHONE_NUMBER.sub(lambda m: re.sub(r"\s", "\u00a0", m.group(0)), text)
 
 
 def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
