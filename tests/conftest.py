@@ -24,6 +24,10 @@ def build_into(out: Path, **kwargs) -> dict:
     from handouts.check.pdfua import check_pdf
     from tests.pdfread import qpdf_problems
 
+    from handouts.check.pages import check_files
+
+    layouts = options.layouts_dir
+    pdfs = []
     for entry in report.built:  # every PDF the suite builds must pass qpdf's structural check and PDF/UA-1's
         path = out / entry["path"]
         if path.suffix != ".pdf":
@@ -31,6 +35,9 @@ def build_into(out: Path, **kwargs) -> dict:
         assert qpdf_problems(path) == [], entry["path"]
         with pikepdf.open(path) as pdf:
             assert [finding.line(path) for finding in check_pdf(pdf)] == [], entry["path"]
+        pdfs.append(path)
+    # ... and the page-quality check (handouts check --pages): what a clinic would otherwise fix by hand
+    assert [problem.line() for problem in check_files(pdfs, layouts)] == []
     return {entry["path"]: entry for entry in report.built}
 
 

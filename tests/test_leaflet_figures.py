@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts.content.reader import read_figure_texts, read_topic
-from tests.conftest import CONTENT, build_into
+from tests.conftest import CONTENT, LAYOUTS, build_into
 from tests.pdfread import form_names
 
 
@@ -127,3 +127,42 @@ def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, mo
     again = build_into(tmp_path / "b", content_dir=content, layouts_dir=layouts, papers=("a4",), jobs=1)
     assert len(recorded) == drawn                      # the second build replayed every figure
     assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
+
+
+def test_labels_raised_to_a_floor_move_apart_and_the_figure_grows_to_hold_them():
+    """Issue #13: a small figure at Easy Read's 12 pt floor had its stacked labels drawn over each other
+    (cross-section: "Back mouse", "Fascia (a thin, tough layer)", "Small tear"). They now move apart, their
+    leaders with them, and the figure grows under its art to hold them."""
+    from reportlab.graphics.shapes import Group, String
+
+    from handouts.content.languages import load_language
+    from handouts.figures import DEFAULT_PALETTE, FigureStyle, draw_figure
+    from handouts.content.reader import read_figure_texts, read_topic
+    from handouts.text.fonts import FontLibrary, font_chain
+
+    fonts = FontLibrary(LAYOUTS)
+    language = load_language(CONTENT, "en")
+    chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), "en")
+    labels = read_figure_texts(read_topic(CONTENT, "back-mouse"), "en")["cross-section"].labels
+
+    def strings(node, dy=0.0, scale=1.0):
+        for child in getattr(node, "contents", []):
+            if isinstance(child, Group):
+                t = child.transform
+                yield from strings(child, dy * 1 + t[5] * scale, scale * t[3])
+            elif isinstance(child, String):
+                yield child.text, dy + child.y * scale, child.fontSize * scale
+
+    for floor, width in ((0.0, 230), (12.0, 180)):
+        style = FigureStyle(chain.primary.name, chain.primary.face("bold").name, DEFAULT_PALETTE, False, chain=chain,
+                            label_floor=floor)
+        drawing = draw_figure("cross-section", labels, style, width)
+        words = sorted(strings(drawing), key=lambda item: -item[1])
+        boxes = [(y - 0.25 * size, y + 0.7 * size) for _, y, size in words]
+        for (bottom, _), (_, top) in zip(boxes, boxes[1:]):
+            assert top <= bottom + 0.5, words   # each line clears the one under it
+        x0, y0, x1, y1 = drawing.getBounds()
+        assert y0 >= -1, (floor, y0)   # nothing hangs under the figure's box into the text below it
+        if floor:
+            assert min(size for _, _, size in words) >= floor - 0.01
+            assert drawing.height > width * 123.51 / 230 + 1   # it grew under its art

@@ -111,6 +111,30 @@ def test_type_under_the_layouts_floors_is_reported_per_kind(tmp_path):
     assert any("6.5 pt" in p.message and "label_floor" in p.message for p in small)
 
 
+def test_words_drawn_over_each_other_are_reported_and_neighbours_are_not(tmp_path):
+    y = BODY_TOP - 200
+    clash = [(RIGHT_X + 20, y, "Fascia layer", 11, False, "Figure"), (RIGHT_X + 24, y - 4, "Small tear", 11, False,
+                                                                      "Figure")]
+    below = [(RIGHT_X + 20, y - 30, "Muscle", 11, False, "Figure"), (RIGHT_X + 20, y - 44, "Skin", 11, False,
+                                                                    "Figure")]
+    left = _column(LEFT_X, int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1)
+    problems = _rules(tmp_path, "overlap", [_full_page(), left + clash + below, _full_page()])
+    assert {(p.rule, p.page) for p in problems} == {("overlap", 2)}   # each pair of words: Fascia/Small, layer/tear
+    assert "Fascia" in problems[0].message and "Small" in problems[0].message
+    assert not any("Muscle" in p.message or "Skin" in p.message for p in problems)
+
+
+def test_text_at_the_papers_edge_or_in_the_gutter_is_off_frame(tmp_path):
+    rows = int((BODY_TOP - BODY_BOTTOM) / (12 * 1.4)) - 1
+    edge = (W - 12 * mm, BODY_TOP - 100, "Cut off", 10, False, "P")    # runs to within 3 mm of the edge
+    gutter = (W / 2 - 8, BODY_TOP - 300, "Out", 10, False, "P")         # between the columns
+    pages = [_full_page(), _column(LEFT_X, rows) + [edge], _column(LEFT_X, rows) + [gutter], _full_page()]
+    problems = _rules(tmp_path, "offframe", pages)
+    assert {(p.page, p.rule) for p in problems} == {(2, "off-frame"), (3, "off-frame")}, problems
+    assert any(p.page == 2 and "3 mm of the paper's edge" in p.message for p in problems)
+    assert any(p.page == 3 and "outside every column" in p.message for p in problems)
+
+
 def test_cli_reports_file_page_and_rule_and_fails(tmp_path):
     path = _draw(tmp_path / "cli_en_standard_leaflet_a4.pdf",
                  [_full_page(), _full_page(), _column(LEFT_X, 12)])
@@ -186,24 +210,40 @@ def test_an_encrypted_copy_is_checked_with_the_password_from_the_environment(tmp
     assert refused.exit_code != 0 and "HANDOUTS_PDF_PASSWORD" in refused.output
 
 
-def test_build_verbose_names_the_page_its_layout_could_not_fill(tmp_path):
-    """Issue #13: where the end balancing cannot help (a layout with no space after paragraphs to tighten, and
-    a long last paragraph), `build --verbose` says which page and why, as check --pages does."""
-    from tests.trees import english_tree, replace_in
+def test_build_verbose_names_the_pages_the_check_finds(tmp_path, monkeypatch):
+    """Issue #13: where a layout cannot make a page right, `build --verbose` says which page and why, from the
+    same check as check --pages. The leaflets this builds pass it (the notes area fills their last page), so the
+    check is made stricter here than the renderer balances to: every last page must be 99 % full."""
+    import handouts.check.pages as pages
+    from tests.trees import english_tree
 
     content, layouts = english_tree(tmp_path, levels=("standard",))
-    replace_in(layouts / "leaflet.yaml", "    space_after: 0.5\n", "    space_after: 0\n")
-    page = content / "back-mouse" / "en" / "standard.md"
-    page.write_text(page.read_text() + "\n" + " ".join(["Keep this leaflet and read it again when you need it."]
-                                                      * 20) + "\n")
-    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts), "--paper",
-                                       "a4", "--out", str(tmp_path / "out"), "-j", "1", "--verbose"])
+    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "-j", "1"]
+    monkeypatch.setattr(pages, "LAST_PAGE_MIN_FILL", 0.99)
+    result = CliRunner().invoke(main, args + ["--out", str(tmp_path / "out"), "--verbose"])
     assert result.exit_code == 0, result.output
     noted = [line for line in result.output.splitlines() if "last-page-fill" in line]
     assert len(noted) == 1 and "back-mouse_en_standard_leaflet_a4.pdf: page " in noted[0], result.output
-    quiet = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts), "--paper",
-                                      "a4", "--out", str(tmp_path / "out2"), "-j", "1"])
+    quiet = CliRunner().invoke(main, args + ["--out", str(tmp_path / "out2")])
     assert "last-page-fill" not in quiet.output   # only with --verbose
+
+
+def test_a_short_last_page_ends_on_a_notes_area_that_balancing_does_not_count(tmp_path):
+    """A leaflet whose text ends high on its last page gets a ruled "Notes" area in the rest of that column
+    (it counts as fill for check --pages); the renderer still balances on the text alone."""
+    import pdfplumber
+
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("en",), levels=("easy",), papers=("a4",))
+    [leaflet] = tmp_path.rglob("*.pdf")
+    with pdfplumber.open(leaflet) as pdf:
+        last = pdf.pages[-1]
+        text = last.extract_text()
+        rules = [line for line in last.lines if line["width"] > 100 and line["top"] > 100]
+    assert "Notes" in text and "Write down what you want to ask at your next visit." in text
+    assert len(rules) >= 3
+    assert check_files([leaflet], LAYOUTS) == []
 
 
 def test_an_arabic_booklet_is_read_in_its_own_page_order(tmp_path):

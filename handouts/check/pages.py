@@ -8,7 +8,10 @@ pages against the layout it was built with (named by the file name, or given):
 - empty-page: a page that holds only furniture (header, footer) or almost nothing else;
 - last-page-fill: the last page is less than a third full;
 - small-text: text smaller than the layout's floors (layouts/*.yaml `floors`, and `label_floor` per level for
-  the words inside figures).
+  the words inside figures);
+- overlap: two words drawn over each other (figure labels raised to a floor, a line drawn twice);
+- off-frame: text that leaves its column into the gutter or a margin, or comes within 3 mm of the paper's
+  edge, where office printers cannot print and a print shop's trim cuts.
 
 It reads pixels' worth of geometry, not the content model, so it judges what the reader holds. Booklets are
 judged page by page after undoing the imposition; a tri-fold's panels have a fixed size, so only type sizes are
@@ -31,9 +34,12 @@ from handouts.content.model import LEVELS
 from handouts.errors import HandoutsError
 from handouts.pdf.render import LAST_PAGE_MIN_FILL   # the renderer balances the end to the same rule
 
-RULES = ("stranded-title", "empty-page", "last-page-fill", "small-text")
+RULES = ("stranded-title", "empty-page", "last-page-fill", "small-text", "overlap", "off-frame")
 EMPTY_PAGE_FILL = 0.10        # a page whose text takes less than a tenth of it holds only leftovers
 TITLE_MIN_LINES_AFTER = 2     # a heading keeps with at least its first two lines
+EDGE = 3 * mm                 # no text this close to the paper's edge (printers' unprintable border, trim)
+OVERLAP = 0.3                 # of the smaller word's height and width: words overlapping more collide
+CORE_TRIM = 0.2               # of a word box's height, off its top and bottom (_core)
 _FUZZ = 0.25                  # pt: rounding in sizes written to the PDF
 _NAME = re.compile(r"_(?P<level>easy|standard|detailed)_(?P<layout>[a-z0-9-]+)_(?P<paper>a4|letter)"
                    r"(?:_[0-9a-f]{16})?\.pdf$")
@@ -80,13 +86,16 @@ class Column:
     top: float
     bottom: float
     lines: tuple[Line, ...]
+    ink: float = 0.0   # the foot of the lowest drawing in the column (a figure, a box, ruled lines), 0 if none
 
     @property
     def fill(self) -> float:
-        """Share of the column's height from its top to the foot of its last line."""
-        if not self.lines:
+        """Share of the column's height from its top to the foot of its last line or drawing (a box of ruled
+        lines to write on fills its column as text would)."""
+        foot = max(self.lines[-1].bottom if self.lines else 0.0, self.ink)
+        if foot <= self.top:
             return 0.0
-        return max(0.0, min(1.0, (self.lines[-1].bottom - self.top) / (self.bottom - self.top)))
+        return max(0.0, min(1.0, (foot - self.top) / (self.bottom - self.top)))
 
 
 def target_of(path: Path, layouts_dir: Path, layout: str | None = None, level: str | None = None,
@@ -165,7 +174,15 @@ def _page_columns(page, target: Target, number: int, rtl: bool, origin: tuple[fl
         else:
             if ox - 1 <= cx <= ox + width + 1:
                 outside.append(char)
-    columns = [Column(number, y0, y1, _lines(chars, body)) for (x0, y0, x1, y1), chars in zip(rects, buckets)]
+    ink = [0.0 for _ in rects]
+    for shape in (*page.rects, *page.lines, *page.curves):
+        cx, cy = (shape["x0"] + shape["x1"]) / 2, (shape["top"] + shape["bottom"]) / 2
+        for index, (x0, y0, x1, y1) in enumerate(rects):
+            if x0 - 2 <= cx <= x1 + 2 and y0 - 2 <= cy <= y1 + 2:
+                ink[index] = max(ink[index], min(shape["bottom"], y1))
+                break
+    columns = [Column(number, y0, y1, _lines(chars, body), foot)
+               for (x0, y0, x1, y1), chars, foot in zip(rects, buckets, ink)]
     return columns, outside
 
 
@@ -255,6 +272,8 @@ def _check(pdf, path: Path, target: Target) -> list[Problem]:
         figure = [c for c in page.chars if c.get("tag") == "Figure"]
         rest = [c for c in page.chars if c.get("tag") != "Figure"]
         problems += _small_text(path, number, figure, level.label_floor, "a figure label", label_fix)
+        problems += overlapping_words(path, number, page)
+        problems += near_the_edge(path, number, page, target, origin)
         if layout.kind == "trifold":
             problems += _small_text(path, number, rest, floors.text, "text", text_fix)
             continue
@@ -262,6 +281,9 @@ def _check(pdf, path: Path, target: Target) -> list[Problem]:
         ids = {id(c) for c in outside}
         furniture = [c for c in rest if id(c) in ids or c.get("tag") == "Artifact"]
         text = [c for c in rest if id(c) not in ids and c.get("tag") != "Artifact"]
+        if number > 1:   # the cover's band and summary have frames of their own
+            problems += out_of_columns(path, number, [c for c in outside if c.get("tag") != "Artifact"],
+                                       target, origin)
         problems += _small_text(path, number, furniture, floors.furniture, "header or footer text", furniture_fix)
         problems += _small_text(path, number, [c for c in text if number > 1 or c["top"] - origin[1] >
                                                layout.cover_band_height], floors.text, "text", text_fix)
@@ -271,6 +293,73 @@ def _check(pdf, path: Path, target: Target) -> list[Problem]:
     problems += stranded_titles(path, flow)
     problems += page_fill(path, flow, [n for n, _, _ in pages], booklet=layout.imposition == "booklet")
     return problems
+
+
+def _core(word: dict) -> tuple[float, float, float, float]:
+    """A word's box without its ascender and descender room (pdfplumber's boxes are the font size tall, so a
+    title's descenders would otherwise "touch" a tight subtitle): what two words drawn over each other share."""
+    pad = (word["bottom"] - word["top"]) * CORE_TRIM
+    return word["x0"], word["top"] + pad, word["x1"], word["bottom"] - pad
+
+
+def _has_letters(text: str) -> bool:
+    """Whether a word holds a letter or digit. Shaped text (Arabic, Devanagari) reaches an extractor in pieces:
+    marks and glyphs with no character of their own (private-use codes) that HarfBuzz placed over a letter on
+    purpose; only pieces with letters can collide."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def overlapping_words(path: Path, number: int, page) -> list[Problem]:
+    """Words whose cores overlap by more than OVERLAP of the smaller one both ways: drawn over each other."""
+    words = sorted((_core(w) + (w["text"],) for w in page.extract_words(use_text_flow=False)
+                    if _has_letters(w["text"])), key=lambda w: w[1])
+    problems: list[Problem] = []
+    for index, (x0, top, x1, bottom, text) in enumerate(words):
+        for ox0, otop, ox1, obottom, other in words[index + 1:]:
+            if otop >= bottom:
+                break
+            high = min(bottom, obottom) - max(top, otop)
+            wide = min(x1, ox1) - max(x0, ox0)
+            if high > OVERLAP * min(bottom - top, obottom - otop) and wide > OVERLAP * min(x1 - x0, ox1 - ox0) \
+                    and wide > 1:
+                problems.append(Problem(path, number, "overlap", f"\"{text[:20]}\" and \"{other[:20]}\" are drawn "
+                                        "over each other: give the figure or the labels more room, or move one"))
+                if len(problems) >= 3:   # a few name the place; a hundred would hide the rest of the report
+                    return problems
+    return problems
+
+
+def near_the_edge(path: Path, number: int, page, target: Target, origin: tuple[float, float]) -> list[Problem]:
+    """Text within EDGE of the trimmed page's edge (a booklet's page, a bleed's trim box)."""
+    width, height = target.layout.page_size(target.paper)
+    ox, oy = origin
+    for char in page.chars:
+        if not char["text"].strip():
+            continue
+        if (char["x0"] < ox + EDGE or char["x1"] > ox + width - EDGE
+                or char["top"] < oy + EDGE or char["bottom"] > oy + height - EDGE):
+            return [Problem(path, number, "off-frame", f"\"{char['text']}\" is printed within 3 mm of the "
+                            "paper's edge, where printers cannot print and trimming cuts: keep it inside the "
+                            f"margins of {target.layout.path.name}")]
+    return []
+
+
+def out_of_columns(path: Path, number: int, outside: list[dict], target: Target,
+                   origin: tuple[float, float]) -> list[Problem]:
+    """Body text (not furniture) between the header and the footer but outside every column: it ran out of its
+    frame into the gutter or a side margin."""
+    layout = target.layout
+    height = layout.page_size(target.paper)[1]
+    m = layout.margins
+    oy = origin[1]
+    top = oy + m["top"] + layout.header_height
+    bottom = oy + height - m["bottom"] - layout.footer_height
+    for char in outside:
+        cy = (char["top"] + char["bottom"]) / 2
+        if char["text"].strip() and top + 2 < cy < bottom - 2:
+            return [Problem(path, number, "off-frame", f"\"{char['text']}\" at {char['x0']:.0f} pt from the left "
+                            "is outside every column: it left its frame; make it fit the column's width")]
+    return []
 
 
 def stranded_titles(path: Path, flow: list[Column]) -> list[Problem]:

@@ -60,6 +60,8 @@ def draw_figure(fig_id: str, labels: Mapping[str, str], style: FigureStyle,
     frame = Frame(dw, dh, style, labels, mirror=style.rtl and spec.mirror_rtl,
                   min_label=style.label_floor / scale)
     spec.draw(frame)
-    drawing = Drawing(width, dh * scale)
-    drawing.add(Group(frame.group(), transform=(scale, 0, 0, scale, 0, 0)))
+    group = frame.group()   # labels raised to the floor may need room under the art: the figure grows by it
+    below = frame.below
+    drawing = Drawing(width, (dh + below) * scale)
+    drawing.add(Group(group, transform=(scale, 0, 0, scale, 0, below * scale)))
     return drawing

@@ -7,7 +7,7 @@ all figures look like one family.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from reportlab.graphics.shapes import (Circle, Ellipse, Group, Line, Path,
@@ -15,7 +15,7 @@ from reportlab.graphics.shapes import (Circle, Ellipse, Group, Line, Path,
 from reportlab.lib.colors import Color
 
 from .style import BOLD, LINE, THIN, FigureStyle
-from .text import label as text_label
+from .text import CAP, fit_text, label as text_label
 
 Point = tuple[float, float]
 
@@ -49,6 +49,8 @@ class Frame:
         self.mirror = mirror
         self.art = Group()
         self.text = Group()
+        self._labels: list[_Label] = []
+        self.below = 0.0   # how far labels reach under the art's foot (group() sets it): the figure grows
 
     def add(self, *shapes) -> None:
         """Add art (shapes or groups) in design coordinates."""
@@ -61,29 +63,105 @@ class Frame:
 
     def label(self, key: str, x: float, y: float, size: float = 10,
               anchor: str = "middle", bold: bool = False, **kw) -> None:
-        """Place the text for ``key`` at design (x, y), mirroring the side."""
+        """Place the text for ``key`` at design (x, y), mirroring the side. Drawn by group(), which first moves
+        apart the labels of one column that the page's floor (min_label) has made overlap."""
         if self.mirror:
             anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
         if self.min_label > size:
             size = self.min_label
         if self.min_label and (kw.get("min_size") or 0) < self.min_label:
             kw["min_size"] = self.min_label   # wrap, then squeeze: never smaller than the page's floor
-        self.text.add(text_label(self.labels[key], self.x(x), y, self.style,
-                                 size, anchor, bold, **kw))
+        self._labels.append(_Label(self.labels[key], x, y, size, anchor, bold, kw))
 
     def leader(self, x1: float, y1: float, x2: float, y2: float,
                dot: bool = True) -> None:
-        """A thin line from a label to what it names, with a dot at the end."""
-        self.add(rounded(Line(x1, y1, x2, y2, strokeColor=self.pal.line), THIN))
+        """A thin line from a label to what it names, with a dot at the end. A leader that starts at a label
+        (within a few units of its x, at its y) moves with it."""
+        line = rounded(Line(x1, y1, x2, y2, strokeColor=self.pal.line), THIN)
+        self.add(line)
         if dot:
             self.add(Circle(x2, y2, 1.8, fillColor=self.pal.ink, strokeColor=None))
+        for placed in reversed(self._labels):
+            if placed.y == y1 and abs(placed.x - x1) <= LEADER_REACH:
+                placed.leaders.append(line)
+                break
 
     def group(self) -> Group:
         """The finished figure in design units."""
+        self.below = separate_labels(self._labels, self.style, self.height)
+        for placed in self._labels:
+            self.text.add(text_label(placed.text, self.x(placed.x), placed.y + placed.shift, self.style,
+                                     placed.size, placed.anchor, placed.bold, **placed.kw))
+        self._labels = []
         art = self.art
         if self.mirror:
             art = Group(self.art, transform=(-1, 0, 0, 1, self.width, 0))
         return Group(art, self.text)
+
+
+LEADER_REACH = 8.0   # design units between a label's anchor and the start of its leader
+LABEL_GAP = 0.12     # × the label size: the least space between two labels of one column
+
+
+@dataclass
+class _Label:
+    text: str
+    x: float          # design x, before mirroring
+    y: float
+    size: float
+    anchor: str
+    bold: bool
+    kw: dict
+    shift: float = 0.0
+    leaders: list = field(default_factory=list)
+
+    def extent(self, style: FigureStyle) -> tuple[float, float]:
+        """(bottom, top) of the label's block in design units, as text.label draws it."""
+        font = style.bold_font if self.bold else style.font
+        kw = self.kw
+        fitted = fit_text(self.text, font, self.size, kw.get("max_width"), kw.get("max_lines", 2),
+                          kw.get("min_size"), style.chain)
+        height = fitted.height
+        valign = kw.get("valign", "baseline")
+        if valign == "middle":
+            return self.y - height / 2, self.y + height / 2
+        if valign == "top":
+            return self.y - height, self.y
+        return self.y - (height - fitted.size) - 0.25 * fitted.size, self.y + CAP * fitted.size
+
+
+def separate_labels(labels: list[_Label], style: FigureStyle, height: float) -> float:
+    """Labels stacked in one column (same x and side) are drawn at their design y unless a label raised to the
+    page's floor (a small figure in Easy Read or large print) would overlap its neighbour: then each moves down
+    just enough to clear the one above, and its leader's start moves with it; the leader still ends on what it
+    names. A column pushed below the figure's foot moves back up as a whole, as far as the room above allows.
+    Returns how far the lowest label still reaches below the foot (design units): the figure grows by that."""
+    below = 0.0
+    columns: dict[tuple[float, str], list[_Label]] = {}
+    for placed in labels:
+        columns.setdefault((round(placed.x, 1), placed.anchor), []).append(placed)
+    for column in columns.values():
+        if len(column) < 2:
+            continue
+        column.sort(key=lambda item: -item.y)
+        extents = [item.extent(style) for item in column]
+        above = None   # the foot of the label above, where it is drawn
+        for item, (bottom, top) in zip(column, extents):
+            if above is not None and top > above - LABEL_GAP * item.size:
+                item.shift = above - LABEL_GAP * item.size - top
+            above = bottom + item.shift
+        lowest = min(bottom + item.shift for item, (bottom, _) in zip(column, extents))
+        highest = max(top + item.shift for item, (_, top) in zip(column, extents))
+        lift = min(-lowest, height - highest)
+        if lowest < 0 and lift > 0:   # back up into the figure as a whole, as far as there is room above
+            for item in column:
+                item.shift += lift
+        for item in column:
+            if item.shift:
+                for line in item.leaders:
+                    line.y1 += item.shift
+        below = max(below, -min(bottom + item.shift for item, (bottom, _) in zip(column, extents)))
+    return below
 
 
 # ---------------------------------------------------------------- capsules

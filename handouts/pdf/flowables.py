@@ -126,6 +126,10 @@ def section_flowables(section: model.Section, ctx: RenderContext, *, skip_summar
     return out
 
 
+TALL_BOX = 0.6   # of a column: a box this tall may split where it stands ...
+HOLE = 0.5       # ... when moving it would leave at least this much of the column blank
+
+
 class KeepInColumn(KeepTogether):
     """Keep together what fits in one column; what is taller than a column starts where it is and splits there.
 
@@ -137,7 +141,10 @@ class KeepInColumn(KeepTogether):
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         frame = getattr(self, "_frame", None)
-        if frame is not None and self._H > frame._height - frame._topPadding - frame._bottomPadding:
+        column = frame._height - frame._topPadding - frame._bottomPadding if frame is not None else 0.0
+        # Taller than a column: it splits anyway. Most of a column tall with most of this one still free:
+        # moving it would leave a page holding a line or two (vi easy, Letter); split it between its items.
+        if frame is not None and (self._H > column or (self._H > column * TALL_BOX and aH > column * HOLE)):
             first, rest = self._content[0], self._content[1:]
             parts = first.split(aW, aH)   # split where it stands (reportlab places the first part unsplit)
             if parts:

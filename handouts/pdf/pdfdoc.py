@@ -174,7 +174,8 @@ class LeafletDocTemplate(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         """Headings become outline entries (bookmarks) pointing at the page where they landed; and how full the
         page is where the last flowable ended (write_pdf's last_fill)."""
-        self.last_fill = _fill(self.pageTemplate.frames, self.frame)
+        if not getattr(flowable, "fills_page", False):   # the notes area (handouts.pdf.notes) takes what is left
+            self.last_fill = _fill(self.pageTemplate.frames, self.frame)
         if isinstance(flowable, SectionHeading):
             key = flowable.outline_key
             if flowable.outline_level == 0:

@@ -27,6 +27,7 @@ from handouts.config.layouts import Layout
 from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
+from handouts.pdf.notes import NotesArea
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
@@ -171,6 +172,8 @@ def _flowables(document: model.Document, language: Language, layout: Layout, pap
         body.append(PageBreakIfNotEmpty())
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx, clinic))
+    if layout.imposition != "booklet":   # a booklet has notes pages of its own, before its back cover
+        body.append(NotesArea(ctx, ctx.frame_width))
 
     return level_style, cover, body, _furniture(document, language, ctx, clinic)
 
