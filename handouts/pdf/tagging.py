@@ -47,6 +47,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from reportlab.pdfbase import pdfdoc as rl
 from reportlab.platypus import Flowable, ListFlowable, Table
 from reportlab.platypus.flowables import LIIndenter, _Container, _listWrapOn
 
@@ -411,15 +412,18 @@ def artifact_untagged_graphics(code: list[str]) -> list[str]:
 
 
 _TOKEN = re.compile(r"\S+")
+# The operators that matter here, found in one pass of the regular expression engine: most entries hold none.
+_RELEVANT = re.compile(r"(?<!\S)(q|Q|BT|ET|BMC|BDC|EMC|m|re|Do|sh|BI|Tj|TJ|'|\")(?!\S)")
 
 
 def _operators(entry: str) -> list[str]:
-    """The operators of a content entry without strings (graphics, marked-content operators): its tokens that
-    are neither numbers, names, dictionaries nor arrays. For a text object only its first and last operator
-    matter here (BT and, when the entry holds all of it, ET)."""
+    """The operators of a content entry that open or close something or draw (q/Q, BT/ET, marked content,
+    path construction, XObjects, shadings, inline images, text showing), in order. An entry that starts a text
+    object gives BT and its last operator (ET when it holds the whole object): what is inside does not matter
+    here. Entries outside text objects hold no strings, so tokens are what whitespace separates."""
     if entry.startswith("BT"):
         return ["BT", entry.rsplit(None, 1)[-1]]
-    return [t for t in _TOKEN.findall(entry) if _is_operator(t)]
+    return _RELEVANT.findall(entry)
 
 
 def _is_operator(token: str) -> bool:
@@ -443,16 +447,12 @@ def _instructions(entry: str) -> list[tuple[str, list[str]]]:
 
 def _is_link(annotation: Any) -> bool:
     """A link annotation as reportlab makes it: canvas.linkURL's dictionary or linkRect's LinkAnnotation."""
-    from reportlab.pdfbase import pdfdoc as rl
-
     if isinstance(annotation, rl.LinkAnnotation):
         return True
     return isinstance(annotation, rl.PDFDictionary) and annotation.dict.get("Subtype") == "/Link"
 
 
 def _rect(annotation: Any) -> tuple[float, float, float, float]:
-    from reportlab.pdfbase import pdfdoc as rl
-
     rect = annotation.dict["Rect"] if isinstance(annotation, rl.PDFDictionary) else annotation.Rect
     values = rect.sequence if isinstance(rect, rl.PDFArray) else rect
     return tuple(float(v) for v in values)   # type: ignore[return-value]
@@ -487,29 +487,57 @@ def _parse(data: bytes, scratch: Any) -> list:
 # The structure tree, written into reportlab's document before it formats the file
 
 
+class _Dictionary(rl.PDFObject):
+    """A PDF dictionary of the structure tree. reportlab's PDFDictionary formats every key and value through its
+    general `format` (names escaped character by character, keys sorted): a tree of hundreds of elements took
+    longer to format than the rest of the file. The tree holds only names (str: "/P", or null), whole numbers,
+    references, text strings, these dictionaries and lists of them, which this one writes directly, in the
+    order they were set."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self.entries = entries
+
+    def __setitem__(self, key: str, item: Any) -> None:
+        self.entries[key] = item
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def format(self, document: Any) -> bytes:
+        return b"<<" + b" ".join(b"/%s %s" % (key.encode("ascii"), _value(item, document))
+                                 for key, item in self.entries.items()) + b">>"
+
+
+def _value(item: Any, document: Any) -> bytes:
+    if isinstance(item, str):
+        return item.encode("ascii")
+    if isinstance(item, int):
+        return b"%d" % item
+    if isinstance(item, rl.PDFObjectReference):
+        return b"%d %d R" % document.idToObjectNumberAndVersion[item.name]
+    if isinstance(item, list):
+        return b"[" + b" ".join(_value(v, document) for v in item) + b"]"
+    return rl.format(item, document)   # a text string (rl.PDFString), a dictionary of _Dictionary's kind
+
+
 class _StructureWriter:
     def __init__(self, doc: Any, tagger: Tagger) -> None:
         self.doc = doc
         self.tagger = tagger
-        self.pages = len(doc.Pages.pages)
         self.page_mcids: dict[int, dict[int, Any]] = defaultdict(dict)   # page -> MCID -> element reference
         self.links: list[tuple[Any, Any]] = []                             # (annotation, Link element reference)
 
     @staticmethod
     def page_ref(index: int) -> Any:
-        from reportlab.pdfbase import pdfdoc as rl
-
         return rl.PDFObjectReference(f"Page{index + 1}")   # how PDFDocument.addPage names its pages
 
     def write(self) -> None:
-        from reportlab.pdfbase import pdfdoc as rl
-
         doc = self.doc
-        tree_root = rl.PDFDictionary({"Type": rl.PDFName("StructTreeRoot")})
+        tree_root = _Dictionary({"Type": "/StructTreeRoot"})
         tree_ref = doc.Reference(tree_root)
         self.tagger.root.kids.sort(key=lambda kid: kid.rank if isinstance(kid, Element) else 0)   # stable
         document = self._element(self.tagger.root, tree_ref)
-        tree_root["K"] = rl.PDFArray([document] if document is not None else [])
+        tree_root["K"] = [document] if document is not None else []
         # The parent tree: each page's StructParents key maps its MCIDs to their elements; each link
         # annotation's StructParent key maps to its Link element.
         nums: list[Any] = []
@@ -521,14 +549,14 @@ class _StructureWriter:
             if mcids:
                 page.StructParents = key
                 extra.append("StructParents")
-                nums += [key, rl.PDFArray([mcids.get(m, rl.PDFnull) for m in range(max(mcids) + 1)])]
+                nums += [key, [mcids.get(m, rl.PDFnull) for m in range(max(mcids) + 1)]]
                 key += 1
             page.__NoDefault__ = [*type(page).__NoDefault__, *extra]   # keys reportlab's PDFPage does not know
         for annotation, element in self.links:
             _set_annotation_key(annotation, "StructParent", key)
             nums += [key, element]
             key += 1
-        tree_root["ParentTree"] = doc.Reference(rl.PDFDictionary({"Nums": rl.PDFArray(nums)}))
+        tree_root["ParentTree"] = doc.Reference(_Dictionary({"Nums": nums}))
         tree_root["ParentTreeNextKey"] = key
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree_ref
@@ -536,12 +564,9 @@ class _StructureWriter:
 
     def _element(self, element: Element, parent_ref: Any) -> Any:
         """Write one element and its descendants; returns its reference, or None when it has no content."""
-        from reportlab.pdfbase import pdfdoc as rl
-
         if not element.has_content():
             return None
-        node = rl.PDFDictionary({"Type": rl.PDFName("StructElem"), "S": rl.PDFName(element.role),
-                                 "P": parent_ref})
+        node = _Dictionary({"Type": "/StructElem", "S": rl.PDFName(element.role), "P": parent_ref})
         ref = self.doc.Reference(node)
         if element.alt:
             node["Alt"] = rl.PDFString(element.alt)
@@ -561,21 +586,18 @@ class _StructureWriter:
                 if kid.page == first_page:
                     kids.append(kid.mcid)
                 else:
-                    kids.append(rl.PDFDictionary({"Type": rl.PDFName("MCR"), "Pg": self.page_ref(kid.page),
-                                                  "MCID": kid.mcid}))
+                    kids.append(_Dictionary({"Type": "/MCR", "Pg": self.page_ref(kid.page), "MCID": kid.mcid}))
             else:
                 link = self._link(kid, ref, inside_link=element.role == "Link")
                 if link is not None:
                     kids.append(link)
-        node["K"] = kids[0] if len(kids) == 1 else rl.PDFArray(kids)
+        node["K"] = kids[0] if len(kids) == 1 else kids
         return ref
 
     def _link(self, kid: LinkAnnotation, parent_ref: Any, inside_link: bool = False) -> Any:
         """The annotation as an object reference (OBJR), with a description (/Contents) when it has none.
         `inside_link`: the parent is the Link element that holds the link's text, and gets the OBJR itself;
         otherwise a Link element is made around it (a link whose text was not found)."""
-        from reportlab.pdfbase import pdfdoc as rl
-
         annotations = self.tagger._annotations.get(kid.page, [])
         if kid.index >= len(annotations) or not _is_link(annotations[kid.index]):
             return None
@@ -586,12 +608,11 @@ class _StructureWriter:
             if uri is not None and "Contents" not in annotation:
                 annotation["Contents"] = uri
         page = self.page_ref(kid.page)
-        objr = rl.PDFDictionary({"Type": rl.PDFName("OBJR"), "Obj": self.doc.Reference(annotation), "Pg": page})
+        objr = _Dictionary({"Type": "/OBJR", "Obj": self.doc.Reference(annotation), "Pg": page})
         if inside_link:
             self.links.append((annotation, parent_ref))
             return objr
-        node = rl.PDFDictionary({"Type": rl.PDFName("StructElem"), "S": rl.PDFName("Link"), "P": parent_ref,
-                                 "Pg": page, "K": objr})
+        node = _Dictionary({"Type": "/StructElem", "S": "/Link", "P": parent_ref, "Pg": page, "K": objr})
         ref = self.doc.Reference(node)
         self.links.append((annotation, ref))
         return ref
@@ -600,8 +621,6 @@ class _StructureWriter:
 def _set_annotation_key(annotation: Any, key: str, value: Any) -> None:
     """A key on a link annotation: canvas.linkURL makes a dictionary; linkRect's LinkAnnotation checks its
     keys against a list, which this annotation's own copy is widened for."""
-    from reportlab.pdfbase import pdfdoc as rl
-
     if isinstance(annotation, rl.PDFDictionary):
         annotation[key] = value
     else:
