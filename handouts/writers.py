@@ -2,8 +2,9 @@
 
 Planning asks this registry which formats a layout can be written in and whether a personalised or encrypted
 copy is possible, so an unsupported combination is a usage error before any work, not a wrong file afterwards.
-Each writer runs the steps after the model for its kind: draw the pages (handouts.pdf), then post-process the
-finished file (handouts.post), or write the HTML twin (handouts.html).
+Each writer runs the steps after the model for its kind: draw the pages (handouts.pdf, which writes a finished,
+tagged file in one pass: handouts.pdf.finishing), then, for a booklet, impose them (handouts.post); or write the
+HTML twin (handouts.html).
 """
 
 from __future__ import annotations
@@ -44,18 +45,11 @@ def layout_kind(layout: Layout) -> str:
     return "booklet" if layout.imposition == "booklet" else "leaflet"
 
 
-def _finish(drawn, document: model.Document, layout: Layout) -> bytes:
-    from handouts.post.postprocess import finish_pdf
-
-    with stage("post-process"):
-        return finish_pdf(drawn.data, published=document.topic.published, tagger=drawn.tagger, bleed=layout.bleed)
-
-
 def _leaflet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
     from handouts.pdf.render import draw_leaflet
 
     drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
-    return Rendered(_finish(drawn, document, layout), drawn.pages)
+    return Rendered(drawn.data, drawn.pages)
 
 
 def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> Rendered:
@@ -65,14 +59,15 @@ def _booklet_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
     from handouts.post.imposition import impose_booklet, notes_pages, padded_count
 
     drawn = draw_leaflet(document, language, layout, paper, fonts, clinic, personal)
-    data = _finish(drawn, document, layout)
     # The notes heading is drawn with the canvas directly, which neither shapes nor reorders text: scripts
     # that need either get ruled lines without a heading rather than a wrongly drawn one.
     plain = not language.rtl and not language.extra.get("shaping") and language.line_breaking == "words"
     # the notes pages go between the text and the back cover (the leaflet's last page): numbered from there
     notes = partial(notes_pages, title=language.s("notes") if plain else "", font_name=drawn.font,
                     first_number=drawn.pages)
-    sheets = impose_booklet(data, layout.sheet_size(paper), notes_page=notes, rtl=language.rtl, back_cover=True)
+    with stage("post-process"):   # imposition is the one step that needs the finished file
+        sheets = impose_booklet(drawn.data, layout.sheet_size(paper), notes_page=notes, rtl=language.rtl,
+                                back_cover=True)
     return Rendered(sheets, padded_count(drawn.pages) // 2)
 
 
@@ -80,7 +75,7 @@ def _trifold_pdf(document, language, layout, paper, fonts, clinic, personal) -> 
     from handouts.pdf.trifold import render_trifold
 
     drawn = render_trifold(document, language, layout, paper, fonts, clinic, personal)
-    return Rendered(_finish(drawn, document, layout), drawn.pages)
+    return Rendered(drawn.data, drawn.pages)
 
 
 def _leaflet_html(document, language, layout, paper, fonts, clinic, personal) -> Rendered:

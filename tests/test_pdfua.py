@@ -18,7 +18,7 @@ from handouts.check.pdfua import check_pdf, check_paths, open_pdf, tounicode_zer
 from handouts.cli import main
 from handouts.config.clinic import load_clinic
 from handouts.content import model
-from handouts.post.postprocess import finish_pdf
+from handouts.pdf.finishing import Finish, FinishingCanvas
 from tests.conftest import build_into
 from tests.test_branding import PROFILE, png
 from tests.test_exercise_plans import write_plan
@@ -120,16 +120,20 @@ def test_a_packet_with_an_untagged_part_makes_no_claim(tmp_path, english):
         assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
 
 
-def test_untagged_output_makes_no_claim():
-    """The PDF/UA claim and the 1.7 version are written for tagged files only."""
+def test_untagged_output_makes_no_claim(monkeypatch):
+    """The PDF/UA claim and the 1.7 version are written for tagged files only: a file finished as a leaflet is
+    (dates, XMP) but drawn without a tagger."""
     import datetime as dt
 
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer)
+    canvas = FinishingCanvas(buffer)
+    canvas.finish = Finish.of(dt.date(2024, 1, 1))
     canvas.drawString(72, 72, "untagged")
     canvas.save()
-    finished = finish_pdf(buffer.getvalue(), published=dt.date(2024, 1, 1))
+    finished = buffer.getvalue()
     with pikepdf.open(io.BytesIO(finished)) as pdf:
+        assert pdf.docinfo.CreationDate == "D:20240101000000+00'00'"
         assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
         assert pdf.pdf_version < "1.7" and "/Version" not in pdf.Root
         found = {f.condition for f in check_pdf(pdf)}

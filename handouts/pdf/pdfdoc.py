@@ -20,6 +20,7 @@ from reportlab.platypus.flowables import ListFlowable
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 
 from handouts.pdf import tagging
+from handouts.pdf.finishing import Finish, FinishingCanvas
 from handouts.pdf.flowables import SectionHeading
 from handouts.config.layouts import Layout
 from handouts.pdf.styles import palette
@@ -133,8 +134,13 @@ def _may_follow(flowable: Flowable) -> bool:
 
 
 class LeafletDocTemplate(BaseDocTemplate):
+    """Platypus's document on a FinishingCanvas: with `published` (the content's publication date, for the
+    file's dates) the file comes out finished (handouts.pdf.finishing), `bleed` (points) grown for a print
+    shop."""
+
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
     section: str | None = None               # the section being laid out, for DoesNotFit
+    finish: Finish | None = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         opening = _section_of(flowables)
@@ -145,10 +151,16 @@ class LeafletDocTemplate(BaseDocTemplate):
             size = (frame._width, frame._height) if frame is not None else None
             raise DoesNotFit(opening or self.section, size) from None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, published: Any = None, bleed: float = 0.0, **kwargs: Any) -> None:
         # reportlab reads SOURCE_DATE_EPOCH itself and fails on a bad value with a bare ValueError: check first.
         source_date_epoch()
         super().__init__(*args, **kwargs)
+        if published is not None:
+            self.finish = Finish.of(published, bleed)
+
+    def build(self, flowables: list[Flowable], filename: Any = None,
+              canvasmaker: type[Canvas] = FinishingCanvas) -> None:
+        super().build(flowables, filename, canvasmaker)
 
     def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
         """reportlab's, except that a heading also keeps with a list or a kept-together figure after it (reportlab
@@ -170,6 +182,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         super().handle_documentBegin()
         if self.tagger is not None:
             self.tagger.attach(self.canv)
+        self.canv.finish = self.finish
 
     def afterFlowable(self, flowable: Flowable) -> None:
         """Headings become outline entries (bookmarks) pointing at the page where they landed; and how full the
@@ -187,7 +200,7 @@ class LeafletDocTemplate(BaseDocTemplate):
 def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canvas]:
     """A canvas that holds pages back until the end so that each footer knows the page count."""
 
-    class FurnitureCanvas(Canvas):
+    class FurnitureCanvas(FinishingCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
@@ -305,7 +318,7 @@ def _cover_band(f: Furniture, g: PageGeometry) -> Callable[[Canvas, Any], None]:
         canvas.saveState()
         with tagging.artifact(canvas):   # the band's colour is decoration; the title on it is the H1
             canvas.setFillColor(palette(layout)["accent"])
-            # With a bleed the band runs past the trim into it (postprocess.add_bleed_and_crop_marks grows the
+            # With a bleed the band runs past the trim into it (handouts.pdf.finishing grows the
             # page around the trimmed page), and stops there, clear of the crop marks.
             over = layout.bleed
             canvas.rect(-over, g.height - band, g.width + 2 * over, band + over, stroke=0, fill=1)
@@ -344,9 +357,11 @@ class Written:
 
 def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
               cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
-              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None, defer: bool = False) -> Written:
+              lang: str, base_font: str, tagger: "tagging.Tagger | None" = None, defer: bool = False,
+              published: Any = None) -> Written:
     """Write one PDF to `target` (a path or a binary file); returns the page count and how full the last page
-    is. A `tagger` records the marked content that handouts.postprocess turns into the structure tree. With
+    is. A `tagger` records the marked content that becomes the structure tree. With `published` (a date) the
+    file is finished as it is written (handouts.pdf.finishing: dates, XMP, tree, the layout's bleed). With
     `defer`, the pages are laid out and drawn but the file is only written when the result's finish() is called
     (the same bytes as without: nothing the canvas writes depends on when)."""
     width, height = layout.page_size(paper)
@@ -360,7 +375,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         title=metadata.get("title", ""), author=metadata.get("author", ""), subject=metadata.get("subject", ""),
         keywords=metadata.get("keywords", ""), creator=metadata.get("creator", ""),
         producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
-        displayDocTitle=1, initialFontName=base_font,
+        displayDocTitle=1, initialFontName=base_font, published=published, bleed=layout.bleed,
     )
     body_top = height - m["top"] - layout.header_height
     body_bottom = m["bottom"] + layout.footer_height

@@ -113,7 +113,8 @@ def _draw_pages(document: model.Document, language: Language, layout: Layout, pa
         written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                             cover_flowables=cover, body_flowables=body,
                             metadata=metadata(document, language, clinic), lang=language.code,
-                            base_font=chain.primary.name, tagger=tagger, defer=True)
+                            base_font=chain.primary.name, tagger=tagger, defer=True,
+                            published=document.topic.published)
     spaces = _spacing(body)
     m = layout.margins
     height = layout.page_size(paper)[1]

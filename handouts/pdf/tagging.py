@@ -11,12 +11,15 @@ reportlab writes no structure of its own, so tagging happens in two steps.
    Platypus draws the story in story order, which is the logical reading order even when a two-column page is
    filled right to left or a box is split across columns; a paragraph or box split across columns or pages
    keeps one structure element because its parts share a key.
-2. After reportlab has written the file, `Tagger.write` (called from handouts.postprocess, with pypdf) builds the
-   structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody, Figure with /Alt, Div), the
-   /ParentTree, page /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the
-   annotation as an OBJR and the link's visible text, cut out of its paragraph's marked content by
-   handouts.pdf.linktext, as PDF/UA asks), `/MarkInfo <</Marked true>>`, and marks any remaining untagged
-   graphics (box backgrounds and borders, rules, tick boxes, QR codes, link underlines) as artifacts. Text is never made an artifact there: text outside a leaf is a bug the tests catch.
+2. While reportlab writes the file (handouts.pdf.finishing), with no PDF parsed back: as each page is shown,
+   `Tagger.finish_page` gives each link's visible text marked content of its own (handouts.pdf.linktext, on
+   the few pages whose paragraphs drew links) and marks the graphics drawn outside any leaf (box backgrounds
+   and borders, rules, tick boxes, QR codes, link underlines) as artifacts; when the file is saved,
+   `Tagger.write_tree` builds the structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody,
+   Figure with /Alt, Div) out of reportlab's own PDF objects: the /ParentTree, page /StructParents and
+   `/Tabs /S`, Link elements for the link annotations (each holding the annotation as an OBJR and the link's
+   visible text, as PDF/UA asks) and `/MarkInfo <</Marked true>>`. Text is never made an artifact: text
+   outside a leaf is a bug the tests catch.
    `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
 
 Shaped and right-to-left text (handouts.paragraph) draws glyph ids whose Unicode mapping is not the text (Arabic
@@ -39,10 +42,12 @@ MCR /Stm references) and into the packet (each part's tree under a Part element)
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from reportlab.pdfbase import pdfdoc as rl
 from reportlab.platypus import Flowable, ListFlowable, Table
 from reportlab.platypus.flowables import LIIndenter, _Container, _listWrapOn
 
@@ -87,6 +92,10 @@ class Tagger:
         self._artifact_depth = 0
         self._leaf_depth = 0   # what is drawn inside a leaf (or an artifact) belongs to it: no nested tags
         self.rank = 0
+        # Filled as pages are shown (finish_page) and read when the file is saved (write_tree):
+        self._links_drawn: dict[int, dict[int, list[int]]] = defaultdict(dict)   # page -> MCID -> annotations
+        self._annotations: dict[int, list[Any]] = {}   # page -> its annotation objects, in /Annots order
+        self._became: dict[int, dict] = {}             # page -> what each MCID became (handouts.pdf.linktext)
 
     # -- recording ------------------------------------------------------------------------------------------
     def attach(self, canvas: Any) -> None:
@@ -128,8 +137,10 @@ class Tagger:
             self._leaf_depth -= 1
             canvas._code.append("EMC")
         # Links drawn inside the leaf (reportlab adds them to the page's /Annots in drawing order).
-        element.kids.extend(LinkAnnotation(page, index)
-                            for index in range(annotations, len(canvas._annotationrefs)))
+        drawn = range(annotations, len(canvas._annotationrefs))
+        element.kids.extend(LinkAnnotation(page, index) for index in drawn)
+        if drawn:
+            self._links_drawn[page].setdefault(mcid, []).extend(drawn)
 
     @contextlib.contextmanager
     def group(self, canvas: Any, role: str, key: Any = None) -> Iterator[None]:
@@ -155,10 +166,33 @@ class Tagger:
             self._artifact_depth -= 1
             canvas._code.append("EMC")
 
-    # -- building -------------------------------------------------------------------------------------------
-    def write(self, writer: Any) -> None:
-        """Add the structure tree to a pypdf PdfWriter holding the PDF this tagger recorded."""
-        _StructureWriter(writer, self).write()
+    # -- writing (handouts.pdf.finishing calls these while reportlab writes the file) -------------------------
+    def finish_page(self, canvas: Any) -> bool:
+        """Before the page is shown: give each link's visible text marked content of its own
+        (handouts.pdf.linktext) and mark the graphics drawn outside any leaf as artifacts, in the page's content
+        as reportlab holds it (canvas._code); remember the page's annotations for the tree. True when the
+        content now holds bytes that are not ASCII (qpdf writes some strings as raw bytes), which the page's
+        stream must then be written as (reportlab would encode text as UTF-8)."""
+        page = canvas.getPageNumber() - 1
+        doc = canvas._doc
+        annotations = [doc.idToObject[ref.name] for ref in canvas._annotationrefs]
+        self._annotations[page] = annotations
+        code = canvas._code
+        by_mcid = self._links_drawn.get(page)
+        if by_mcid:
+            links = {mcid: [(i, _rect(annotations[i])) for i in indices
+                            if i < len(annotations) and _is_link(annotations[i])]
+                     for mcid, indices in by_mcid.items()}
+            code, self._became[page] = _split_page_links(canvas, code, links)
+        canvas._code = artifact_untagged_graphics(code)
+        return bool(by_mcid) and not all(entry.isascii() for entry in canvas._code)
+
+    def write_tree(self, canvas: Any) -> None:
+        """When the file is saved: the structure tree of everything recorded, into reportlab's document."""
+        if self._became:
+            _regroup(self.root, self._became)
+            self._became = {}
+        _StructureWriter(canvas._doc, self).write()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -322,113 +356,226 @@ class TagList(ListFlowable):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The structure tree, written with pypdf
+# The page content: artifacts and link texts, on the code reportlab holds for a page
 
-_MARKING = {b"m", b"re", b"Do", b"sh", b"INLINE IMAGE"}
-_BREAKS = {b"q", b"Q", b"BT", b"ET", b"BMC", b"BDC", b"EMC"}
-_TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
+_MARKING = frozenset({"m", "re", "Do", "sh", "BI"})
+_BREAKS = frozenset({"q", "Q", "BT", "ET", "BMC", "BDC", "EMC"})
+_TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
+_ARTIFACT_OPEN, _CLOSE = "/Artifact BMC", "EMC"
 
 
-def artifact_untagged_graphics(instructions: list) -> tuple[list, bool]:
+def artifact_untagged_graphics(code: list[str]) -> list[str]:
     """Wrap each run of graphics drawn outside any marked content (and outside text objects) in
-    `/Artifact BMC … EMC`. Runs stop at q/Q so that marked content and graphics states nest. Takes and returns
-    pikepdf content-stream instructions, and says whether anything changed."""
-    import pikepdf
+    `/Artifact BMC … EMC`. Runs stop at q/Q so that marked content and graphics states nest.
 
-    out: list = []
+    `code` is a page's content as reportlab's canvas holds it (`canvas._code`): one entry per drawing call, a
+    whole text object (`BT … ET`) as one entry, or one instruction per entry (what handouts.pdf.linktext gives
+    back). An entry that mixes graphics with q/Q or marked-content operators is taken apart into its
+    instructions first."""
+    out: list[str] = []
     depth = 0
     in_text = False
     open_run = False
-    changed = False
-    for instruction in instructions:
-        operator = str(instruction.operator).encode("latin-1")
-        if open_run and (operator in _BREAKS or operator in _TEXT_SHOWING):
-            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-            open_run = False
-        if operator in (b"BMC", b"BDC"):
-            depth += 1
-        elif operator == b"EMC":
-            depth = max(0, depth - 1)
-        elif operator == b"BT":
-            in_text = True
-        elif operator == b"ET":
-            in_text = False
-        elif operator in _MARKING and depth == 0 and not in_text and not open_run:
-            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-            open_run = changed = True
-        out.append(instruction)
+    for entry in code:
+        operators = _operators(entry)
+        if not operators:
+            out.append(entry)
+            continue
+        if operators[0] == "BT" or in_text:
+            if open_run:
+                out.append(_CLOSE)
+                open_run = False
+            in_text = operators[-1] != "ET"
+            out.append(entry)
+            continue
+        if len(operators) > 1 and not _BREAKS.isdisjoint(operators) and "(" not in entry:
+            parts = _instructions(entry)
+        else:
+            parts = [(entry, operators)]
+        for text, ops in parts:
+            breaks = not _BREAKS.isdisjoint(ops) or not _TEXT_SHOWING.isdisjoint(ops)
+            if open_run and breaks:
+                out.append(_CLOSE)
+                open_run = False
+            for op in ops:
+                if op in ("BMC", "BDC"):
+                    depth += 1
+                elif op == "EMC":
+                    depth = max(0, depth - 1)
+            if not breaks and depth == 0 and not open_run and not _MARKING.isdisjoint(ops):
+                out.append(_ARTIFACT_OPEN)
+                open_run = True
+            out.append(text)
     if open_run:
-        out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-    return out, changed
+        out.append(_CLOSE)
+    return out
+
+
+_TOKEN = re.compile(r"\S+")
+# The operators that matter here, found in one pass of the regular expression engine: most entries hold none.
+_RELEVANT = re.compile(r"(?<!\S)(q|Q|BT|ET|BMC|BDC|EMC|m|re|Do|sh|BI|Tj|TJ|'|\")(?!\S)")
+
+
+def _operators(entry: str) -> list[str]:
+    """The operators of a content entry that open or close something or draw (q/Q, BT/ET, marked content,
+    path construction, XObjects, shadings, inline images, text showing), in order. An entry that starts a text
+    object gives BT and its last operator (ET when it holds the whole object): what is inside does not matter
+    here. Entries outside text objects hold no strings, so tokens are what whitespace separates."""
+    if entry.startswith("BT"):
+        return ["BT", entry.rsplit(None, 1)[-1]]
+    return _RELEVANT.findall(entry)
+
+
+def _is_operator(token: str) -> bool:
+    first = token[0]
+    return (first.isalpha() or first in "'\"") and not token.startswith(("true", "false", "null"))
+
+
+def _instructions(entry: str) -> list[tuple[str, list[str]]]:
+    """An entry without strings, taken apart into its instructions: (text, [operator])."""
+    parts: list[tuple[str, list[str]]] = []
+    operands: list[str] = []
+    for token in _TOKEN.findall(entry):
+        operands.append(token)
+        if _is_operator(token):
+            parts.append((" ".join(operands), [token]))
+            operands = []
+    if operands:
+        parts.append((" ".join(operands), []))
+    return parts
+
+
+def _is_link(annotation: Any) -> bool:
+    """A link annotation as reportlab makes it: canvas.linkURL's dictionary or linkRect's LinkAnnotation."""
+    if isinstance(annotation, rl.LinkAnnotation):
+        return True
+    return isinstance(annotation, rl.PDFDictionary) and annotation.dict.get("Subtype") == "/Link"
+
+
+def _rect(annotation: Any) -> tuple[float, float, float, float]:
+    rect = annotation.dict["Rect"] if isinstance(annotation, rl.PDFDictionary) else annotation.Rect
+    values = rect.sequence if isinstance(rect, rl.PDFArray) else rect
+    return tuple(float(v) for v in values)   # type: ignore[return-value]
+
+
+def _split_page_links(canvas: Any, code: list[str], links: dict) -> tuple[list[str], dict]:
+    """handouts.pdf.linktext on one page's content: parsed by qpdf (through pikepdf) only on a page whose
+    paragraphs drew links, with the page's fonts as reportlab holds them. The page's preamble (its initial
+    font) is parsed with it for the text state and left out of what comes back, as reportlab writes it again."""
+    import pikepdf
+
+    from handouts.pdf.linktext import split_link_text
+
+    preamble = canvas._preamble
+    with pikepdf.Pdf.new() as scratch:
+        head = len(_parse(preamble.encode("utf-8"), scratch))
+        instructions = _parse(("\n".join([preamble, *code])).encode("utf-8"), scratch)
+        instructions, became = split_link_text(instructions, links, _font_metrics(canvas))
+        text = pikepdf.unparse_content_stream(instructions[head:]).decode("latin-1")   # bytes as they are
+    return text.split("\n"), became
 
 
 def _parse(data: bytes, scratch: Any) -> list:
-    """Content-stream instructions, parsed by qpdf (through pikepdf): several times faster than pypdf's
-    pure-Python parser, which dominated the whole build's profile here. `scratch` is a throwaway pikepdf.Pdf
+    """Content-stream instructions, parsed by qpdf (through pikepdf). `scratch` is a throwaway pikepdf.Pdf
     that owns the stream while it is parsed."""
     import pikepdf
 
     return list(pikepdf.parse_content_stream(pikepdf.Stream(scratch, data)))
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The structure tree, written into reportlab's document before it formats the file
+
+
+class _Dictionary(rl.PDFObject):
+    """A PDF dictionary of the structure tree. reportlab's PDFDictionary formats every key and value through its
+    general `format` (names escaped character by character, keys sorted): a tree of hundreds of elements took
+    longer to format than the rest of the file. The tree holds only names (str: "/P", or null), whole numbers,
+    references, text strings, these dictionaries and lists of them, which this one writes directly, in the
+    order they were set."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self.entries = entries
+
+    def __setitem__(self, key: str, item: Any) -> None:
+        self.entries[key] = item
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def format(self, document: Any) -> bytes:
+        return b"<<" + b" ".join(b"/%s %s" % (key.encode("ascii"), _value(item, document))
+                                 for key, item in self.entries.items()) + b">>"
+
+
+def _value(item: Any, document: Any) -> bytes:
+    if isinstance(item, str):
+        return item.encode("ascii")
+    if isinstance(item, int):
+        return b"%d" % item
+    if isinstance(item, rl.PDFObjectReference):
+        return b"%d %d R" % document.idToObjectNumberAndVersion[item.name]
+    if isinstance(item, list):
+        return b"[" + b" ".join(_value(v, document) for v in item) + b"]"
+    return rl.format(item, document)   # a text string (rl.PDFString), a dictionary of _Dictionary's kind
+
+
 class _StructureWriter:
-    def __init__(self, writer: Any, tagger: Tagger) -> None:
-        self.writer = writer
+    def __init__(self, doc: Any, tagger: Tagger) -> None:
+        self.doc = doc
         self.tagger = tagger
-        self.pages = list(writer.pages)
         self.page_mcids: dict[int, dict[int, Any]] = defaultdict(dict)   # page -> MCID -> element reference
         self.links: list[tuple[Any, Any]] = []                             # (annotation, Link element reference)
 
-    def write(self) -> None:
-        from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NullObject, NumberObject
+    @staticmethod
+    def page_ref(index: int) -> Any:
+        return rl.PDFObjectReference(f"Page{index + 1}")   # how PDFDocument.addPage names its pages
 
-        w = self.writer
-        tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        tree_ref = w._add_object(tree_root)
+    def write(self) -> None:
+        doc = self.doc
+        tree_root = _Dictionary({"Type": "/StructTreeRoot"})
+        tree_ref = doc.Reference(tree_root)
         self.tagger.root.kids.sort(key=lambda kid: kid.rank if isinstance(kid, Element) else 0)   # stable
-        self._split_links()
         document = self._element(self.tagger.root, tree_ref)
-        tree_root[NameObject("/K")] = ArrayObject([document] if document is not None else [])
+        tree_root["K"] = [document] if document is not None else []
         # The parent tree: each page's StructParents key maps its MCIDs to their elements; each link
         # annotation's StructParent key maps to its Link element.
-        nums = ArrayObject()
+        nums: list[Any] = []
         key = 0
-        for index, page in enumerate(self.pages):
-            page[NameObject("/Tabs")] = NameObject("/S")
+        for index, page in enumerate(doc.Pages.pages):
+            extra = ["Tabs"]
+            page.Tabs = rl.PDFName("S")
             mcids = self.page_mcids.get(index)
             if mcids:
-                page[NameObject("/StructParents")] = NumberObject(key)
-                nums += [NumberObject(key), ArrayObject(mcids.get(m, NullObject()) for m in range(max(mcids) + 1))]
+                page.StructParents = key
+                extra.append("StructParents")
+                nums += [key, [mcids.get(m, rl.PDFnull) for m in range(max(mcids) + 1)]]
                 key += 1
-            self._artifact_graphics(page)
+            page.__NoDefault__ = [*type(page).__NoDefault__, *extra]   # keys reportlab's PDFPage does not know
         for annotation, element in self.links:
-            annotation[NameObject("/StructParent")] = NumberObject(key)
-            nums += [NumberObject(key), element]
+            _set_annotation_key(annotation, "StructParent", key)
+            nums += [key, element]
             key += 1
-        tree_root[NameObject("/ParentTree")] = w._add_object(DictionaryObject({NameObject("/Nums"): nums}))
-        tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(key)
-        root = w._root_object
-        root[NameObject("/StructTreeRoot")] = tree_ref
-        root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+        tree_root["ParentTree"] = doc.Reference(_Dictionary({"Nums": nums}))
+        tree_root["ParentTreeNextKey"] = key
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = tree_ref
+        catalog.MarkInfo = rl.PDFDictionary({"Marked": rl.PDFtrue})
 
     def _element(self, element: Element, parent_ref: Any) -> Any:
         """Write one element and its descendants; returns its reference, or None when it has no content."""
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
-
         if not element.has_content():
             return None
-        node = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                 NameObject("/S"): NameObject("/" + element.role),
-                                 NameObject("/P"): parent_ref})
-        ref = self.writer._add_object(node)
+        node = _Dictionary({"Type": "/StructElem", "S": rl.PDFName(element.role), "P": parent_ref})
+        ref = self.doc.Reference(node)
         if element.alt:
-            node[NameObject("/Alt")] = TextStringObject(element.alt)
+            node["Alt"] = rl.PDFString(element.alt)
         if element.actual_text:
-            node[NameObject("/ActualText")] = TextStringObject(element.actual_text)
+            node["ActualText"] = rl.PDFString(element.actual_text)
         first_page = next((k.page for k in element.kids if isinstance(k, MarkedContent)), None)
         if first_page is not None:
-            node[NameObject("/Pg")] = self.pages[first_page].indirect_reference
-        kids = ArrayObject()
+            node["Pg"] = self.page_ref(first_page)
+        kids: list[Any] = []
         for kid in element.kids:
             if isinstance(kid, Element):
                 child = self._element(kid, ref)
@@ -437,100 +584,48 @@ class _StructureWriter:
             elif isinstance(kid, MarkedContent):
                 self.page_mcids[kid.page][kid.mcid] = ref
                 if kid.page == first_page:
-                    kids.append(NumberObject(kid.mcid))
+                    kids.append(kid.mcid)
                 else:
-                    kids.append(DictionaryObject({NameObject("/Type"): NameObject("/MCR"),
-                                                  NameObject("/Pg"): self.pages[kid.page].indirect_reference,
-                                                  NameObject("/MCID"): NumberObject(kid.mcid)}))
+                    kids.append(_Dictionary({"Type": "/MCR", "Pg": self.page_ref(kid.page), "MCID": kid.mcid}))
             else:
                 link = self._link(kid, ref, inside_link=element.role == "Link")
                 if link is not None:
                     kids.append(link)
-        node[NameObject("/K")] = kids[0] if len(kids) == 1 else kids
+        node["K"] = kids[0] if len(kids) == 1 else kids
         return ref
 
     def _link(self, kid: LinkAnnotation, parent_ref: Any, inside_link: bool = False) -> Any:
         """The annotation as an object reference (OBJR), with a description (/Contents) when it has none.
         `inside_link`: the parent is the Link element that holds the link's text, and gets the OBJR itself;
         otherwise a Link element is made around it (a link whose text was not found)."""
-        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-
-        page = self.pages[kid.page]
-        annots = page.get("/Annots")
-        annots = annots.get_object() if annots is not None else []
-        if kid.index >= len(annots):
+        annotations = self.tagger._annotations.get(kid.page, [])
+        if kid.index >= len(annotations) or not _is_link(annotations[kid.index]):
             return None
-        annotation_ref = annots[kid.index]
-        annotation = annotation_ref.get_object()
-        if annotation.get("/Subtype") != "/Link" or not hasattr(annotation_ref, "idnum"):
-            return None
-        action = annotation.get("/A")
-        uri = action.get_object().get("/URI") if action is not None else None
-        if uri is not None and "/Contents" not in annotation:
-            annotation[NameObject("/Contents")] = TextStringObject(str(uri))
-        objr = DictionaryObject({NameObject("/Type"): NameObject("/OBJR"), NameObject("/Obj"): annotation_ref,
-                                 NameObject("/Pg"): page.indirect_reference})
+        annotation = annotations[kid.index]
+        if isinstance(annotation, rl.PDFDictionary):
+            action = annotation.dict.get("A")
+            uri = action.dict.get("URI") if isinstance(action, rl.PDFDictionary) else None
+            if uri is not None and "Contents" not in annotation:
+                annotation["Contents"] = uri
+        page = self.page_ref(kid.page)
+        objr = _Dictionary({"Type": "/OBJR", "Obj": self.doc.Reference(annotation), "Pg": page})
         if inside_link:
             self.links.append((annotation, parent_ref))
             return objr
-        node = DictionaryObject({
-            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Link"),
-            NameObject("/P"): parent_ref, NameObject("/Pg"): page.indirect_reference, NameObject("/K"): objr})
-        ref = self.writer._add_object(node)
+        node = _Dictionary({"Type": "/StructElem", "S": "/Link", "P": parent_ref, "Pg": page, "K": objr})
+        ref = self.doc.Reference(node)
         self.links.append((annotation, ref))
         return ref
 
-    def _split_links(self) -> None:
-        """Give each link's visible text marked content of its own (handouts.pdf.linktext) and a Link element
-        inside the paragraph that holds that text and the annotation, as PDF/UA asks (7.18.5)."""
-        import pikepdf
-        from pypdf.generic import DecodedStreamObject
 
-        from handouts.pdf.linktext import split_link_text
-
-        drawn: dict[int, dict[int, list[int]]] = defaultdict(dict)   # page -> MCID -> annotations drawn in it
-
-        def collect(element: Element) -> None:
-            last: MarkedContent | None = None
-            for kid in element.kids:
-                if isinstance(kid, Element):
-                    collect(kid)
-                elif isinstance(kid, MarkedContent):
-                    last = kid
-                elif last is not None and last.page == kid.page:
-                    drawn[kid.page].setdefault(last.mcid, []).append(kid.index)
-
-        collect(self.tagger.root)
-        became: dict[int, dict] = {}
-        for page_index, by_mcid in sorted(drawn.items()):
-            page = self.pages[page_index]
-            annots = page.get("/Annots")
-            annots = annots.get_object() if annots is not None else []
-            links = {mcid: [(i, tuple(float(v) for v in annots[i].get_object()["/Rect"])) for i in indices
-                            if i < len(annots) and annots[i].get_object().get("/Subtype") == "/Link"]
-                     for mcid, indices in by_mcid.items()}
-            with pikepdf.Pdf.new() as scratch:
-                instructions, became[page_index] = split_link_text(
-                    _parse(page.get_contents().get_data(), scratch), links, _font_metrics(page))
-                stream = DecodedStreamObject()
-                stream.set_data(pikepdf.unparse_content_stream(instructions))
-            page.replace_contents(stream)
-        if became:
-            _regroup(self.tagger.root, became)
-
-    def _artifact_graphics(self, page: Any) -> None:
-        import pikepdf
-        from pypdf.generic import DecodedStreamObject
-
-        # A fresh scratch document per page: qpdf keeps every stream it was given, so a shared one would grow
-        # with every page of every document a long build makes.
-        with pikepdf.Pdf.new() as scratch:
-            instructions, changed = artifact_untagged_graphics(_parse(page.get_contents().get_data(), scratch))
-            if changed:
-                stream = DecodedStreamObject()
-                stream.set_data(pikepdf.unparse_content_stream(instructions))
-                page.replace_contents(stream)
-                page.compress_content_streams()
+def _set_annotation_key(annotation: Any, key: str, value: Any) -> None:
+    """A key on a link annotation: canvas.linkURL makes a dictionary; linkRect's LinkAnnotation checks its
+    keys against a list, which this annotation's own copy is widened for."""
+    if isinstance(annotation, rl.PDFDictionary):
+        annotation[key] = value
+    else:
+        annotation.permitted = (*type(annotation).permitted, key)
+        annotation.otherkw[key] = value
 
 
 def _regroup(root: Element, became: dict[int, dict]) -> None:
@@ -569,43 +664,33 @@ def _regroup(root: Element, became: dict[int, dict]) -> None:
     visit(root)
 
 
-def _font_metrics(page: Any):
-    """For handouts.pdf.linktext: a page font's code size and widths (1/1000 em), by resource name."""
-    resources = page.get("/Resources")
-    fonts = resources.get_object().get("/Font") if resources is not None else None
-    fonts = fonts.get_object() if fonts is not None else {}
+def _font_metrics(canvas: Any):
+    """For handouts.pdf.linktext: a page font's code size and widths (1/1000 em), by resource name, from the
+    fonts as reportlab holds them (a TrueType subset's codes are one byte each, `/F1+0`)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    doc = canvas._doc
+    names = {internal.lstrip("/"): name for name, internal in doc.fontMapping.items()}
     cache: dict[str, Any] = {}
 
-    def metrics(name: str) -> Any:
-        if name not in cache:
-            font = fonts.get(name)
-            cache[name] = _widths(font.get_object()) if font is not None else None
-        return cache[name]
+    def metrics(resource: str) -> Any:
+        if resource not in cache:
+            internal, _, subset = resource.lstrip("/").partition("+")
+            name = names.get(internal)
+            font = pdfmetrics.getFont(name) if name is not None else None
+            if isinstance(font, TTFont):
+                state = font.state.get(doc)
+                subsets = state.subsets if state is not None else []
+                index = int(subset) if subset.isdigit() else 0
+                codes = subsets[index] if index < len(subsets) else []
+                width = font.face.getCharWidth
+                cache[resource] = (1, lambda code: float(width(codes[code])) if 0 <= code < len(codes) else 0.0)
+            elif font is not None and getattr(font, "widths", None):
+                widths = font.widths
+                cache[resource] = (1, lambda code: float(widths[code]) if 0 <= code < len(widths) else 0.0)
+            else:
+                cache[resource] = None
+        return cache[resource]
 
     return metrics
-
-
-def _widths(font: Any) -> Any:
-    if font.get("/Subtype") == "/Type0":
-        descendant = font["/DescendantFonts"][0].get_object()
-        default = float(descendant.get("/DW", 1000))
-        table: dict[int, float] = {}
-        items = list(descendant.get("/W") or [])
-        i = 0
-        while i + 1 < len(items):
-            first = int(items[i])
-            second = items[i + 1].get_object() if hasattr(items[i + 1], "get_object") else items[i + 1]
-            if isinstance(second, list):
-                table.update({first + j: float(w) for j, w in enumerate(second)})
-                i += 2
-            elif i + 2 < len(items):
-                table.update({c: float(items[i + 2]) for c in range(first, int(second) + 1)})
-                i += 3
-            else:
-                break
-        return 2, lambda code: table.get(code, default)
-    first = int(font.get("/FirstChar", 0))
-    widths = [float(w) for w in font.get("/Widths") or []]
-    descriptor = font.get("/FontDescriptor")
-    missing = float(descriptor.get_object().get("/MissingWidth", 0)) if descriptor is not None else 0.0
-    return 1, lambda code: widths[code - first] if 0 <= code - first < len(widths) else missing

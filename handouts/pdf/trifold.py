@@ -501,7 +501,8 @@ def render_trifold(document: model.Document, language: Language, layout: Layout,
         buffer, pagesize=(width, height), leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0,
         title=info["title"], author=info["author"], subject=info["subject"],
         keywords=info["keywords"], creator=info["creator"], producer=info["producer"],
-        lang=language.code, invariant=1, pageCompression=1, displayDocTitle=1, initialFontName=chain.primary.name)
+        lang=language.code, invariant=1, pageCompression=1, displayDocTitle=1, initialFontName=chain.primary.name,
+        published=document.topic.published, bleed=layout.bleed)
     doc.addPageTemplates(templates)
     doc.tagger = tagger = tagging.Tagger()   # tagged PDF: marked content recorded while drawing
     doc.build(story)

@@ -1,1 +1,1 @@
-"""What is done to a finished PDF: structure tree and dates, booklet imposition, merging, encryption."""
+"""What is done to a finished PDF: booklet imposition, merging, encryption, and finishing what they make."""

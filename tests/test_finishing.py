@@ -1,0 +1,101 @@
+"""One pass (handouts.pdf.finishing): a leaflet and a tri-fold come out finished, tagged and conforming while
+reportlab writes them, with no PDF parsed back; and the artifact pass on the code reportlab holds for a page."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pypdf
+import pytest
+
+from handouts.check.pdfua import check_pdf
+from handouts.config.layouts import load_layout
+from handouts.content.languages import load_language
+from handouts.content.reader import read_document, read_topic
+from handouts.document import template_context
+from handouts.pdf.tagging import artifact_untagged_graphics
+from handouts.text.fonts import FontLibrary
+from handouts.writers import render_pdf
+from tests.conftest import CONTENT, LAYOUTS
+from tests.pdfread import struct_elements
+
+
+@pytest.fixture(scope="module")
+def fonts() -> FontLibrary:
+    return FontLibrary(LAYOUTS)
+
+
+def _render(fonts: FontLibrary, level: str, layout_name: str, bleed: float = 0.0) -> bytes:
+    topic = read_topic(CONTENT, "back-mouse")
+    language = load_language(CONTENT, "en")
+    document = read_document(topic, "en", level, template_context(topic, language, None))
+    layout = load_layout(LAYOUTS, layout_name).for_print(bleed=bleed)
+    return render_pdf(document, language, layout, "a4", fonts).data
+
+
+def _no_reading_back(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("a PDF was parsed back")
+
+    monkeypatch.setattr(pypdf.PdfReader, "__init__", refuse)
+    monkeypatch.setattr(pikepdf.Pdf, "open", refuse)
+    monkeypatch.setattr(pikepdf, "open", refuse)
+
+
+@pytest.mark.parametrize("level, layout_name, bleed", [("detailed", "leaflet", 3 * 72 / 25.4),
+                                                       ("standard", "trifold", 0.0)])
+def test_finished_without_parsing_a_pdf_back(fonts, monkeypatch, level, layout_name, bleed):
+    """The detailed leaflet has links (their text cut into Link elements) and here a bleed; the tri-fold reads
+    in another order than it is drawn. Neither opens a PDF while it is made, and both conform."""
+    with monkeypatch.context() as patched:
+        _no_reading_back(patched)
+        data = _render(fonts, level, layout_name, bleed)
+    assert data.startswith(b"%PDF-1.7\n")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert [finding.condition for finding in check_pdf(pdf)] == []
+        assert pdf.Root.Version == "/1.7" and pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.PageMode == "/UseOutlines" and pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.docinfo.CreationDate == pdf.docinfo.ModDate
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in pdf.Root.Metadata.read_bytes()
+        assert all(page.obj.Tabs == "/S" and "/StructParents" in page.obj for page in pdf.pages)
+        links = [e for e in struct_elements(pdf) if e.S == "/Link"]
+        annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert len(links) <= len(annotations)   # a Link element holds one link's text and its annotations
+        for annotation in annotations:   # each link annotation is in the parent tree, under its Link element
+            assert "/StructParent" in annotation and "/Contents" in annotation
+        if bleed:
+            page = pdf.pages[0].obj
+            assert [float(v) for v in page.TrimBox] == pytest.approx([0, 0, 595.2756, 841.8898], abs=0.01)
+            assert float(page.BleedBox[0]) == pytest.approx(-bleed, abs=0.01)
+            assert float(page.MediaBox[0]) < -bleed and list(page.CropBox) == list(page.MediaBox)
+    if layout_name == "leaflet":
+        assert annotations and links
+
+
+def test_the_same_leaflet_twice_is_the_same_bytes(fonts):
+    assert _render(fonts, "detailed", "leaflet") == _render(fonts, "detailed", "leaflet")
+
+
+def test_untagged_graphics_become_artifacts_on_the_canvas_code():
+    """Whole text objects, single operators, and entries that mix graphics with q/Q or marked content (taken
+    apart into their instructions); graphics inside marked content and text stay as they are."""
+    code = ["q", "0 0 10 10 re f", "1 0 0 rg", "Q",
+            "/P <</MCID 0>> BDC", "0 0 5 5 re f", "BT /F1 12 Tf (x) Tj ET", "EMC",
+            "q 1 0 0 1 5 5 cm 0 0 2 2 re f Q",
+            "BT /F1 12 Tf (not graphics re) Tj ET",
+            "n 0 0 m 4 4 l S", "/X1 Do"]
+    assert artifact_untagged_graphics(code) == [
+        "q", "/Artifact BMC", "0 0 10 10 re f", "1 0 0 rg", "EMC", "Q",
+        "/P <</MCID 0>> BDC", "0 0 5 5 re f", "BT /F1 12 Tf (x) Tj ET", "EMC",
+        "q", "1 0 0 1 5 5 cm", "/Artifact BMC", "0 0 2 2 re", "f", "EMC", "Q",
+        "BT /F1 12 Tf (not graphics re) Tj ET",
+        "/Artifact BMC", "n 0 0 m 4 4 l S", "/X1 Do", "EMC"]
+
+
+def test_link_page_content_as_qpdf_gives_it_back():
+    """A page split by handouts.pdf.linktext comes back one instruction per entry, a text object over several:
+    its lines are text until ET."""
+    code = ["BT", "/F1+0 9 Tf", "<0102> Tj", "ET", "0 0 1 1 re", "f", "q", "Q"]
+    assert artifact_untagged_graphics(code) == ["BT", "/F1+0 9 Tf", "<0102> Tj", "ET",
+                                                "/Artifact BMC", "0 0 1 1 re", "f", "EMC", "q", "Q"]
