@@ -6,7 +6,8 @@ tries). Patient leaflets (the NHS's among them) end on space for notes and quest
 that is what the rest of the column becomes. The area is sized when platypus places it, so it takes exactly
 the room left; with less room than a title and a few lines it draws nothing, and it never opens a page or a
 column of its own. The PDF writer leaves it out of the last page's fill (pdfdoc), so balancing still sees how
-much text the last page holds and still tightens a leaflet to end a page earlier where it can.
+much text the last page holds and still tightens a leaflet to end a page earlier where it can. In the tagged
+PDF it is an artifact, like a booklet's notes pages: blank lines are nothing for a screen reader to read out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from handouts.pdf.contact import boxed, ruled_lines
 from handouts.pdf.flowables import RenderContext
 from handouts.pdf.paragraph import Paragraph
 from handouts.pdf.styles import palette
+from handouts.pdf.tagging import artifact
 from handouts.text.markup import text_markup
 
 MIN_LINES = 3        # fewer lines to write on than this is not worth a box: nothing is drawn
@@ -40,7 +42,7 @@ class NotesArea(Flowable):
         ctx, s = self._ctx, self._ctx.styles
         c = palette(ctx.layout)
         where = f"language file '{ctx.language.code}'"
-        title = Paragraph(text_markup(ctx.language.s("notes"), ctx.chain, where=where), s.box_title, tag_role="H2")
+        title = Paragraph(text_markup(ctx.language.s("notes"), ctx.chain, where=where), s.box_title)
         hint = Paragraph(text_markup(ctx.language.s("my_questions_hint"), ctx.chain, where=where), s.small)
         rows: list[list[object]] = [[title], [hint]]
         if lines:
@@ -72,4 +74,5 @@ class NotesArea(Flowable):
 
     def draw(self) -> None:
         if self._box is not None:
-            self._box.drawOn(self.canv, 0, 0)
+            with artifact(self.canv):   # a place to write by hand: nothing for a screen reader to read out
+                self._box.drawOn(self.canv, 0, 0)
