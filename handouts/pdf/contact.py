@@ -13,7 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Line
-from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
 
 from handouts.config.clinic import svg_drawing, check_logo
 from handouts.config.clinic import Clinic
@@ -114,8 +114,9 @@ def contact_block(ctx: RenderContext, clinic: Clinic | None, width: float) -> li
     rows += [[line] for line in contact_lines(ctx, clinic)]
     if clinic.website:
         rows.append([qr_drawing(clinic.website, ctx.styles.body.fontSize * 5)])
-    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
-                  pad=ctx.styles.body.fontSize * 0.6)]
+    # a few lines: kept whole, never its title at the foot of a page and the numbers on the next (large print)
+    return [KeepTogether([boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
+                                pad=ctx.styles.body.fontSize * 0.6)])]
 
 
 def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: float, date_text: str
