@@ -308,7 +308,7 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
 
             from handouts.text.fonts import make_instance
 
-            todo = sorted(pending)
+            todo = sorted(pending, key=lambda item: (-item[0].stat().st_size, item))   # the longest first
             with ProcessPoolExecutor(max_workers=min(options.jobs, len(todo)), initializer=_worker_init,
                                      initargs=(os.getpid(),)) as pool:
                 list(pool.map(make_instance, [source for source, _ in todo], [dict(axes) for _, axes in todo]))
