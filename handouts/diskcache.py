@@ -10,7 +10,11 @@ reported, every time).
 
 An entry that cannot be read back (truncated, corrupt, made by another Python) is made again and rewritten; a
 cache that cannot be written (read-only, full disk) only costs the time. Each write goes to a temporary file that
-is renamed, so processes that share the cache never read half an entry.
+is renamed, so processes that share the cache never read half an entry. Each kind keeps at most MAX_ENTRIES (the
+oldest go when a new one is written), so editing content for months does not fill the disk.
+
+Entries are pickles: the cache is trusted as the user's own files are (like the font instances beside it), so
+HANDOUTS_CACHE_DIR must not name a folder that other users can write.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ T = TypeVar("T")
 _MAGIC = b"handouts-cache 1\n"
 _DIGEST = 32   # bytes of sha256 that follow the magic: the payload must hash to them
 _PACKAGE = Path(__file__).resolve().parent   # the whole handouts package: any code change is an input
+MAX_ENTRIES = 512   # per kind: far more than the documents of a content tree, each a few kilobytes
 
 
 def cache_dir() -> Path:
@@ -131,4 +136,21 @@ def store(path: Path, value: object) -> None:
         try:
             tmp.unlink()
         except OSError:
+            pass
+        return
+    _evict(path.parent)
+
+
+def _evict(folder: Path) -> None:
+    """Keep the newest MAX_ENTRIES of a kind (run after a write, so only when something was made)."""
+    try:
+        found = [(entry.stat().st_mtime_ns, entry) for entry in folder.glob("*.pickle")]
+    except OSError:
+        return
+    if len(found) <= MAX_ENTRIES:
+        return
+    for _, entry in sorted(found)[: len(found) - MAX_ENTRIES]:
+        try:
+            entry.unlink()
+        except OSError:   # another process removed it first
             pass

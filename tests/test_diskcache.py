@@ -278,3 +278,14 @@ def test_a_cold_build_with_everything_cached_imports_no_parser_or_schema(tmp_pat
     assert runs[1] == []
     relpath = "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"
     assert (tmp_path / "first" / relpath).read_bytes() == (tmp_path / "second" / relpath).read_bytes()
+
+
+def test_each_kind_keeps_only_its_newest_entries(cache, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
+    for index in range(5):
+        remembered("demo", [str(index)], lambda index=index: index)
+        os.utime(entry_path("demo", [str(index)]), ns=(index * 10**9, index * 10**9))
+    assert len(entries(cache, "demo")) == 3
+    made = []
+    assert remembered("demo", ["4"], lambda: made.append(4) or 4) == 4 and made == []   # the newest stay
+    assert remembered("demo", ["0"], lambda: made.append(0) or 0) == 0 and made == [0]  # the oldest went
