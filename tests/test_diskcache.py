@@ -254,7 +254,7 @@ try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
     print(" ".join(sorted(name for name in ("pydantic", "yaml", "markdown_it", "jinja2", "handouts.content.schema",
-                                             "handouts.config.schema", "concurrent.futures.process")
+                                             "handouts.config.schema", "concurrent.futures.process", "babel")
                     if name in sys.modules)))
 """
 
@@ -289,3 +289,19 @@ def test_each_kind_keeps_only_its_newest_entries(cache, monkeypatch):
     made = []
     assert remembered("demo", ["4"], lambda: made.append(4) or 4) == 4 and made == []   # the newest stay
     assert remembered("demo", ["0"], lambda: made.append(0) or 0) == 0 and made == [0]  # the oldest went
+
+
+def test_a_date_is_formatted_again_for_another_date_locale_or_style(cache):
+    import datetime
+
+    from babel.dates import format_date
+
+    from handouts.document import _formatted_date
+
+    format_once = _formatted_date.__wrapped__   # past the per-process cache: through the disk cache each time
+    day = datetime.date(2026, 3, 1)
+    for when, locale, style in ((day, "en_GB", "long"), (day, "es", "long"), (day, "en_GB", "short"),
+                                (day + datetime.timedelta(days=1), "en_GB", "long")):
+        assert format_once(when, locale, style) == format_date(when, format=style, locale=locale)
+    assert len(entries(cache, "date")) == 4
+    repaired_after_damage(cache, "date", lambda: format_once(day, "ar", "long"))
