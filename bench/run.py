@@ -7,7 +7,8 @@ Measures in one run (see README.md, "Benchmark"):
   standard and detailed leaflets on A4 and Letter), with the content already read, as the comparators get it;
 - the same including reading and parsing the content, and where its time goes: the render path's stages (read,
   template, flowables, layout, write, post-process; handouts.timing), median per stage;
-- cold: `python -m handouts build` of one leaflet as a whole process (median of several);
+- cold: `python -m handouts build` of one leaflet as a whole process (median of several), after one untimed run
+  that fills the caches a machine keeps between runs (font instances, the disk cache of parsed content, bytecode);
 - the whole default matrix with `--jobs 1` and with every core (`--jobs 0`), wall time and peak memory;
 - memory as the matrix grows: resident memory of one process after building the matrix 1, 2 and 4 times;
 - output sizes (from the manifest);
@@ -266,13 +267,13 @@ print(json.dumps({"elapsed": elapsed, "maxrss_kb": resource.getrusage(resource.R
 """
 
 
-def run_process(args: list[str]) -> tuple[float, float]:
+def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time (s) and peak resident memory (MB) of one process and the workers it waited for.
 
     Timed and measured by a small Python process that starts it: Linux carries a parent's peak memory over into
     a child it forks, so measuring from this (large) process would report our own size instead."""
     proc = subprocess.run([sys.executable, "-c", _TIMER, *args], cwd=ROOT, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark timer failed:\n{proc.stdout}{proc.stderr}")
     result = json.loads(proc.stdout)
@@ -289,9 +290,12 @@ def bench_cold(tmp: Path, runs: int) -> dict[str, Any]:
     out = tmp / "cold"
     one = handouts_cmd("build", "--topic", "back-mouse", "--lang", "en", "--level", "standard", "--paper", "a4",
                        "--layout", "leaflet", "--out", str(out), "--force", "-q")
-    run_process(one)  # untimed: fills the OS file cache and the font instance cache
-    times, peaks = zip(*(run_process(one) for _ in range(runs)))
-    helps = [run_process(handouts_cmd("--help"))[0] for _ in range(runs)]
+    # A user's Python writes bytecode on the first run and reads it afterwards; a sandbox that sets
+    # PYTHONDONTWRITEBYTECODE would compile the whole package from source in every timed process instead.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    run_process(one, env)  # untimed: fills the OS file cache, the font instances, the disk cache and bytecode
+    times, peaks = zip(*(run_process(one, env) for _ in range(runs)))
+    helps = [run_process(handouts_cmd("--help"), env)[0] for _ in range(runs)]
     python = [run_process([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
     return {"build": list(times), "peak_mb": max(peaks), "help": helps, "python": python}
 

@@ -8,11 +8,11 @@ footer cannot read differently in the PDF and its HTML twin.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 from typing import Any, Callable
 
-from babel.dates import format_date
-
 from handouts import __version__
+from handouts.diskcache import remembered
 from handouts.config.clinic import Clinic
 from handouts.content import model
 from handouts.content.languages import Language
@@ -33,7 +33,19 @@ def template_context(topic: model.Topic, language: Language, clinic: Clinic | No
 
 
 def local_date(date: _dt.date, language: Language, style: str = "long") -> str:
-    return format_date(date, format=style, locale=language.locale)
+    return _formatted_date(date, language.locale, style)
+
+
+@lru_cache(maxsize=1024)
+def _formatted_date(date: _dt.date, locale: str, style: str) -> str:
+    """Babel's date in a locale. Babel loads and merges the locale's CLDR data the first time (a few tens of
+    milliseconds of every cold process for the two dates of a footer): the text is kept in the disk cache."""
+    def make() -> str:
+        from babel.dates import format_date
+
+        return format_date(date, format=style, locale=locale)
+
+    return remembered("date", [repr(date), locale, style], make, libraries=("babel",))
 
 
 # The zero of each decimal numbering system CLDR names as a locale's default (the other nine digits follow it).

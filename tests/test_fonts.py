@@ -4,6 +4,7 @@ every character of the translations has a font."""
 from __future__ import annotations
 
 import configparser
+import io
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,22 @@ def test_instances_are_cached(tmp_path, monkeypatch):
     stamp = first.stat().st_mtime_ns
     assert _instance(source, {"wght": 700, "wdth": 100}) == first and first.stat().st_mtime_ns == stamp
     assert first.parent.parent == tmp_path
+
+
+def test_an_instance_is_the_same_bytes_whenever_and_wherever_it_is_made(tmp_path, monkeypatch):
+    """reportlab embeds the instance's `head` table: an instance stamped with the time it was made gave a new
+    machine other PDF bytes from the same inputs."""
+    import fontpkg_noto_sans_arabic
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    source = Path(fontpkg_noto_sans_arabic.__file__).parent / "files" / "NotoSansArabic[wdth,wght].ttf"
+    made = []
+    for machine, clock in (("one", 3_000_000_000), ("two", 3_100_000_000)):
+        monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path / machine))
+        monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda clock=clock: clock)
+        made.append(_instance(source, {"wght": 700, "wdth": 100}).read_bytes())
+    assert made[0] == made[1]
+    assert FTFont(io.BytesIO(made[0]))["head"].modified == FTFont(str(source), lazy=True)["head"].modified
 
 
 def test_cjk_font_is_shipped_with_its_licence_and_packaged():

@@ -15,21 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import __version__
+from handouts.diskcache import tool_fingerprint
 
 if TYPE_CHECKING:
     from handouts.build.plan import BuildOptions, Job
 
-_PACKAGE = Path(__file__).resolve().parents[1]  # the whole handouts package: any code change is an input
-
-
-@lru_cache(maxsize=None)
-def tool_fingerprint() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+__all__ = ["FileHashes", "file_digest", "input_hash", "tool_fingerprint"]
 
 
 class FileHashes:

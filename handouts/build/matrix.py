@@ -24,7 +24,6 @@ import os
 import signal
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -47,6 +46,8 @@ OUTPUT_SUFFIXES = (".pdf", ".html")  # all a manifest entry may name, so --prune
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from handouts.config.exercise_plan import ResolvedPlan
     from handouts.content.languages import Language
     from handouts.content.model import Document
@@ -263,6 +264,8 @@ def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, byte
         for job in jobs:
             yield _safe_render(job, options)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed   # a build of one document forks no worker
+
     groups = schedule(jobs, options.content_dir)
     _warm_before_fork()
     pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(groups)), initializer=_worker_init,
@@ -281,7 +284,10 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
     """Before any document: the fonts of the languages being built, in this process. The static instances of
     variable fonts take seconds each, once per machine (then cached): `notice` is told first, so that a terminal
     says why the first build waits, and workers forked afterwards find them ready instead of each making them.
-    A language or font that cannot be loaded is left for its documents to report as their failure."""
+    The families are registered with reportlab here only when workers will be forked (they inherit them); a
+    build in this process registers each when a document first needs it (FontLibrary.family), so a cold build of
+    one English leaflet does not parse the fallback fonts it never draws. A language or font that cannot be
+    loaded is left for its documents to report as their failure."""
     fonts = _fonts(options)
     names: list[str] = []
     for lang in sorted({job.lang for job in jobs}):
@@ -298,14 +304,17 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
         if pending and notice is not None:
             notice("preparing fonts (once per machine)…")
         if len(pending) > 1 and options.jobs > 1:   # one instance per core at a time
+            from concurrent.futures import ProcessPoolExecutor
+
             from handouts.text.fonts import make_instance
 
-            todo = sorted(pending)
+            todo = sorted(pending, key=lambda item: (-item[0].stat().st_size, item))   # the longest first
             with ProcessPoolExecutor(max_workers=min(options.jobs, len(todo)), initializer=_worker_init,
                                      initargs=(os.getpid(),)) as pool:
                 list(pool.map(make_instance, [source for source, _ in todo], [dict(axes) for _, axes in todo]))
+        forking = options.jobs > 1 and len(jobs) > 1   # as run_jobs decides
         for name in names:
-            fonts.family(name)
+            fonts.family(name, register=forking)
     except Exception:  # noqa: BLE001 - only a head start: each document that needs the font reports the error
         pass
 

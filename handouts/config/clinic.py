@@ -19,12 +19,18 @@ from handouts.errors import ContentError
 from handouts.confine import confined
 from handouts.content.phone import PhoneError, tel_href
 from handouts.content.reader import load_yaml
-from handouts.content.schema import HEX_COLOUR, validate
 from handouts.config.layouts import Layout, rgb
-from handouts.config.schema import CLINIC_LIMITS, ClinicFile
 
-FIELDS = tuple(ClinicFile.model_fields)
-LIMITS = CLINIC_LIMITS
+
+def __getattr__(name: str) -> Any:
+    """FIELDS and LIMITS (the profile's keys and their lengths) come from the schema, imported when first asked
+    for: a build without a profile does not load the schemas for them."""
+    if name in ("FIELDS", "LIMITS"):
+        from handouts.config.schema import CLINIC_LIMITS, ClinicFile
+
+        return tuple(ClinicFile.model_fields) if name == "FIELDS" else CLINIC_LIMITS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 # Numbers a reader may have to dial in a hurry: printed in the red-flag box and linked with tel:.
 NUMBER_FIELDS = ("phone", "emergency_number", "urgent_number")
 
@@ -56,6 +62,9 @@ class Clinic:
 def load_clinic(path: Path) -> Clinic:
     """The profile as its schema (handouts/config/schema.py) reads it, then what needs more than the file: lengths
     the boxes have room for, numbers that can be dialled, a logo inside the profile's folder, a readable accent."""
+    from handouts.config.schema import CLINIC_LIMITS as LIMITS, ClinicFile
+    from handouts.content.schema import validate
+
     profile = validate(ClinicFile, load_yaml(path), path=path)
     values: dict[str, Any] = {key: value.strip() for key, value in profile.model_dump().items()
                               if value is not None}
@@ -116,6 +125,8 @@ def contrast(a: str, b: str) -> float:
 
 def parse_accent(value: str, *, path: Path | str) -> str:
     """The accent colour, refused when headings and the title band drawn in it would be hard to read."""
+    from handouts.content.schema import HEX_COLOUR
+
     if not re.fullmatch(HEX_COLOUR, value):
         raise ContentError(f"field 'accent' should be a colour like '#1f5f8b', not {value!r}", path=path)
     on_white = contrast(value, WHITE)

@@ -3,27 +3,43 @@
 The schema (handouts/config/schema.py) checks each field with a message that names the file and the field, so a
 designer who edits a layout gets told exactly what is wrong; this module adds what needs the whole layout (the
 frames text is set in, a tri-fold's panels) and converts lengths to points. Colours stay hex strings.
+
+A loaded layout is kept in the disk cache (handouts.diskcache) by the text of its file: a cold process that reads
+an unchanged layout imports neither the YAML parser nor the schemas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import inch, mm
 
 from handouts.confine import confined
+from handouts.diskcache import remembered
 from handouts.errors import LayoutError, UsageError
 from handouts.content.model import LEVELS
-from handouts.content.reader import load_yaml
-from handouts.content.schema import validate
-from handouts.config.schema import BLOCK_KINDS, IMPOSITIONS, KINDS, LevelLayout, LayoutFile, PanelEntry, points
+from handouts.content.reader import SCHEMA_LIBRARIES, parse_yaml, read_text
 from handouts.suggest import closest
+
+if TYPE_CHECKING:
+    from handouts.config.schema import LevelLayout, PanelEntry
 
 __all__ = ["BLOCK_KINDS", "IMPOSITIONS", "KINDS", "Layout", "LevelStyle", "Panel", "SectionPick", "PAPERS",
            "PAGE_SIZES", "check_geometry", "gray_of", "layout_names", "load_layout", "parse_length", "rgb"]
+
+
+
+def __getattr__(name: str) -> Any:
+    """The schema's names of kinds, impositions and block kinds, imported from it when first asked for."""
+    if name in ("BLOCK_KINDS", "IMPOSITIONS", "KINDS"):
+        from handouts.config import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 # Page sizes a layout may draw on before imposition (booklet pages are imposed two-up on the paper).
@@ -141,6 +157,8 @@ def gray_of(colour: str) -> str:
 
 def parse_length(value: str, *, where: str) -> float:
     """A length such as '3mm' in points, for options given on the command line; never negative."""
+    from handouts.config.schema import points
+
     try:
         length = points(value)
     except ValueError:
@@ -161,7 +179,16 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     if name not in names:
         raise UsageError(f"unknown layout '{name}'{closest(name, names)}; layouts: {', '.join(names)}")
     path = confined(layouts_dir, f"{name}.yaml", what="layout file", source=layouts_dir, error=LayoutError)
-    data = load_yaml(path)
+    text = read_text(path)
+    return remembered("layout", [name, str(path), text], lambda: _parse_layout(name, path, text),
+                      libraries=(*SCHEMA_LIBRARIES, "reportlab"))
+
+
+def _parse_layout(name: str, path: Path, text: str) -> Layout:
+    from handouts.config.schema import LayoutFile, points
+    from handouts.content.schema import validate
+
+    data = parse_yaml(text, path=path)
     if isinstance(data, Mapping) and "sections" in data:
         raise LayoutError("field 'sections' is no longer read: a topic lists its own sections (topic.yaml), page "
                           "layouts show them all and a tri-fold's panels name sections by role", path=path,
@@ -198,6 +225,8 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
 
 
 def _level_style(style: LevelLayout) -> LevelStyle:
+    from handouts.config.schema import points
+
     return LevelStyle(body_size=style.body_size, leading=style.leading, columns=style.columns,
                       heading_scale=(float(style.heading_scale[0]), float(style.heading_scale[1])),
                       figure_width=style.figure_width, picture_width=points(style.picture_width),

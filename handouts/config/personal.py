@@ -16,9 +16,12 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handouts.content.exercises import ExerciseText
 from handouts.errors import HandoutsError, UsageError
+
+if TYPE_CHECKING:   # only named in annotations: a copy without exercises does not load the exercise library
+    from handouts.content.exercises import ExerciseText
 
 # What a personalised copy accepts, in characters (README.md, "Clinic profile"): a name fits the cover line,
 # a note of up to MAX_NOTE always renders (flowing across pages when the cover cannot hold it).

@@ -3,101 +3,29 @@
 One folder per exercise: `exercise.yaml` names one picture per step, the sources the text was written from and
 an optional video link; `<lang>.yaml` holds the words in one language (name, purpose, starting position,
 numbered steps, "stop if" notes, the easy-level wording, and the figures' alt text and labels). `library.yaml`
-dates and signs a copy that has exercises only. Everything is validated here, with errors naming the file and
-field; which figure ids exist is the figures' business and is checked when a copy is drawn.
+dates and signs a copy that has exercises only. Everything is validated here (by the schemas of
+handouts.content.exercise_files, imported when a file is read), with errors naming the file and field; which figure
+ids exist is the figures' business and is checked when a copy is drawn.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import TYPE_CHECKING
 
 from handouts.confine import confined
 from handouts.content.model import Document, FigureText, Reference, Topic
 from handouts.content.reader import load_yaml
-from handouts.content.schema import validated
 from handouts.errors import ContentError, UsageError
 from handouts.suggest import closest
 
+if TYPE_CHECKING:
+    from handouts.content.exercise_files import LibraryFile
+
 FOLDER = "exercises"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-Text = Field(min_length=1)
-
-
-class _Source(_Strict):
-    text: str = Text
-    url: str = ""
-
-    @field_validator("url")
-    @classmethod
-    def _https(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("a source's url should start with https://")
-        return value
-
-
-class _ExerciseFile(_Strict):
-    figures: list[str] = Field(min_length=1, max_length=8)
-    sources: list[_Source] = Field(min_length=1)
-    video: str = ""
-
-    @field_validator("video")
-    @classmethod
-    def _video(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("the video link should start with https://")
-        return value
-
-
-class _Easy(_Strict):
-    name: str = ""
-    purpose: str = Text
-    start: str = Text
-    steps: list[str] = Field(min_length=1)
-    stop_if: list[str] = Field(min_length=1)
-
-
-class _FigureWords(_Strict):
-    alt: str = Text
-    labels: dict[str, str] = {}
-
-
-class _LanguageFile(_Strict):
-    status: Literal["draft", "reviewed"] = "draft"
-    name: str = Text
-    purpose: str = Text
-    start: str = Text
-    steps: list[str] = Field(min_length=1)
-    stop_if: list[str] = Field(min_length=1)
-    easy: _Easy
-    figures: dict[str, _FigureWords] = {}
-    source: dict[str, str] = {}   # translations: what of the English they were made from (like level files)
-
-    @model_validator(mode="after")
-    def _same_steps(self) -> "_LanguageFile":
-        if len(self.easy.steps) != len(self.steps):
-            raise ValueError(f"'easy.steps' has {len(self.easy.steps)} steps but 'steps' has {len(self.steps)}: "
-                             "every level shows the same pictures, one per step")
-        return self
-
-
-class _LibraryFile(_Strict):
-    version: str = Text
-    published: _dt.date
-    review: _dt.date
-    publisher: str = ""
-    order: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -147,8 +75,11 @@ def library_order(content_dir: Path) -> list[str]:
     return list(_library(path).order) if path.is_file() else []
 
 
-def _library(path: Path) -> _LibraryFile:
-    return validated(_LibraryFile, load_yaml(path), path=path)
+def _library(path: Path) -> LibraryFile:
+    from handouts.content.exercise_files import LibraryFile
+    from handouts.content.schema import validated
+
+    return validated(LibraryFile, load_yaml(path), path=path)
 
 
 def read_exercise(content_dir: Path, exercise_id: str) -> Exercise:
@@ -158,7 +89,10 @@ def read_exercise(content_dir: Path, exercise_id: str) -> Exercise:
                          f"{', '.join(ids) or 'none'}")
     path = confined(content_dir, Path(FOLDER) / exercise_id / "exercise.yaml", what="exercise file",
                     source=content_dir)
-    data = validated(_ExerciseFile, load_yaml(path), path=path)
+    from handouts.content.exercise_files import ExerciseFile
+    from handouts.content.schema import validated
+
+    data = validated(ExerciseFile, load_yaml(path), path=path)
     return Exercise(id=exercise_id, path=path.parent, figures=tuple(data.figures),
                     sources=tuple(Reference(str(i + 1), s.text, s.url) for i, s in enumerate(data.sources)),
                     video=data.video)
@@ -177,7 +111,10 @@ def read_exercise_text(exercise: Exercise, lang: str, level: str) -> ExerciseTex
                            hint=f"it exists in: {', '.join(have) or 'none'}; write {lang}.yaml or choose another")
     path = confined(exercise.path.parent.parent, path.relative_to(exercise.path.parent.parent),
                     what="exercise text", source=exercise.path)
-    data = validated(_LanguageFile, load_yaml(path), path=path)
+    from handouts.content.exercise_files import ExerciseTextFile
+    from handouts.content.schema import validated
+
+    data = validated(ExerciseTextFile, load_yaml(path), path=path)
     if len(data.steps) != len(exercise.figures):
         raise ContentError(f"field 'steps' has {len(data.steps)} steps but exercise.yaml names "
                            f"{len(exercise.figures)} pictures", path=path, hint="one picture per step")

@@ -1,6 +1,8 @@
 """Language entries (content/languages/<code>.yaml): script, direction, fonts, readability and the words of the
 page furniture. The schema (handouts/content/schema.py) validates the entry, so that a mistake in it is reported
-with its file and field."""
+with its file and field. A loaded entry is kept in the disk cache (handouts.diskcache) by the text of its file (and
+of English's, which fills in missing strings), so a cold process does not import the YAML parser and the schemas to
+read an unchanged one."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from handouts.confine import confined
+from handouts.diskcache import remembered
 from handouts.errors import ContentError, UsageError
-from handouts.content.reader import load_yaml
-from handouts.content.schema import LanguageFile, validate
+from handouts.content.reader import SCHEMA_LIBRARIES, load_yaml, parse_yaml, read_text
 from handouts.suggest import closest
 
 REQUIRED_STRINGS = ("page", "version", "published", "review", "status_reviewed", "status_draft")
@@ -74,13 +76,13 @@ def language_codes(content_dir: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def _with_english_defaults(content_dir: Path, code: str, strings: dict) -> dict:
+def _with_english_defaults(content_dir: Path, code: str, strings: dict, english_text: str | None = None) -> dict:
     """Strings added to English after a translation was made fall back to English rather than to a bare key;
-    `handouts check` lists them as untranslated."""
+    `handouts check` lists them as untranslated. (`english_text`: en.yaml as the caller has read it.)"""
     english = languages_dir(content_dir) / "en.yaml"
-    if code == "en" or not english.is_file():
+    if code == "en" or (english_text is None and not english.is_file()):
         return strings
-    data = load_yaml(english)
+    data = load_yaml(english) if english_text is None else parse_yaml(english_text, path=english)
     defaults = data.get("strings") if isinstance(data, Mapping) else None
     if not isinstance(defaults, Mapping):
         return strings
@@ -100,8 +102,21 @@ def load_language(content_dir: Path, code: str) -> Language:
     if code not in codes:
         raise UsageError(f"unknown language '{code}'{closest(code, codes)}; languages: {', '.join(codes)}")
     path = confined(content_dir, Path("languages") / f"{code}.yaml", what="language entry", source=content_dir)
-    data = load_yaml(path)
-    entry = validate(LanguageFile, data, path=path)
+    text = read_text(path)
+    english = languages_dir(content_dir) / "en.yaml"
+    try:
+        english_text = read_text(english) if code != "en" and english.is_file() else None
+    except ContentError:   # reported where English's strings are read, after the entry's own errors
+        return _parse_language(content_dir, code, path, text, None)
+    return remembered("language", [code, str(path), text, str(english), english_text or "\0absent"],
+                      lambda: _parse_language(content_dir, code, path, text, english_text),
+                      libraries=(*SCHEMA_LIBRARIES, "babel"))
+
+
+def _parse_language(content_dir: Path, code: str, path: Path, text: str, english_text: str | None) -> Language:
+    from handouts.content.schema import LanguageFile, validate
+
+    entry = validate(LanguageFile, parse_yaml(text, path=path), path=path)
     if entry.code != code:
         raise ContentError(f"field 'code' is {entry.code!r} but the file is named {code}.yaml", path=path)
     missing = [key for key in REQUIRED_STRINGS if key not in entry.strings]
@@ -110,7 +125,7 @@ def load_language(content_dir: Path, code: str) -> Language:
                            hint="copy them from content/languages/en.yaml and translate")
     for key, value in entry.strings.items():
         _check_placeholders(key, value, path)
-    strings = _with_english_defaults(content_dir, code, entry.strings)
+    strings = _with_english_defaults(content_dir, code, entry.strings, english_text)
     lacking = [key for key in TRAIL_STRINGS if key not in strings]
     if lacking:
         raise ContentError(f"field 'strings' lacks {', '.join(lacking)}", path=path,

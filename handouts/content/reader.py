@@ -3,30 +3,36 @@
 Reading happens in three steps per level file: split the front matter and the `## Title {#id}` sections while
 the raw text still has its line numbers, check the section ids, then template and parse each section. Every
 error names the file and line.
+
+A topic and a templated document are kept in the disk cache (handouts.diskcache), keyed by the text of every file
+they are read from and by the template values: a cold process that reads unchanged content imports neither the
+YAML parser, the schemas, Markdown nor Jinja2 (they are imported when a file has to be read for real).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
-
-import yaml
+from typing import TYPE_CHECKING, Any, Mapping
 
 from handouts.confine import confined
+from handouts.diskcache import remembered
 from handouts.errors import ContentError, UsageError
-from handouts.content.markdown import parse_blocks
 from handouts.content.model import (LEVELS, REQUIRED_ROLES, Document, FigureText, Reference, Reviewer, Section,
                                     SectionSpec, Topic)
-from handouts.content.schema import FiguresFile, FrontMatter, SectionEntry, TopicFile, validate
 from handouts.suggest import closest
 from handouts.timing import stage
-from handouts.content.templating import render
 
-# libyaml's safe loader is several times faster than the pure-Python one and accepts the same documents.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    from handouts.content.schema import SectionEntry, TopicFile
+
+# The libraries that turn a file's text into a validated model: a cached model also depends on their versions.
+SCHEMA_LIBRARIES = ("yaml", "pydantic", "pydantic_core")
+# ... and those that template and parse a level file (langtags asks Babel's CLDR data which language tags exist).
+DOCUMENT_LIBRARIES = (*SCHEMA_LIBRARIES, "jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "babel")
 # Limits that keep a hostile or broken file from stalling a pipeline (content/README.md, "Limits").
 MAX_FILE_BYTES = 2_000_000
 MAX_PARAGRAPH_CHARS = 20_000
@@ -55,6 +61,10 @@ def read_text(path: Path) -> str:
 def parse_yaml(text: str, *, path: Path, first_line: int = 1, what: str = "YAML") -> Any:
     """Every YAML the tool reads goes through here. Aliases (`*name`) are refused: no project file needs them,
     and a few lines of nested aliases (a "billion laughs") expand to more than any machine's memory."""
+    import yaml
+
+    # libyaml's safe loader is several times faster than the pure-Python one and accepts the same documents.
+    _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         if "*" in text:  # an alias needs a '*'; most files have none and skip the scan
             for event in yaml.parse(text, Loader=_SAFE_LOADER):
@@ -94,7 +104,15 @@ def read_topic(content_dir: Path, topic_id: str) -> Topic:
         ids = topic_ids(content_dir)
         raise UsageError(f"unknown topic '{topic_id}'{closest(topic_id, ids)}; topics: {', '.join(ids)}")
     path = confined(content_dir, Path(topic_id) / "topic.yaml", what="topic file", source=content_dir)
-    data = validate(TopicFile, load_yaml(path), path=path)
+    text = read_text(path)
+    return remembered("topic", [topic_id, str(path), text], lambda: _parse_topic(topic_id, path, text),
+                      libraries=SCHEMA_LIBRARIES)
+
+
+def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
+    from handouts.content.schema import TopicFile, validate
+
+    data = validate(TopicFile, parse_yaml(text, path=path), path=path)
     return Topic(
         id=topic_id,
         path=path.parent,
@@ -183,8 +201,9 @@ class RawDocument:
     sections: tuple[RawSection, ...]
 
 
-def split_document(path: Path) -> RawDocument:
-    text = read_text(path)
+def split_document(path: Path, text: str | None = None) -> RawDocument:
+    """The front matter and raw sections of a level file (`text`, when the caller has read it already)."""
+    text = read_text(path) if text is None else text
     lines = text.splitlines()
     meta: dict[str, Any] = {}
     start = 0
@@ -263,18 +282,23 @@ def source_hashes(topic: Topic, lang: str, level: str) -> dict[str, str]:
 FIGURE_SOURCE_KEY = "source"
 
 
-def _figures_data(topic: Topic, lang: str) -> tuple[Path, Mapping[str, Any]]:
+def _figures_data(topic: Topic, lang: str, text: str | None = None) -> tuple[Path, Mapping[str, Any]]:
     path = topic_file(topic, lang, "figures.yaml")
-    if not path.is_file():
-        return path, {}
-    data = load_yaml(path) or {}
+    if text is None:
+        if not path.is_file():
+            return path, {}
+        text = read_text(path)
+    data = parse_yaml(text, path=path) or {}
     if not isinstance(data, Mapping):
         raise ContentError("figures file should map figure ids to {alt, labels}", path=path)
     return path, data
 
 
-def read_figure_texts(topic: Topic, lang: str) -> dict[str, FigureText]:
-    path, data = _figures_data(topic, lang)
+def read_figure_texts(topic: Topic, lang: str, text: str | None = None) -> dict[str, FigureText]:
+    """The figure texts of a language (from `text`, the figures.yaml the caller has read, when given)."""
+    from handouts.content.schema import FiguresFile, validate
+
+    path, data = _figures_data(topic, lang, text)
     figures = validate(FiguresFile, dict(data), path=path)
     return {str(fig_id): FigureText(entry.alt, dict(entry.labels)) for fig_id, entry in figures.figures.items()}
 
@@ -303,16 +327,38 @@ def recorded_figure_sources(topic: Topic, lang: str) -> dict[str, str]:
 
 
 def read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:
+    """One level of one language, templated with `context` and parsed. Kept in the disk cache under everything it
+    is made from: the topic, the level file's and figures.yaml's text and the template values."""
     with stage("read"):   # timed for bench/run.py's breakdown
-        return _read_document(topic, lang, level, context)
+        path = topic_file(topic, lang, f"{level}.md")
+        if not path.is_file():
+            raise ContentError(f"no '{level}' content for language '{lang}'", path=path,
+                               hint="write the file or leave that level out with --level")
+        text = read_text(path)
+        figures_path = topic_file(topic, lang, "figures.yaml")
+        try:
+            figures: str | ContentError | None = read_text(figures_path) if figures_path.is_file() else None
+        except ContentError as exc:   # reported where the figures are read, after the level file's own errors
+            figures = exc
+        if isinstance(figures, ContentError):
+            return _read_document(topic, lang, level, context, path, text, figures)
+        values = json.dumps(context, sort_keys=True, ensure_ascii=False, default=repr)
+        inputs = [repr(topic), lang, level, str(path), text, str(figures_path), "\0absent" if figures is None
+                  else figures, values]
+        return remembered("document", inputs,
+                          lambda: _read_document(topic, lang, level, context, path, text, figures),
+                          libraries=DOCUMENT_LIBRARIES)
 
 
-def _read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any]) -> Document:
-    path = topic_file(topic, lang, f"{level}.md")
-    if not path.is_file():
-        raise ContentError(f"no '{level}' content for language '{lang}'", path=path,
-                           hint="write the file or leave that level out with --level")
-    raw = split_document(path)
+def _read_document(topic: Topic, lang: str, level: str, context: Mapping[str, Any], path: Path, text: str,
+                   figures: str | ContentError | None) -> Document:
+    """Template and parse the level file's `text`; `figures` is the text of figures.yaml (None: there is none,
+    or the error reading it gave)."""
+    from handouts.content.markdown import parse_blocks
+    from handouts.content.schema import FrontMatter, validate
+    from handouts.content.templating import render
+
+    raw = split_document(path, text)
     check_section_ids(raw, topic)
     sections = []
     for rs in raw.sections:
@@ -331,6 +377,8 @@ def _read_document(topic: Topic, lang: str, level: str, context: Mapping[str, An
             source = path if field in meta else topic.path / "topic.yaml"
             raise ContentError(f"'{field}' is {len(value):,} characters; the limit is {MAX_TITLE_CHARS[field]}",
                                path=source, hint="a cover title is a few words")
+    if isinstance(figures, ContentError):
+        raise figures
     return Document(
         topic=topic,
         lang=lang,
@@ -340,7 +388,7 @@ def _read_document(topic: Topic, lang: str, level: str, context: Mapping[str, An
         subtitle=subtitle,
         status=front.status,
         sections=tuple(sections),
-        figures=read_figure_texts(topic, lang),
+        figures=read_figure_texts(topic, lang, figures),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Line
@@ -19,7 +18,7 @@ from handouts.config.clinic import svg_drawing, check_logo
 from handouts.config.clinic import Clinic
 from handouts.pdf.flowables import RenderContext
 from handouts.text.bidi import isolate
-from handouts.text.markup import text_markup
+from handouts.text.markup import quoteattr, text_markup
 from handouts.content.phone import tel_href
 from handouts.pdf.paragraph import Paragraph
 from handouts.pdf.styles import palette

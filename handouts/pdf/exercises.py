@@ -9,13 +9,12 @@ language entry's strings; the plan's values are numbers, checked before this is 
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, TableStyle
 
 from handouts.pdf.styles import palette
+from handouts.text.markup import quoteattr
 from handouts.config.personal import PersonalCopy, Prescription
 from handouts.content import model
 from handouts.document import local_number

@@ -57,10 +57,11 @@ def _hyphenation(language: Language, wanted: bool) -> dict:
 @lru_cache(maxsize=None)
 def _hyphenator(patterns: str) -> Callable[[str], Any]:
     """pyphen's split points with at least three letters on each side ("Rü-ckenmaus" and "Rückenmäu-se" do
-    not happen): reportlab takes a callable as `hyphenationLang`. One per language and process."""
-    import pyphen
+    not happen): reportlab takes a callable as `hyphenationLang`. One per language and process, its patterns
+    parsed once per machine (handouts.text.hyphenation)."""
+    from handouts.text.hyphenation import hyphenator
 
-    return pyphen.Pyphen(lang=patterns, left=HYPHEN_KEEPS, right=HYPHEN_KEEPS).iterate
+    return hyphenator(patterns, HYPHEN_KEEPS, HYPHEN_KEEPS).iterate
 
 
 MIN_LEADING = 1.2   # body line spacing, as a multiple of the size, that tightening never goes under

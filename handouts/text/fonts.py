@@ -5,7 +5,10 @@ reportlab embeds TrueType outlines only and has no per-glyph fallback, so this i
   handouts), never to fonts that happen to be on the machine;
 - turns variable fonts into static instances with fontTools' instancer (cached on disk, keyed by a hash of the
   source file and axes, so the cost is paid once per machine);
-- registers each face with reportlab once per process;
+- keeps what it reads of a font file to choose faces (its character map, a variable font's default axes) and the
+  validated fonts.yaml in the disk cache (handouts.diskcache), so a cold process imports neither fontTools nor
+  the schemas when nothing changed;
+- registers each face with reportlab once per process, when a document first needs it;
 - splits text into runs, each drawn by the first font in the language's chain that has the characters, and
   refuses a character that no font has, naming it.
 """
@@ -21,8 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from handouts.config.schema import FaceEntry, FontFamily, FontsFile
-from handouts.content.schema import validate
+from handouts.diskcache import cache_dir, remembered
 from handouts.errors import FontError
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
@@ -33,12 +35,53 @@ _INVISIBLE = {0x20, 0xA0, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF
               0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("HANDOUTS_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "handouts"
+__all__ = ["Face", "Family", "FontChain", "FontLibrary", "cache_dir", "coverage", "font_chain", "make_instance"]
+
+
+@dataclass(frozen=True)
+class FaceSpec:
+    """One face as fonts.yaml names it (the schema's FaceEntry, as plain data the disk cache keeps)."""
+
+    file: str
+    axes: dict[str, float] | None = None
+    embolden: bool = False
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """One family of fonts.yaml (the schema's FontFamily as plain data)."""
+
+    package: str | None
+    regular: FaceSpec
+    bold: FaceSpec | None = None
+    italic: FaceSpec | None = None
+    bolditalic: FaceSpec | None = None
+
+
+def _font_definitions(path: Path) -> dict[str, FamilySpec]:
+    """fonts.yaml, validated by its schema; kept in the disk cache by its text, so a cold process does not import
+    the YAML parser and the schemas to read an unchanged file."""
+    from handouts.content.reader import SCHEMA_LIBRARIES, read_text
+
+    text = read_text(path)
+    return remembered("fonts-yaml", [str(path), text], lambda: _parse_definitions(text, path),
+                      libraries=SCHEMA_LIBRARIES)
+
+
+def _parse_definitions(text: str, path: Path) -> dict[str, FamilySpec]:
+    from handouts.config.schema import FontsFile
+    from handouts.content.reader import parse_yaml
+    from handouts.content.schema import validate
+
+    families = validate(FontsFile, parse_yaml(text, path=path), path=path, error=FontError).root
+
+    def face(entry) -> FaceSpec | None:
+        return None if entry is None else FaceSpec(entry.file, dict(entry.axes) if entry.axes else None,
+                                                   entry.embolden)
+
+    return {name: FamilySpec(family.package, face(family.regular), face(family.bold),  # type: ignore[arg-type]
+                             face(family.italic), face(family.bolditalic))
+            for name, family in families.items()}
 
 
 @dataclass(frozen=True)
@@ -68,15 +111,20 @@ def _instance(source: Path, axes: Mapping[str, float]) -> Path:
 
     At the font's default axis values the file itself will do: its plain outlines (glyf) are the default
     instance, which is all reportlab and HarfBuzz read when no variation is asked for. Instancing a large font
-    takes seconds, so this halves the first build on a new machine."""
+    takes seconds, so this halves the first build on a new machine.
+
+    The instance keeps the source's `head` dates: reportlab copies the `head` table into every PDF it embeds the
+    face in, so an instance stamped with the time it was made gave each new machine (each fresh CI runner) other
+    PDF bytes from the same inputs. It is made in place (fontTools otherwise first deep-copies the whole font:
+    a sixth of the time, for the same bytes)."""
     target = _instance_target(source, axes)
     if target == source or target.is_file():
         return target
     from fontTools.ttLib import TTFont as FTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
-    font = FTFont(str(source))
-    static = instantiateVariableFont(font, dict(axes), updateFontNames=False)
+    static = FTFont(str(source), recalcTimestamp=False)
+    instantiateVariableFont(static, dict(axes), updateFontNames=False, inplace=True)
     _name_instance(static, axes)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
@@ -97,7 +145,7 @@ def _instance_target(source: Path, axes: Mapping[str, float]) -> Path:
     stat = source.stat()
     digest = _file_digest(source, stat.st_mtime_ns, stat.st_size).copy()
     digest.update(repr(sorted(axes.items())).encode())
-    digest.update(b"named-instances-v2")  # bump when the way instances are made changes
+    digest.update(b"named-instances-v3")  # bump when the way instances are made changes (v3: no timestamp)
     return cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
 
 
@@ -108,13 +156,23 @@ def _file_digest(path: Path, mtime_ns: int, size: int) -> Any:
     return hashlib.sha256(path.read_bytes())
 
 
+def _font_key(path: Path) -> str:
+    """The hash of a font file's bytes (once per process and version of the file): what the disk cache keys what
+    it keeps of the file by."""
+    stat = path.stat()
+    return _file_digest(path, stat.st_mtime_ns, stat.st_size).hexdigest()
+
+
 @lru_cache(maxsize=None)
 def _default_axes(source: Path) -> tuple[tuple[str, float], ...]:
-    from fontTools.ttLib import TTFont as FTFont
+    def read() -> tuple[tuple[str, float], ...]:
+        from fontTools.ttLib import TTFont as FTFont
 
-    font = FTFont(str(source), lazy=True)
-    return tuple(sorted((axis.axisTag, float(axis.defaultValue)) for axis in font["fvar"].axes)) \
-        if "fvar" in font else ()
+        font = FTFont(str(source), lazy=True)
+        return tuple(sorted((axis.axisTag, float(axis.defaultValue)) for axis in font["fvar"].axes)) \
+            if "fvar" in font else ()
+
+    return remembered("font-axes", [_font_key(source)], read, libraries=("fontTools",))
 
 
 def _is_default_instance(source: Path, axes: Mapping[str, float]) -> bool:
@@ -136,7 +194,7 @@ def _name_instance(font: Any, axes: Mapping[str, float]) -> None:
                                record.nameID, record.platformID, record.platEncID, record.langID)
 
 
-def _resolve_face(family: str, style: str, spec: FaceEntry, root: Path, defs_path: Path) -> Face:
+def _resolve_face(family: str, style: str, spec: FaceSpec, root: Path, defs_path: Path) -> Face:
     path = root / spec.file
     if not path.is_file():
         raise FontError(f"family '{family}': font file {path} not found", path=defs_path,
@@ -172,10 +230,7 @@ class FontLibrary:
 
     def __init__(self, layouts_dir: Path) -> None:
         self.defs_path = layouts_dir / "fonts.yaml"
-        from handouts.content.reader import load_yaml  # local import: reader is heavier and not needed elsewhere here
-
-        data = load_yaml(self.defs_path)
-        self._defs: dict[str, FontFamily] = validate(FontsFile, data, path=self.defs_path, error=FontError).root
+        self._defs: dict[str, FamilySpec] = _font_definitions(self.defs_path)
         self._families: dict[str, Family] = {}
 
     def names(self) -> list[str]:
@@ -281,10 +336,15 @@ def _plain_for(path: Path) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def coverage(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont as FTFont
+    """The code points the font maps to glyphs. A file that is not a font raises (fontTools' error): it is read
+    again each time, only what a real font maps is kept on disk."""
+    def read() -> frozenset[int]:
+        from fontTools.ttLib import TTFont as FTFont
 
-    font = FTFont(str(path), lazy=True)
-    return frozenset(font.getBestCmap() or {})
+        font = FTFont(str(path), lazy=True)
+        return frozenset(font.getBestCmap() or {})
+
+    return remembered("font-cmap", [_font_key(path)], read, libraries=("fontTools",))
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,34 @@
 """Model text → reportlab paragraph markup.
 
 This is the only place where text meets reportlab's mini-markup, so it is the only place that escapes: every
-character of content and user data passes through `xml.sax.saxutils.escape` here, and each run a fallback font
-must draw is wrapped in its own <font face>. Nothing upstream builds markup by hand.
+character of content and user data passes through `escape` here, and each run a fallback font must draw is
+wrapped in its own <font face>. Nothing upstream builds markup by hand.
 """
 
 from __future__ import annotations
 
 import re
+from html import escape as _html_escape
 from typing import Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 from handouts.text.bidi import PHONE_NUMBER
 from handouts.text.fonts import FontChain
 from handouts.content.model import LINK_SCHEMES, Span
 
+
+
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as entities, as xml.sax.saxutils.escape does (that module imports urllib.request, tens of
+    milliseconds of every cold start)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(value: str) -> str:
+    """An attribute value in double quotes, every character that could end it or start markup as an entity;
+    reportlab's parser (html.parser) reads the same value back."""
+    return f'"{_html_escape(value, quote=True)}"'
 
 
 _PHONE_NUMBER = re.compile(PHONE_NUMBER, re.ASCII)   # the same numbers bidi isolates in right-to-left text

@@ -1,0 +1,307 @@
+"""The disk cache a cold process reads instead of parsing unchanged files again (handouts/diskcache.py): each kind of
+entry is made again when any of its inputs changes, a damaged entry is ignored and rewritten, an error is never
+kept, and a cold build that finds everything cached does not import the parsers and schemas."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handouts import diskcache
+from handouts.diskcache import cache_dir, entry_path, remembered
+from handouts.errors import ContentError, LayoutError
+from tests.trees import english_tree, replace_in
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An empty cache for this test (the machine's font instances stay where they are: only what a test reads
+    through the cache goes here)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(folder))
+    return folder
+
+
+def entries(cache: Path, kind: str) -> list[Path]:
+    return sorted((cache / kind).glob("*.pickle"))
+
+
+def repaired_after_damage(cache: Path, kind: str, read) -> None:
+    """`read()` writes one entry of `kind`; damaged three ways (garbage, truncated, a payload that no longer
+    matches its hash), it is ignored, `read()` gives the same value, and the entry is rewritten."""
+    import shutil
+
+    shutil.rmtree(cache / kind, ignore_errors=True)
+    expected = read()
+    (path,) = entries(cache, kind)
+    good = path.read_bytes()
+    for bad in (b"not a cache entry", good[: len(good) // 2], good[:-1] + bytes([good[-1] ^ 1])):
+        path.write_bytes(bad)
+        assert read() == expected
+        assert diskcache._load(path) is not diskcache._MISSING, f"{path} was not rewritten"
+
+
+def test_a_value_is_made_once_then_read_back(cache):
+    made = []
+    make = lambda: made.append(1) or {"value": (1, 2)}  # noqa: E731
+    assert remembered("demo", ["input"], make) == {"value": (1, 2)}
+    assert remembered("demo", ["input"], make) == {"value": (1, 2)} and made == [1]
+    assert len(entries(cache, "demo")) == 1 and cache_dir() == cache
+
+
+def test_another_input_is_another_entry(cache):
+    assert remembered("demo", ["a"], lambda: "from a") == "from a"
+    assert remembered("demo", ["b"], lambda: "from b") == "from b"
+    assert remembered("demo", ["a", ""], lambda: "from a and nothing") == "from a and nothing"
+    assert remembered("demo", ["a"], lambda: "never made") == "from a"
+    assert len(entries(cache, "demo")) == 3
+
+
+def test_the_tools_code_and_library_versions_are_part_of_the_key(cache, monkeypatch):
+    first = entry_path("demo", ["a"], libraries=("yaml",))
+    assert entry_path("demo", ["a"], libraries=("yaml",)) == first and entry_path("demo", ["a"]) != first
+    with monkeypatch.context() as patch:
+        patch.setattr(diskcache, "library_stamp", lambda name: "yaml:another version")
+        assert entry_path("demo", ["a"], libraries=("yaml",)) != first
+    with monkeypatch.context() as patch:
+        patch.setattr(diskcache, "tool_fingerprint", lambda: "other code")
+        assert entry_path("demo", ["a"], libraries=("yaml",)) != first
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped"])
+def test_a_damaged_entry_is_made_again_and_rewritten(cache, damage):
+    remembered("demo", ["a"], lambda: list(range(100)))
+    (path,) = entries(cache, "demo")
+    data = path.read_bytes()
+    path.write_bytes({"garbage": b"\x00" * 40, "truncated": data[:-7], "flipped": data[:-1] + bytes([data[-1] ^ 1])}
+                     [damage])
+    made = []
+    assert remembered("demo", ["a"], lambda: made.append(1) or list(range(100))) == list(range(100))
+    assert made == [1] and path.read_bytes() == data
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("the cache folder cannot be made under a file")
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(blocker / "cache"))
+    assert remembered("demo", ["a"], lambda: "made") == "made"
+    assert remembered("demo", ["a"], lambda: "made again") == "made again"
+
+
+def test_an_error_is_never_kept(cache):
+    def broken():
+        raise ContentError("broken", path="x.yaml")
+
+    with pytest.raises(ContentError):
+        remembered("demo", ["a"], broken)
+    assert entries(cache, "demo") == []
+    assert remembered("demo", ["a"], lambda: "fixed") == "fixed"
+
+
+def test_a_topic_is_read_again_when_its_file_changes(tmp_path, cache):
+    from handouts.content.reader import read_topic
+
+    content, _ = english_tree(tmp_path, levels=("easy",))
+    first = read_topic(content, "back-mouse")
+    assert read_topic(content, "back-mouse") == first
+    replace_in(content / "back-mouse" / "topic.yaml", "version:", "version: '9.9' #")
+    changed = read_topic(content, "back-mouse")
+    assert changed.version == "9.9" and changed != first
+    repaired_after_damage(cache, "topic", lambda: read_topic(content, "back-mouse"))
+
+
+def test_a_topic_with_a_mistake_is_reported_every_time(tmp_path, cache):
+    from handouts.content.reader import read_topic
+
+    content, _ = english_tree(tmp_path, levels=("easy",))
+    read_topic(content, "back-mouse")
+    replace_in(content / "back-mouse" / "topic.yaml", "version:", "versoin:")
+    for _ in range(2):
+        with pytest.raises(ContentError, match="versoin"):
+            read_topic(content, "back-mouse")
+
+
+def test_a_document_is_made_again_when_its_text_figures_topic_or_values_change(tmp_path, cache):
+    from handouts.content.languages import load_language
+    from handouts.content.reader import read_document, read_topic
+    from handouts.document import template_context
+
+    content, _ = english_tree(tmp_path, levels=("easy",))
+    topic = read_topic(content, "back-mouse")
+    context = template_context(topic, load_language(content, "en"), None)
+    first = read_document(topic, "en", "easy", context)
+    assert read_document(topic, "en", "easy", context) == first
+    replace_in(content / "back-mouse" / "en" / "easy.md", "back mouse", "back-mouse lump")
+    text = read_document(topic, "en", "easy", context)
+    assert text != first
+    figures_file = content / "back-mouse" / "en" / "figures.yaml"
+    alt = next(line for line in figures_file.read_text().splitlines() if "alt:" in line).split("alt:", 1)[1]
+    replace_in(figures_file, alt, " A changed alt text.")
+    figures = read_document(topic, "en", "easy", context)
+    assert any(f.alt == "A changed alt text." for f in figures.figures.values())
+    assert not any(f.alt == "A changed alt text." for f in text.figures.values())
+    values = dict(context, topic={**context["topic"], "title": "Another title"})
+    assert read_document(topic, "en", "easy", values) == read_document(topic, "en", "easy", values)
+    other_topic = read_topic(content, "back-mouse")
+    assert read_document(other_topic, "en", "easy", context) == figures
+    repaired_after_damage(cache, "document", lambda: read_document(topic, "en", "easy", context))
+
+
+def test_a_template_error_is_reported_every_time(tmp_path, cache):
+    from handouts.content.languages import load_language
+    from handouts.content.reader import read_document, read_topic
+    from handouts.document import template_context
+
+    content, _ = english_tree(tmp_path, levels=("easy",))
+    topic = read_topic(content, "back-mouse")
+    context = template_context(topic, load_language(content, "en"), None)
+    replace_in(content / "back-mouse" / "en" / "easy.md", "back mouse", "{{ clinic.nmae }}")
+    for _ in range(2):
+        with pytest.raises(ContentError, match="nmae"):
+            read_document(topic, "en", "easy", context)
+
+
+def test_a_layout_is_read_again_when_its_file_changes(tmp_path, cache):
+    from handouts.config.layouts import load_layout
+
+    _, layouts = english_tree(tmp_path, levels=("easy",))
+    first = load_layout(layouts, "leaflet")
+    assert load_layout(layouts, "leaflet") == first
+    replace_in(layouts / "leaflet.yaml", "gutter:", "gutter: 9mm #")
+    changed = load_layout(layouts, "leaflet")
+    assert changed.gutter != first.gutter
+    repaired_after_damage(cache, "layout", lambda: load_layout(layouts, "leaflet"))
+    replace_in(layouts / "leaflet.yaml", "gutter:", "gutr:")
+    for _ in range(2):
+        with pytest.raises(LayoutError, match="gutr"):
+            load_layout(layouts, "leaflet")
+
+
+def test_a_language_follows_its_own_file_and_englishs(tmp_path, cache):
+    """A translation's missing furniture strings come from English: a change to en.yaml is an input too."""
+    import shutil
+
+    from handouts.content.languages import load_language
+    from tests.conftest import CONTENT
+
+    content, _ = english_tree(tmp_path, levels=("easy",))
+    shutil.copy(CONTENT / "languages" / "es.yaml", content / "languages" / "es.yaml")
+    first = load_language(content, "es")
+    assert load_language(content, "es") == first
+    english = content / "languages" / "en.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace("strings:\n", "strings:\n  only_english: Only in English\n", 1),
+                       encoding="utf-8")
+    assert "only_english" not in first.strings
+    assert load_language(content, "es").strings["only_english"] == "Only in English"
+    replace_in(content / "languages" / "es.yaml", "name:", "name: Castellano #")
+    assert load_language(content, "es").name == "Castellano"
+    repaired_after_damage(cache, "language", lambda: load_language(content, "es").name)
+
+
+def test_font_definitions_and_a_fonts_character_map_are_cached_by_their_contents(tmp_path, cache):
+    from handouts.text import fonts
+
+    _, layouts = english_tree(tmp_path, levels=("easy",))
+    library = fonts.FontLibrary(layouts)
+    face = library._defs["atkinson-hyperlegible"].regular
+    assert face.file.endswith("AtkinsonHyperlegible-Regular.ttf") and face.axes is None
+    replace_in(layouts / "fonts.yaml", "files/AtkinsonHyperlegible-Bold.ttf", "files/AtkinsonHyperlegible-Regular.ttf")
+    assert fonts.FontLibrary(layouts)._defs["atkinson-hyperlegible"].bold.file.endswith("-Regular.ttf")
+    repaired_after_damage(cache, "fonts-yaml", lambda: fonts.FontLibrary(layouts)._defs)
+
+    source = Path(__file__).resolve().parents[1] / "handouts" / "fonts" / "DroidSansFallbackFull.ttf"
+    copy = tmp_path / "face.ttf"
+    copy.write_bytes(source.read_bytes())
+    expected = fonts.coverage.__wrapped__(copy)   # read through the cache: made and stored
+    assert 0x4E2D in expected and entries(cache, "font-cmap")
+    repaired_after_damage(cache, "font-cmap", lambda: fonts.coverage.__wrapped__(copy))
+    other = tmp_path / "other.ttf"   # another font's bytes are another entry
+    atkinson = Path(fonts._package_root("fontpkg_atkinson_hyperlegible", "a", layouts)) / face.file
+    other.write_bytes(atkinson.read_bytes())
+    assert 0x4E2D not in fonts.coverage.__wrapped__(other)
+
+
+def test_hyphenation_patterns_are_cached_by_the_pattern_file(tmp_path, cache, monkeypatch):
+    import pyphen
+
+    from handouts.text.hyphenation import hyphenator
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    words = list(hyphenator("en_GB", 3, 3).iterate("hyphenation"))
+    assert words and entries(cache, "hyphenation")
+
+    def fresh_process_words() -> list:
+        monkeypatch.setattr(pyphen, "hdcache", {})   # a new process: pyphen has parsed nothing yet
+        return list(hyphenator("en_GB", 3, 3).iterate("hyphenation"))
+
+    repaired_after_damage(cache, "hyphenation", fresh_process_words)
+    assert fresh_process_words() == words
+    patterns = tmp_path / "hyph_xx.dic"   # another pattern file (here: no patterns but one) is another entry
+    patterns.write_text("UTF-8\nhy1phen\n", encoding="utf-8")
+    monkeypatch.setitem(pyphen.LANGUAGES, "xx", patterns)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    assert list(hyphenator("xx", 2, 2).iterate("hyphenation")) == [("hy", "phenation")]
+
+
+COLD = """
+import sys
+from handouts.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(" ".join(sorted(name for name in ("pydantic", "yaml", "markdown_it", "jinja2", "handouts.content.schema",
+                                             "handouts.config.schema", "concurrent.futures.process", "babel")
+                    if name in sys.modules)))
+"""
+
+
+def test_a_cold_build_with_everything_cached_imports_no_parser_or_schema(tmp_path):
+    """The second cold process finds the layouts, fonts, language, topic and document in the cache: it builds the
+    same bytes without importing the YAML parser, the schemas, Markdown or Jinja2 (or a process pool)."""
+    content, layouts = english_tree(tmp_path, levels=("easy",))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (cache_dir() / "fonts").mkdir(parents=True, exist_ok=True)
+    (folder / "fonts").symlink_to(cache_dir() / "fonts", target_is_directory=True)   # the machine's instances
+    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
+    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "--force", "-q"]
+    runs = []
+    for out in ("first", "second"):
+        result = subprocess.run([sys.executable, "-c", COLD, *args, "--out", str(tmp_path / out)], env=env,
+                                capture_output=True, text=True, check=True)
+        runs.append(result.stdout.split())
+    assert {"pydantic", "yaml", "markdown_it", "jinja2"} <= set(runs[0])   # the first one had to read the files
+    assert runs[1] == []
+    relpath = "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"
+    assert (tmp_path / "first" / relpath).read_bytes() == (tmp_path / "second" / relpath).read_bytes()
+
+
+def test_each_kind_keeps_only_its_newest_entries(cache, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
+    for index in range(5):
+        remembered("demo", [str(index)], lambda index=index: index)
+        os.utime(entry_path("demo", [str(index)]), ns=(index * 10**9, index * 10**9))
+    assert len(entries(cache, "demo")) == 3
+    made = []
+    assert remembered("demo", ["4"], lambda: made.append(4) or 4) == 4 and made == []   # the newest stay
+    assert remembered("demo", ["0"], lambda: made.append(0) or 0) == 0 and made == [0]  # the oldest went
+
+
+def test_a_date_is_formatted_again_for_another_date_locale_or_style(cache):
+    import datetime
+
+    from babel.dates import format_date
+
+    from handouts.document import _formatted_date
+
+    format_once = _formatted_date.__wrapped__   # past the per-process cache: through the disk cache each time
+    day = datetime.date(2026, 3, 1)
+    for when, locale, style in ((day, "en_GB", "long"), (day, "es", "long"), (day, "en_GB", "short"),
+                                (day + datetime.timedelta(days=1), "en_GB", "long")):
+        assert format_once(when, locale, style) == format_date(when, format=style, locale=locale)
+    assert len(entries(cache, "date")) == 4
+    repaired_after_damage(cache, "date", lambda: format_once(day, "ar", "long"))
