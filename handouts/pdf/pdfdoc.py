@@ -68,8 +68,10 @@ class PageGeometry:
         return self.width - self.layout.margins["inside"] - self.layout.margins["outside"]
 
     def left_margin(self, page_is_odd: bool) -> float:
+        """The inside margin is at the binding: on the left of a right-hand (odd) page, except in a
+        right-to-left document, bound on the right, whose odd pages are left-hand pages."""
         m = self.layout.margins
-        return m["inside"] if page_is_odd else m["outside"]
+        return m["inside"] if page_is_odd != self.rtl else m["outside"]
 
     def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool) -> list[Frame]:
         x0 = self.left_margin(page_is_odd)
