@@ -228,6 +228,10 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
     return out
 
 
+# What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
+_BREAK_LINES_SETS = ("frags", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
+
+
 class Paragraph(_RLParagraph):
     """reportlab's Paragraph; shaped and right-to-left styles get handouts' line layout (see module doc)."""
 
@@ -242,7 +246,10 @@ class Paragraph(_RLParagraph):
             _drop_unsupported_controls(self.frags)
         self._words: list[Word] | None = None
         self._lines: list[list[Word]] = []
-        self._wrapped_for: float | None = None
+        # Lines already broken, by width: platypus wraps a flowable many times at the same width (the frame when
+        # it adds it and again when it splits it, a kept-together group or a table cell measuring its content),
+        # and breaking the lines is most of what a wrap costs.
+        self._broken: dict[Any, Any] = {}
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser."""
@@ -276,12 +283,30 @@ class Paragraph(_RLParagraph):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if not self._own:
             return super().wrap(availWidth, availHeight)
-        if self._wrapped_for != availWidth:
-            self._lines = _break_lines(self._all_words(), self._inner_width(availWidth))
-            self._wrapped_for = availWidth
+        lines = self._broken.get(availWidth)
+        if lines is None:
+            lines = self._broken[availWidth] = _break_lines(self._all_words(), self._inner_width(availWidth))
+        self._lines = lines
         self.width = availWidth
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
+
+    def breakLines(self, width: Any) -> Any:
+        """reportlab's line breaking, once per width (see `_broken`). Besides the lines it returns, reportlab's
+        breakLines leaves the widths it was given adjusted for a bullet, the frags as a word list (a paragraph of
+        several frags) and a few counters on the paragraph: a repeated call leaves them as the first did."""
+        key = tuple(width) if isinstance(width, (list, tuple)) else width
+        hit = self._broken.get(key)
+        if hit is None:
+            lines = super().breakLines(width)
+            after = {name: self.__dict__[name] for name in _BREAK_LINES_SETS if name in self.__dict__}
+            hit = self._broken[key] = (lines, list(width) if isinstance(width, list) else None, after)
+        else:
+            lines, widths, after = hit
+            if widths is not None:
+                width[:] = widths
+            self.__dict__.update(after)
+        return hit[0]
 
     def minWidth(self) -> float:
         if not self._own:
@@ -293,6 +318,7 @@ class Paragraph(_RLParagraph):
         part = copy.copy(self)
         part._words = [w for line in lines for w in line]
         part._lines = lines
+        part._broken = {self.width: lines}   # its own lines at the width it was cut at, not the whole's
         part.style = self.style.clone(self.style.name, **style_changes)
         return part
 
