@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import copy
 import unicodedata
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -228,6 +229,49 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
     return out
 
 
+@dataclass(frozen=True)
+class _LinePlan:
+    """One line drawn at one place: its glyph streams (colour, font, size, text operations: shaping.run_ops)
+    and each piece with the x it starts at (underlines and link areas). `line` keeps the line it was made
+    for alive, so the id in its key is never another line's."""
+
+    line: list[Word]
+    runs: tuple[tuple[Any, str, float, shaping.Ops], ...]
+    placed: tuple[tuple[Piece, float], ...]
+
+
+@dataclass(eq=False)
+class _Shared:
+    """What paragraphs of the same markup and style compute alike, kept once per process: the same paragraph
+    is made again in every try of a leaflet's spacing (handouts.pdf.render), which changes nothing but the
+    space around it. Parsed once, cut into words once, broken into lines once per width, and each line's
+    glyphs worked out once per place (the part of drawing that does not depend on the document: the PDF's own
+    encoding of the text is done by the canvas each time). Nothing in it is changed once made."""
+
+    text: str                    # the markup, as reportlab's cleaner left it
+    frags: list[Any]
+    bullet: Any
+    words: list[Word] | None = None
+    lines: dict[float, list[list[Word]]] = field(default_factory=dict)
+    plans: dict[tuple[int, float, float], _LinePlan] = field(default_factory=dict)
+
+
+_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()
+_SHARED_KEPT = 1024   # paragraphs: a few documents' worth, so memory stays flat however many are built
+# Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
+_SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
+
+
+def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
+    """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
+    None where a part cannot be a key."""
+    try:
+        return (text, bullet, case_sensitive,
+                tuple(item for item in sorted(vars(style).items()) if item[0] not in _SPACING))
+    except TypeError:   # an unhashable or unorderable value
+        return None
+
+
 # What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
 _BREAK_LINES_SETS = ("frags", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
 
@@ -250,19 +294,34 @@ class Paragraph(_RLParagraph):
         # it adds it and again when it splits it, a kept-together group or a table cell measuring its content),
         # and breaking the lines is most of what a wrap costs.
         self._broken: dict[Any, Any] = {}
+        # each line's glyphs at each place it is drawn (a part cut from this paragraph draws the same lines)
+        self._plans = self._shared.plans if self._shared is not None else {}
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser."""
+        """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser; a paragraph laid out here
+        whose markup and style were seen before takes what that one computed (`_Shared`)."""
+        self._shared: _Shared | None = None
         if frags is None:
+            key = _shared_key(text, style, bulletText, self.caseSensitive)
+            shared = _SHARED.get(key) if key is not None else None
+            if shared is not None:
+                _SHARED.move_to_end(key)
+                self._shared = shared
+                return super()._setup(shared.text, style, shared.bullet, shared.frags, cleaner)
             text = cleaner(text)
             parser = _Parser()
             parser.caseSensitive = self.caseSensitive
-            style, frags, bullet_frags = parser.parse(text, style)
+            parsed_style, frags, bullet_frags = parser.parse(text, style)
             if frags is None:
                 raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph beginning\n'{text[:30]}'")
-            textTransformFrags(frags, style)
+            textTransformFrags(frags, parsed_style)
             if bullet_frags:
                 bulletText = bullet_frags
+            if key is not None and parsed_style is style and (needs_layout(style) or has_language_runs(frags)):
+                self._shared = _SHARED[key] = _Shared(text, frags, bulletText)
+                while len(_SHARED) > _SHARED_KEPT:
+                    _SHARED.popitem(last=False)
+            style = parsed_style
         super()._setup(text, style, bulletText, frags, cleaner)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -272,9 +331,15 @@ class Paragraph(_RLParagraph):
 
     def _all_words(self) -> list[Word]:
         if self._words is None:
-            self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK",
-                                 getattr(self.style, "latinLanguage", None),
-                                 getattr(self.style, "textLanguage", None))
+            shared = self._shared
+            if shared is not None and shared.words is not None:
+                self._words = shared.words
+            else:
+                self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK",
+                                     getattr(self.style, "latinLanguage", None),
+                                     getattr(self.style, "textLanguage", None))
+                if shared is not None:
+                    shared.words = self._words
         return self._words
 
     def _inner_width(self, avail: float) -> float:
@@ -285,7 +350,13 @@ class Paragraph(_RLParagraph):
             return super().wrap(availWidth, availHeight)
         lines = self._broken.get(availWidth)
         if lines is None:
-            lines = self._broken[availWidth] = _break_lines(self._all_words(), self._inner_width(availWidth))
+            shared = self._shared
+            lines = shared.lines.get(availWidth) if shared is not None else None
+            if lines is None:
+                lines = _break_lines(self._all_words(), self._inner_width(availWidth))
+                if shared is not None:
+                    shared.lines[availWidth] = lines
+            self._broken[availWidth] = lines
         self._lines = lines
         self.width = availWidth
         self.height = len(self._lines) * self.style.leading
@@ -319,6 +390,7 @@ class Paragraph(_RLParagraph):
         part._words = [w for line in lines for w in line]
         part._lines = lines
         part._broken = {self.width: lines}   # its own lines at the width it was cut at, not the whole's
+        part._shared = None                   # its words are some of the whole's
         part.style = self.style.clone(self.style.name, **style_changes)
         return part
 
@@ -356,66 +428,43 @@ class Paragraph(_RLParagraph):
             return super().draw()
         canvas = self.canv
         style = self.style
-        left = style.leftIndent
-        inner = self.width - style.leftIndent - style.rightIndent
+        plans = self._plans
         y = self.height - style.fontSize
         canvas.saveState()
         for line in self._lines:
-            pieces = _line_pieces(line)
-            order = bidi.visual_order([p.level for p in pieces])
-            used = sum(p.width for p in pieces)
-            if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
-                x = left + inner - used
-            elif style.alignment == TA_CENTER:
-                x = left + (inner - used) / 2
-            else:
-                x = left
-            visual = [pieces[index] for index in order]
-            self._draw_glyphs(visual, x, y)
-            for piece in visual:
-                x = self._decorate(piece, x, y)
+            key = (id(line), self.width, y)
+            plan = plans.get(key)
+            if plan is None or plan.line is not line:
+                plan = plans[key] = self._line_plan(line, y)
+            for colour, font, size, ops in plan.runs:
+                canvas.setFillColor(colour)
+                shaping.draw_ops(canvas, font, size, ops)
+            for piece, x in plan.placed:
+                self._decorate(piece, x, y)
             y -= style.leading
         canvas.restoreState()
 
-    def _draw_glyphs(self, visual: list[Piece], x: float, y: float) -> None:
-        """Neighbouring pieces in one font, size, colour and language are drawn as one glyph stream (spaces
-        included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
-        do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
-        /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
-        The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
-        stream."""
-        canvas = self.canv
-        i = 0
-        while i < len(visual):
-            frag = visual[i].frag
-            j = i + 1
-            while j < len(visual) and _same_ink(visual[j].frag, frag):
-                j += 1
-            glyphs: list[shaping.Glyph] = []
-            spans: dict[int, tuple[int, str]] = {}
-            languages: list[tuple[int, int, str]] = []
-            segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
-            for k, piece in enumerate(visual[i:j]):
-                begin = len(glyphs)
-                if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
-                    spans.update(_merge_spans(segment, glyphs))
-                    segment = {}
-                for cluster, text in _clusters(piece):
-                    if text is not None:
-                        segment.update(_spans(cluster, len(glyphs), text))
-                    glyphs.extend(cluster)
-                if piece.lang:
-                    operator = tagging.language_operator(piece.lang)
-                    if languages and languages[-1][1:] == (begin, operator):
-                        languages[-1] = (languages[-1][0], len(glyphs), operator)
-                    else:
-                        languages.append((begin, len(glyphs), operator))
-            spans.update(_merge_spans(segment, glyphs))
-            run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
-            canvas.setFillColor(frag.textColor)
-            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
-            x += sum(piece.width for piece in visual[i:j])
-            i = j
+    def _line_plan(self, line: list[Word], y: float) -> "_LinePlan":
+        """Where one line's pieces go and the text operations of its glyphs, on baseline y."""
+        style = self.style
+        left = style.leftIndent
+        inner = self.width - style.leftIndent - style.rightIndent
+        pieces = _line_pieces(line)
+        order = bidi.visual_order([p.level for p in pieces])
+        used = sum(p.width for p in pieces)
+        if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
+            x = left + inner - used
+        elif style.alignment == TA_CENTER:
+            x = left + (inner - used) / 2
+        else:
+            x = left
+        visual = [pieces[index] for index in order]
+        runs = _glyph_runs(visual, x, y)
+        placed = []
+        for piece in visual:
+            placed.append((piece, x))
+            x += piece.width
+        return _LinePlan(line, tuple(runs), tuple(placed))
 
     def _decorate(self, piece: Piece, x: float, y: float) -> float:
         """Underline and link area of one piece; returns the x after it."""
@@ -430,6 +479,49 @@ class Paragraph(_RLParagraph):
         for _, href in getattr(frag, "link", None) or ():
             canvas.linkURL(href, (x, y - size * 0.25, end, y + size * 0.8), relative=1, thickness=0)
         return end
+
+
+def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str, float, shaping.Ops]]:
+    """The glyph streams of one line's pieces in visual order from x on baseline y: (colour, font, size,
+    text operations). Neighbouring pieces in one font, size, colour and language are one glyph stream (spaces
+    included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
+    do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
+    /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
+    The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
+    stream."""
+    out: list[tuple[Any, str, float, shaping.Ops]] = []
+    i = 0
+    while i < len(visual):
+        frag = visual[i].frag
+        j = i + 1
+        while j < len(visual) and _same_ink(visual[j].frag, frag):
+            j += 1
+        glyphs: list[shaping.Glyph] = []
+        spans: dict[int, tuple[int, str]] = {}
+        languages: list[tuple[int, int, str]] = []
+        segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
+        for k, piece in enumerate(visual[i:j]):
+            begin = len(glyphs)
+            if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
+                spans.update(_merge_spans(segment, glyphs))
+                segment = {}
+            for cluster, text in _clusters(piece):
+                if text is not None:
+                    segment.update(_spans(cluster, len(glyphs), text))
+                glyphs.extend(cluster)
+            if piece.lang:
+                operator = tagging.language_operator(piece.lang)
+                if languages and languages[-1][1:] == (begin, operator):
+                    languages[-1] = (languages[-1][0], len(glyphs), operator)
+                else:
+                    languages.append((begin, len(glyphs), operator))
+        spans.update(_merge_spans(segment, glyphs))
+        run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
+        ops, _ = shaping.run_ops(run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
+        out.append((frag.textColor, frag.fontName, frag.fontSize, ops))
+        x += sum(piece.width for piece in visual[i:j])
+        i = j
+    return out
 
 
 def _logical_text(lines: list[list[Word]]) -> str:

@@ -113,10 +113,26 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     (/Lang spans), each holding whole `marked` spans; they are opened around them in the same text object, so
     a line in two languages stays one text object.
     """
+    ops, end = run_ops(run, size, x, y, marked, languages)
+    draw_ops(canvas, run.font, size, ops)
+    return end
+
+
+# What draw_run writes into its text object, in order: a text origin, a string, or a marked-content operator.
+ORIGIN, TEXT, CODE = 0, 1, 2
+Ops = tuple[tuple[int, Any, Any], ...]
+
+
+def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, tuple[int, str]] | None = None,
+            languages: tuple[tuple[int, int, str], ...] = ()) -> tuple[Ops, float]:
+    """The text-object operations of draw_run (same arguments) and the x after the run. They depend on the run
+    and the position alone, so a caller that draws the same line at the same place again (a paragraph in every
+    try of a leaflet's spacing, handouts.pdf.paragraph) keeps them and calls draw_ops; the PDF's own encoding
+    of the strings (font subsets, per document) is left to the canvas each time."""
     ttf = _ttfont(run.font)
+    char_width = ttf.face.getCharWidth
     scale = size / run.upem
-    tx = canvas.beginText()
-    tx.setFont(run.font, size)
+    ops: list[tuple[int, Any, Any]] = []
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
     marked = marked or {}
@@ -125,13 +141,13 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     for index, g in enumerate(run.glyphs):
         if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
-                tx.textOut(pending)
+                ops.append((TEXT, pending, None))
                 pending = ""
-            tx._code.extend(["EMC"] * closing.pop(index, 0))
+            ops.extend([(CODE, "EMC", None)] * closing.pop(index, 0))
             for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
                 if index in opening:
                     end, operator = opening[index]
-                    tx._code.append(operator)
+                    ops.append((CODE, operator, None))
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
         char = glyph_char(run.font, g.gid, g.x_advance)
@@ -139,27 +155,41 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
             pending += char
         else:
             if pending:
-                tx.textOut(pending)
-            tx.setTextOrigin(gx, gy)
+                ops.append((TEXT, pending, None))
+            ops.append((ORIGIN, gx, gy))
             pending, pen_x, origin_y = char, gx, gy
-        pen_x += ttf.face.getCharWidth(ord(char)) * size / 1000
+        pen_x += char_width(ord(char)) * size / 1000
         x += g.x_advance * scale
     if pending:
-        tx.textOut(pending)
-    tx._code.extend(["EMC"] * closing.pop(len(run.glyphs), 0))
+        ops.append((TEXT, pending, None))
+    ops.extend([(CODE, "EMC", None)] * closing.pop(len(run.glyphs), 0))
+    return tuple(ops), x
+
+
+def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
+    """Write run_ops' operations as one text object in `font` at `size`."""
     from handouts.text.fonts import EMBOLDENED
 
-    if run.font in EMBOLDENED:
+    tx = canvas.beginText()
+    tx.setFont(font, size)
+    code = tx._code
+    for kind, a, b in ops:
+        if kind == TEXT:
+            tx._textOut(a)   # textOut without moving the text cursor, which nothing here reads: same bytes
+        elif kind == ORIGIN:
+            tx.setTextOrigin(a, b)
+        else:
+            code.append(a)
+    if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
         canvas.setStrokeColor(canvas._fillColorObj)
         canvas.setLineWidth(size * 0.035)
-        tx._code.insert(1, "2 Tr")
+        code.insert(1, "2 Tr")
         canvas.drawText(tx)
         canvas.restoreState()
-        return x
+        return
     canvas.drawText(tx)
-    return x
 
 
 @lru_cache(maxsize=None)
