@@ -257,7 +257,10 @@ class _Shared:
 
 
 _SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()
-_SHARED_KEPT = 1024   # paragraphs: a few documents' worth, so memory stays flat however many are built
+# Paragraphs kept: one document's worth (a detailed leaflet has 176, each try of its spacing the same ones), so
+# memory stays flat however many documents one process builds: a few MB for an Arabic leaflet, most of it the
+# glyph operations of its lines.
+_SHARED_KEPT = 200
 # Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
 _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 

@@ -118,9 +118,11 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     return end
 
 
-# What draw_run writes into its text object, in order: a text origin, a string, or a marked-content operator.
+# What draw_run writes into its text object, in order, as one flat tuple (it is kept for every line of a
+# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN x y (a text origin), TEXT string, CODE operator (a
+# marked-content operator).
 ORIGIN, TEXT, CODE = 0, 1, 2
-Ops = tuple[tuple[int, Any, Any], ...]
+Ops = tuple[Any, ...]
 
 
 def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, tuple[int, str]] | None = None,
@@ -132,7 +134,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     ttf = _ttfont(run.font)
     char_width = ttf.face.getCharWidth
     scale = size / run.upem
-    ops: list[tuple[int, Any, Any]] = []
+    ops: list[Any] = []
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
     marked = marked or {}
@@ -141,13 +143,13 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     for index, g in enumerate(run.glyphs):
         if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
-                ops.append((TEXT, pending, None))
+                ops += (TEXT, pending)
                 pending = ""
-            ops.extend([(CODE, "EMC", None)] * closing.pop(index, 0))
+            ops += (CODE, "EMC") * closing.pop(index, 0)
             for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
                 if index in opening:
                     end, operator = opening[index]
-                    ops.append((CODE, operator, None))
+                    ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
         char = glyph_char(run.font, g.gid, g.x_advance)
@@ -155,14 +157,14 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
             pending += char
         else:
             if pending:
-                ops.append((TEXT, pending, None))
-            ops.append((ORIGIN, gx, gy))
+                ops += (TEXT, pending)
+            ops += (ORIGIN, gx, gy)
             pending, pen_x, origin_y = char, gx, gy
         pen_x += char_width(ord(char)) * size / 1000
         x += g.x_advance * scale
     if pending:
-        ops.append((TEXT, pending, None))
-    ops.extend([(CODE, "EMC", None)] * closing.pop(len(run.glyphs), 0))
+        ops += (TEXT, pending)
+    ops += (CODE, "EMC") * closing.pop(len(run.glyphs), 0)
     return tuple(ops), x
 
 
@@ -173,13 +175,18 @@ def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
     tx = canvas.beginText()
     tx.setFont(font, size)
     code = tx._code
-    for kind, a, b in ops:
+    i, count = 0, len(ops)
+    while i < count:
+        kind = ops[i]
         if kind == TEXT:
-            tx._textOut(a)   # textOut without moving the text cursor, which nothing here reads: same bytes
+            tx._textOut(ops[i + 1])   # textOut without moving the text cursor, which nothing here reads: same bytes
+            i += 2
         elif kind == ORIGIN:
-            tx.setTextOrigin(a, b)
+            tx.setTextOrigin(ops[i + 1], ops[i + 2])
+            i += 3
         else:
-            code.append(a)
+            code.append(ops[i + 1])
+            i += 2
     if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
