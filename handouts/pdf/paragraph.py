@@ -251,6 +251,8 @@ class _Shared:
     text: str                    # the markup, as reportlab's cleaner left it
     frags: list[Any]
     bullet: Any
+    own: bool                    # laid out here (shaped, right-to-left, Chinese, language runs), not by reportlab
+    broken: dict[Any, tuple] = field(default_factory=dict)   # reportlab's breakLines by widths (Paragraph.breakLines)
     words: list[Word] | None = None
     lines: dict[float, list[list[Word]]] = field(default_factory=dict)
     plans: dict[tuple[int, float, float], _LinePlan] = field(default_factory=dict)
@@ -310,7 +312,9 @@ class Paragraph(_RLParagraph):
             if shared is not None:
                 _SHARED.move_to_end(key)
                 self._shared = shared
-                return super()._setup(shared.text, style, shared.bullet, shared.frags, cleaner)
+                # reportlab's own line layout replaces the frags list (breakLines): its own copy of the list
+                self._parsed = shared.frags if shared.own else list(shared.frags)
+                return super()._setup(shared.text, style, shared.bullet, self._parsed, cleaner)
             text = cleaner(text)
             parser = _Parser()
             parser.caseSensitive = self.caseSensitive
@@ -320,8 +324,11 @@ class Paragraph(_RLParagraph):
             textTransformFrags(frags, parsed_style)
             if bullet_frags:
                 bulletText = bullet_frags
-            if key is not None and parsed_style is style and (needs_layout(style) or has_language_runs(frags)):
-                self._shared = _SHARED[key] = _Shared(text, frags, bulletText)
+            if key is not None and parsed_style is style:
+                own = needs_layout(style) or has_language_runs(frags)
+                self._shared = _SHARED[key] = _Shared(text, frags, bulletText, own)
+                self._parsed = frags if own else list(frags)
+                frags = self._parsed
                 while len(_SHARED) > _SHARED_KEPT:
                     _SHARED.popitem(last=False)
             style = parsed_style
@@ -372,15 +379,24 @@ class Paragraph(_RLParagraph):
         key = tuple(width) if isinstance(width, (list, tuple)) else width
         hit = self._broken.get(key)
         if hit is None:
-            lines = super().breakLines(width)
-            after = {name: self.__dict__[name] for name in _BREAK_LINES_SETS if name in self.__dict__}
-            hit = self._broken[key] = (lines, list(width) if isinstance(width, list) else None, after)
-        else:
-            lines, widths, after = hit
-            if widths is not None:
-                width[:] = widths
-            self.__dict__.update(after)
-        return hit[0]
+            # Another paragraph of the same markup and style broke its lines at this width from the same frags:
+            # the same lines (`_Shared.broken`; only lines that cut no word, since reportlab's split marks a cut
+            # word's frag in place).
+            shared = self._shared
+            fresh = shared is not None and self.frags is self.__dict__.get("_parsed")
+            hit = shared.broken.get(key) if fresh else None
+            if hit is None:
+                lines = super().breakLines(width)
+                after = {name: self.__dict__[name] for name in _BREAK_LINES_SETS if name in self.__dict__}
+                hit = (lines, list(width) if isinstance(width, list) else None, after)
+                if fresh and not after.get("_hyphenations") and not after.get("_splitLongWordCount"):
+                    shared.broken[key] = hit
+            self._broken[key] = hit
+        lines, widths, after = hit
+        if widths is not None:
+            width[:] = widths
+        self.__dict__.update(after)
+        return lines
 
     def minWidth(self) -> float:
         if not self._own:
@@ -617,7 +633,8 @@ def _drop_unsupported_controls(frags: list[Any]) -> None:
 
     for frag in frags:
         text = getattr(frag, "text", "")
-        if not text or not any(unicodedata.category(c) == "Cf" for c in text):
+        # (a printable text has no format characters: str.isprintable answers that without a loop in Python)
+        if not text or text.isprintable() or not any(unicodedata.category(c) == "Cf" for c in text):
             continue
         face = getattr(pdfmetrics.getFont(frag.fontName), "face", None)
         cmap = getattr(face, "charToGlyph", None)
