@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import copy
 import unicodedata
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -228,6 +229,58 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
     return out
 
 
+@dataclass(frozen=True)
+class _LinePlan:
+    """One line drawn at one place: its glyph streams (colour, font, size, text operations: shaping.run_ops)
+    and each piece with the x it starts at (underlines and link areas). `line` keeps the line it was made
+    for alive, so the id in its key is never another line's."""
+
+    line: list[Word]
+    runs: tuple[tuple[Any, str, float, shaping.Ops], ...]
+    placed: tuple[tuple[Piece, float], ...]
+
+
+@dataclass(eq=False)
+class _Shared:
+    """What paragraphs of the same markup and style compute alike, kept once per process: the same paragraph
+    is made again in every try of a leaflet's spacing (handouts.pdf.render), which changes nothing but the
+    space around it. Parsed once, cut into words once, broken into lines once per width, and each line's
+    glyphs worked out once per place (the part of drawing that does not depend on the document: the PDF's own
+    encoding of the text is done by the canvas each time). Nothing in it is changed once made."""
+
+    text: str                    # the markup, as reportlab's cleaner left it
+    frags: list[Any]
+    bullet: Any
+    own: bool                    # laid out here (shaped, right-to-left, Chinese, language runs), not by reportlab
+    broken: dict[Any, tuple] = field(default_factory=dict)   # reportlab's breakLines by widths (Paragraph.breakLines)
+    words: list[Word] | None = None
+    lines: dict[float, list[list[Word]]] = field(default_factory=dict)
+    plans: dict[tuple[int, float, float], _LinePlan] = field(default_factory=dict)
+
+
+_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()
+# Paragraphs kept: one document's worth (a detailed leaflet has 176, each try of its spacing the same ones), so
+# memory stays flat however many documents one process builds: a few MB for an Arabic leaflet, most of it the
+# glyph operations of its lines.
+_SHARED_KEPT = 200
+# Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
+_SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
+
+
+def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
+    """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
+    None where a part cannot be a key."""
+    try:
+        return (text, bullet, case_sensitive,
+                tuple(item for item in sorted(vars(style).items()) if item[0] not in _SPACING))
+    except TypeError:   # an unhashable or unorderable value
+        return None
+
+
+# What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
+_BREAK_LINES_SETS = ("frags", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
+
+
 class Paragraph(_RLParagraph):
     """reportlab's Paragraph; shaped and right-to-left styles get handouts' line layout (see module doc)."""
 
@@ -242,20 +295,43 @@ class Paragraph(_RLParagraph):
             _drop_unsupported_controls(self.frags)
         self._words: list[Word] | None = None
         self._lines: list[list[Word]] = []
-        self._wrapped_for: float | None = None
+        # Lines already broken, by width: platypus wraps a flowable many times at the same width (the frame when
+        # it adds it and again when it splits it, a kept-together group or a table cell measuring its content),
+        # and breaking the lines is most of what a wrap costs.
+        self._broken: dict[Any, Any] = {}
+        # each line's glyphs at each place it is drawn (a part cut from this paragraph draws the same lines)
+        self._plans = self._shared.plans if self._shared is not None else {}
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser."""
+        """reportlab's, with `_Parser` (a `lang` on <span>) in place of its own parser; a paragraph laid out here
+        whose markup and style were seen before takes what that one computed (`_Shared`)."""
+        self._shared: _Shared | None = None
         if frags is None:
+            key = _shared_key(text, style, bulletText, self.caseSensitive)
+            shared = _SHARED.get(key) if key is not None else None
+            if shared is not None:
+                _SHARED.move_to_end(key)
+                self._shared = shared
+                # reportlab's own line layout replaces the frags list (breakLines): its own copy of the list
+                self._parsed = shared.frags if shared.own else list(shared.frags)
+                return super()._setup(shared.text, style, shared.bullet, self._parsed, cleaner)
             text = cleaner(text)
             parser = _Parser()
             parser.caseSensitive = self.caseSensitive
-            style, frags, bullet_frags = parser.parse(text, style)
+            parsed_style, frags, bullet_frags = parser.parse(text, style)
             if frags is None:
                 raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph beginning\n'{text[:30]}'")
-            textTransformFrags(frags, style)
+            textTransformFrags(frags, parsed_style)
             if bullet_frags:
                 bulletText = bullet_frags
+            if key is not None and parsed_style is style:
+                own = needs_layout(style) or has_language_runs(frags)
+                self._shared = _SHARED[key] = _Shared(text, frags, bulletText, own)
+                self._parsed = frags if own else list(frags)
+                frags = self._parsed
+                while len(_SHARED) > _SHARED_KEPT:
+                    _SHARED.popitem(last=False)
+            style = parsed_style
         super()._setup(text, style, bulletText, frags, cleaner)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -265,9 +341,15 @@ class Paragraph(_RLParagraph):
 
     def _all_words(self) -> list[Word]:
         if self._words is None:
-            self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK",
-                                 getattr(self.style, "latinLanguage", None),
-                                 getattr(self.style, "textLanguage", None))
+            shared = self._shared
+            if shared is not None and shared.words is not None:
+                self._words = shared.words
+            else:
+                self._words = _words(self.frags, self.rtl, getattr(self.style, "wordWrap", None) == "CJK",
+                                     getattr(self.style, "latinLanguage", None),
+                                     getattr(self.style, "textLanguage", None))
+                if shared is not None:
+                    shared.words = self._words
         return self._words
 
     def _inner_width(self, avail: float) -> float:
@@ -276,12 +358,45 @@ class Paragraph(_RLParagraph):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if not self._own:
             return super().wrap(availWidth, availHeight)
-        if self._wrapped_for != availWidth:
-            self._lines = _break_lines(self._all_words(), self._inner_width(availWidth))
-            self._wrapped_for = availWidth
+        lines = self._broken.get(availWidth)
+        if lines is None:
+            shared = self._shared
+            lines = shared.lines.get(availWidth) if shared is not None else None
+            if lines is None:
+                lines = _break_lines(self._all_words(), self._inner_width(availWidth))
+                if shared is not None:
+                    shared.lines[availWidth] = lines
+            self._broken[availWidth] = lines
+        self._lines = lines
         self.width = availWidth
         self.height = len(self._lines) * self.style.leading
         return self.width, self.height
+
+    def breakLines(self, width: Any) -> Any:
+        """reportlab's line breaking, once per width (see `_broken`). Besides the lines it returns, reportlab's
+        breakLines leaves the widths it was given adjusted for a bullet, the frags as a word list (a paragraph of
+        several frags) and a few counters on the paragraph: a repeated call leaves them as the first did."""
+        key = tuple(width) if isinstance(width, (list, tuple)) else width
+        hit = self._broken.get(key)
+        if hit is None:
+            # Another paragraph of the same markup and style broke its lines at this width from the same frags:
+            # the same lines (`_Shared.broken`; only lines that cut no word, since reportlab's split marks a cut
+            # word's frag in place).
+            shared = self._shared
+            fresh = shared is not None and self.frags is self.__dict__.get("_parsed")
+            hit = shared.broken.get(key) if fresh else None
+            if hit is None:
+                lines = super().breakLines(width)
+                after = {name: self.__dict__[name] for name in _BREAK_LINES_SETS if name in self.__dict__}
+                hit = (lines, list(width) if isinstance(width, list) else None, after)
+                if fresh and not after.get("_hyphenations") and not after.get("_splitLongWordCount"):
+                    shared.broken[key] = hit
+            self._broken[key] = hit
+        lines, widths, after = hit
+        if widths is not None:
+            width[:] = widths
+        self.__dict__.update(after)
+        return lines
 
     def minWidth(self) -> float:
         if not self._own:
@@ -293,6 +408,8 @@ class Paragraph(_RLParagraph):
         part = copy.copy(self)
         part._words = [w for line in lines for w in line]
         part._lines = lines
+        part._broken = {self.width: lines}   # its own lines at the width it was cut at, not the whole's
+        part._shared = None                   # its words are some of the whole's
         part.style = self.style.clone(self.style.name, **style_changes)
         return part
 
@@ -330,66 +447,43 @@ class Paragraph(_RLParagraph):
             return super().draw()
         canvas = self.canv
         style = self.style
-        left = style.leftIndent
-        inner = self.width - style.leftIndent - style.rightIndent
+        plans = self._plans
         y = self.height - style.fontSize
         canvas.saveState()
         for line in self._lines:
-            pieces = _line_pieces(line)
-            order = bidi.visual_order([p.level for p in pieces])
-            used = sum(p.width for p in pieces)
-            if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
-                x = left + inner - used
-            elif style.alignment == TA_CENTER:
-                x = left + (inner - used) / 2
-            else:
-                x = left
-            visual = [pieces[index] for index in order]
-            self._draw_glyphs(visual, x, y)
-            for piece in visual:
-                x = self._decorate(piece, x, y)
+            key = (id(line), self.width, y)
+            plan = plans.get(key)
+            if plan is None or plan.line is not line:
+                plan = plans[key] = self._line_plan(line, y)
+            for colour, font, size, ops in plan.runs:
+                canvas.setFillColor(colour)
+                shaping.draw_ops(canvas, font, size, ops)
+            for piece, x in plan.placed:
+                self._decorate(piece, x, y)
             y -= style.leading
         canvas.restoreState()
 
-    def _draw_glyphs(self, visual: list[Piece], x: float, y: float) -> None:
-        """Neighbouring pieces in one font, size, colour and language are drawn as one glyph stream (spaces
-        included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
-        do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
-        /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
-        The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
-        stream."""
-        canvas = self.canv
-        i = 0
-        while i < len(visual):
-            frag = visual[i].frag
-            j = i + 1
-            while j < len(visual) and _same_ink(visual[j].frag, frag):
-                j += 1
-            glyphs: list[shaping.Glyph] = []
-            spans: dict[int, tuple[int, str]] = {}
-            languages: list[tuple[int, int, str]] = []
-            segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
-            for k, piece in enumerate(visual[i:j]):
-                begin = len(glyphs)
-                if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
-                    spans.update(_merge_spans(segment, glyphs))
-                    segment = {}
-                for cluster, text in _clusters(piece):
-                    if text is not None:
-                        segment.update(_spans(cluster, len(glyphs), text))
-                    glyphs.extend(cluster)
-                if piece.lang:
-                    operator = tagging.language_operator(piece.lang)
-                    if languages and languages[-1][1:] == (begin, operator):
-                        languages[-1] = (languages[-1][0], len(glyphs), operator)
-                    else:
-                        languages.append((begin, len(glyphs), operator))
-            spans.update(_merge_spans(segment, glyphs))
-            run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
-            canvas.setFillColor(frag.textColor)
-            shaping.draw_run(canvas, run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
-            x += sum(piece.width for piece in visual[i:j])
-            i = j
+    def _line_plan(self, line: list[Word], y: float) -> "_LinePlan":
+        """Where one line's pieces go and the text operations of its glyphs, on baseline y."""
+        style = self.style
+        left = style.leftIndent
+        inner = self.width - style.leftIndent - style.rightIndent
+        pieces = _line_pieces(line)
+        order = bidi.visual_order([p.level for p in pieces])
+        used = sum(p.width for p in pieces)
+        if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
+            x = left + inner - used
+        elif style.alignment == TA_CENTER:
+            x = left + (inner - used) / 2
+        else:
+            x = left
+        visual = [pieces[index] for index in order]
+        runs = _glyph_runs(visual, x, y)
+        placed = []
+        for piece in visual:
+            placed.append((piece, x))
+            x += piece.width
+        return _LinePlan(line, tuple(runs), tuple(placed))
 
     def _decorate(self, piece: Piece, x: float, y: float) -> float:
         """Underline and link area of one piece; returns the x after it."""
@@ -404,6 +498,49 @@ class Paragraph(_RLParagraph):
         for _, href in getattr(frag, "link", None) or ():
             canvas.linkURL(href, (x, y - size * 0.25, end, y + size * 0.8), relative=1, thickness=0)
         return end
+
+
+def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str, float, shaping.Ops]]:
+    """The glyph streams of one line's pieces in visual order from x on baseline y: (colour, font, size,
+    text operations). Neighbouring pieces in one font, size, colour and language are one glyph stream (spaces
+    included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
+    do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
+    /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
+    The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
+    stream."""
+    out: list[tuple[Any, str, float, shaping.Ops]] = []
+    i = 0
+    while i < len(visual):
+        frag = visual[i].frag
+        j = i + 1
+        while j < len(visual) and _same_ink(visual[j].frag, frag):
+            j += 1
+        glyphs: list[shaping.Glyph] = []
+        spans: dict[int, tuple[int, str]] = {}
+        languages: list[tuple[int, int, str]] = []
+        segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
+        for k, piece in enumerate(visual[i:j]):
+            begin = len(glyphs)
+            if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
+                spans.update(_merge_spans(segment, glyphs))
+                segment = {}
+            for cluster, text in _clusters(piece):
+                if text is not None:
+                    segment.update(_spans(cluster, len(glyphs), text))
+                glyphs.extend(cluster)
+            if piece.lang:
+                operator = tagging.language_operator(piece.lang)
+                if languages and languages[-1][1:] == (begin, operator):
+                    languages[-1] = (languages[-1][0], len(glyphs), operator)
+                else:
+                    languages.append((begin, len(glyphs), operator))
+        spans.update(_merge_spans(segment, glyphs))
+        run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
+        ops, _ = shaping.run_ops(run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
+        out.append((frag.textColor, frag.fontName, frag.fontSize, ops))
+        x += sum(piece.width for piece in visual[i:j])
+        i = j
+    return out
 
 
 def _logical_text(lines: list[list[Word]]) -> str:
@@ -496,7 +633,8 @@ def _drop_unsupported_controls(frags: list[Any]) -> None:
 
     for frag in frags:
         text = getattr(frag, "text", "")
-        if not text or not any(unicodedata.category(c) == "Cf" for c in text):
+        # (a printable text has no format characters: str.isprintable answers that without a loop in Python)
+        if not text or text.isprintable() or not any(unicodedata.category(c) == "Cf" for c in text):
             continue
         face = getattr(pdfmetrics.getFont(frag.fontName), "face", None)
         cmap = getattr(face, "charToGlyph", None)

@@ -8,6 +8,7 @@ wrapped in its own <font face>. Nothing upstream builds markup by hand.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from html import escape as _html_escape
 from typing import Iterable
 
@@ -40,8 +41,25 @@ def keep_phone_numbers_whole(text: str) -> str:
     return _PHONE_NUMBER.sub(lambda m: re.sub(r"\s", "\u00a0", m.group(0)), text)
 
 
+# The markup of each text, by chain: a document's texts are marked up again for each paper and in each try of its
+# spacing (handouts.pdf.render), and finding the font of every character of a non-Latin text is a loop in Python.
+# `where` is only for an error, and a text with an error is never kept. Bounded, so memory stays flat.
+_MARKUP: "OrderedDict[tuple[str, FontChain], str]" = OrderedDict()
+_MARKUP_KEPT = 4096
+
+
 def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
     """Escaped text with <font> switches for characters the body font lacks; phone numbers kept whole."""
+    key = (text, chain)
+    markup = _MARKUP.get(key)
+    if markup is None:
+        markup = _MARKUP[key] = _text_markup(text, chain, where)
+        if len(_MARKUP) > _MARKUP_KEPT:
+            _MARKUP.popitem(last=False)
+    return markup
+
+
+def _text_markup(text: str, chain: FontChain, where: str) -> str:
     parts = []
     for family, run in chain.runs(keep_phone_numbers_whole(text), where=where):
         escaped = escape(run)

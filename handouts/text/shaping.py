@@ -113,10 +113,28 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     (/Lang spans), each holding whole `marked` spans; they are opened around them in the same text object, so
     a line in two languages stays one text object.
     """
+    ops, end = run_ops(run, size, x, y, marked, languages)
+    draw_ops(canvas, run.font, size, ops)
+    return end
+
+
+# What draw_run writes into its text object, in order, as one flat tuple (it is kept for every line of a
+# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN x y (a text origin), TEXT string, CODE operator (a
+# marked-content operator).
+ORIGIN, TEXT, CODE = 0, 1, 2
+Ops = tuple[Any, ...]
+
+
+def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, tuple[int, str]] | None = None,
+            languages: tuple[tuple[int, int, str], ...] = ()) -> tuple[Ops, float]:
+    """The text-object operations of draw_run (same arguments) and the x after the run. They depend on the run
+    and the position alone, so a caller that draws the same line at the same place again (a paragraph in every
+    try of a leaflet's spacing, handouts.pdf.paragraph) keeps them and calls draw_ops; the PDF's own encoding
+    of the strings (font subsets, per document) is left to the canvas each time."""
     ttf = _ttfont(run.font)
+    char_width = ttf.face.getCharWidth
     scale = size / run.upem
-    tx = canvas.beginText()
-    tx.setFont(run.font, size)
+    ops: list[Any] = []
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
     marked = marked or {}
@@ -125,13 +143,13 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
     for index, g in enumerate(run.glyphs):
         if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
-                tx.textOut(pending)
+                ops += (TEXT, pending)
                 pending = ""
-            tx._code.extend(["EMC"] * closing.pop(index, 0))
+            ops += (CODE, "EMC") * closing.pop(index, 0)
             for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
                 if index in opening:
                     end, operator = opening[index]
-                    tx._code.append(operator)
+                    ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
         char = glyph_char(run.font, g.gid, g.x_advance)
@@ -139,27 +157,46 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
             pending += char
         else:
             if pending:
-                tx.textOut(pending)
-            tx.setTextOrigin(gx, gy)
+                ops += (TEXT, pending)
+            ops += (ORIGIN, gx, gy)
             pending, pen_x, origin_y = char, gx, gy
-        pen_x += ttf.face.getCharWidth(ord(char)) * size / 1000
+        pen_x += char_width(ord(char)) * size / 1000
         x += g.x_advance * scale
     if pending:
-        tx.textOut(pending)
-    tx._code.extend(["EMC"] * closing.pop(len(run.glyphs), 0))
+        ops += (TEXT, pending)
+    ops += (CODE, "EMC") * closing.pop(len(run.glyphs), 0)
+    return tuple(ops), x
+
+
+def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
+    """Write run_ops' operations as one text object in `font` at `size`."""
     from handouts.text.fonts import EMBOLDENED
 
-    if run.font in EMBOLDENED:
+    tx = canvas.beginText()
+    tx.setFont(font, size)
+    code = tx._code
+    i, count = 0, len(ops)
+    while i < count:
+        kind = ops[i]
+        if kind == TEXT:
+            tx._textOut(ops[i + 1])   # textOut without moving the text cursor, which nothing here reads: same bytes
+            i += 2
+        elif kind == ORIGIN:
+            tx.setTextOrigin(ops[i + 1], ops[i + 2])
+            i += 3
+        else:
+            code.append(ops[i + 1])
+            i += 2
+    if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
         canvas.setStrokeColor(canvas._fillColorObj)
         canvas.setLineWidth(size * 0.035)
-        tx._code.insert(1, "2 Tr")
+        code.insert(1, "2 Tr")
         canvas.drawText(tx)
         canvas.restoreState()
-        return x
+        return
     canvas.drawText(tx)
-    return x
 
 
 @lru_cache(maxsize=None)

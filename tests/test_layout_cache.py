@@ -1,0 +1,90 @@
+"""The layout work paragraphs keep (handouts.pdf.paragraph): lines broken once per width, and what paragraphs of
+the same markup and style share across the tries of a leaflet's spacing. Kept work must never change a byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus.paragraph import Paragraph as ReportlabParagraph
+
+from handouts.build import matrix
+from handouts.build.plan import BuildOptions, Job
+from handouts.paths import default_content_dir, default_layouts_dir
+from handouts.pdf import paragraph
+from handouts.pdf.paragraph import Paragraph
+
+TEXT = ("A back mouse is a small lump of fat under the skin of the lower back. It can be <b>tender</b> when you "
+        "press on it, and it <i>rarely</i> needs treatment.")
+
+
+@pytest.fixture
+def breaks(monkeypatch):
+    """Count reportlab's own line breaking; start with nothing shared."""
+    calls = []
+    real = ReportlabParagraph.breakLines
+    monkeypatch.setattr(ReportlabParagraph, "breakLines", lambda self, width: calls.append(width) or real(self, width))
+    monkeypatch.setattr(paragraph, "_SHARED", type(paragraph._SHARED)())
+    return calls
+
+
+def _lines(para: Paragraph) -> list[str]:
+    return [" ".join(getattr(w, "text", str(w)) for w in line.words) for line in para.blPara.lines]
+
+
+def test_a_paragraph_breaks_its_lines_once_per_width(breaks):
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    para = Paragraph(TEXT, style)
+    heights = [para.wrap(width, 500)[1] for width in (200, 200, 120, 200, 120)]
+    assert len(breaks) == 2
+    fresh = {width: Paragraph(TEXT, style).wrap(width, 500)[1] for width in (200, 120)}
+    assert heights == [fresh[200], fresh[200], fresh[120], fresh[200], fresh[120]]
+    assert fresh[120] > fresh[200]
+
+
+def test_the_same_text_and_style_share_lines_whatever_the_space_around_it(breaks):
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14, spaceAfter=6)
+    first = Paragraph(TEXT, style)
+    first.wrap(200, 500)
+    tighter = Paragraph(TEXT, style.clone("body", spaceAfter=4))    # the next try of the spacing
+    tighter.wrap(200, 500)
+    assert len(breaks) == 1 and _lines(tighter) == _lines(first)
+    larger = Paragraph(TEXT, style.clone("body", fontSize=13))       # a different style is broken afresh
+    larger.wrap(200, 500)
+    assert len(breaks) == 2 and len(larger.blPara.lines) > len(first.blPara.lines)
+
+
+def test_a_split_part_keeps_its_own_lines(breaks):
+    """A paragraph laid out here (right to left): its parts draw their own lines, and the next try's paragraph
+    takes the whole's words."""
+    from handouts.text.fonts import FontLibrary, font_chain
+
+    font = font_chain(FontLibrary(default_layouts_dir()), "noto-sans", [], "en").primary.name
+    style = ParagraphStyle("body", fontName=font, fontSize=11, leading=14, textDirection="rtl", alignment=2)
+    whole = Paragraph(TEXT, style)
+    _, height = whole.wrap(120, 500)
+    top, rest = whole.split(120, height / 2)
+    assert top.wrap(120, 500)[1] + rest.wrap(120, 500)[1] == height
+    assert top._lines + rest._lines == whole._lines and top._lines != whole._lines
+    again = Paragraph(TEXT, style.clone("body", spaceBefore=3))
+    assert again.wrap(120, 500)[1] == height and again._all_words() is whole._all_words()
+
+
+def _render(job: Job) -> bytes:
+    options = BuildOptions(default_content_dir(), default_layouts_dir(), Path("unused"))
+    return matrix._render_job(job, options)[0]
+
+
+@pytest.mark.parametrize("lang, level", [("ar", "standard"), ("en", "easy")])
+def test_kept_layout_gives_the_bytes_of_a_fresh_one(lang, level, monkeypatch):
+    """Arabic (shaped, right to left, each line's glyph operations kept) and English Easy Read (reportlab's
+    lines): drawn with nothing kept, then again with everything the first made, then the other paper in
+    between: the same bytes every time."""
+    monkeypatch.setattr(paragraph, "_SHARED", type(paragraph._SHARED)())
+    job = Job("back-mouse", lang, level, "leaflet", "a4")
+    fresh = _render(job)
+    assert len(paragraph._SHARED) > 0
+    assert _render(job) == fresh
+    _render(Job("back-mouse", lang, level, "leaflet", "letter"))
+    assert _render(job) == fresh
