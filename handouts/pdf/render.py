@@ -84,7 +84,9 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
             first, need, (spaces, figures) = drawn, fill * capacity, room
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
             return drawn.finish()
-    return first.finish()  # nothing within bounds fills the last page; `handouts check --pages` names it
+    # nothing within bounds pulls the last page back a page: the first try is kept, and its last column ends
+    # on the Notes area (handouts.pdf.notes), which the fill measured here leaves out
+    return first.finish()
 
 
 # (space between blocks, figure width) factors, tried in this order until the last page is at least a third
