@@ -262,3 +262,21 @@ def test_an_arabic_booklet_is_read_in_its_own_page_order(tmp_path):
         largest = [max((c["size"] for c in page.chars), default=0) for _, page, _ in pages]
     assert largest[0] >= 28 and max(largest[1:]) < 28   # the cover title (30 pt) is on page 1 and only there
     assert check_files([booklet], LAYOUTS) == []
+
+
+def test_a_personal_copy_ends_on_one_writing_area_its_my_questions(tmp_path):
+    """A personal copy promises "My questions": it becomes the area that ends the leaflet (at least six lines,
+    the rest of the last column), and no second "Notes" box repeats it."""
+    import pdfplumber
+
+    result = CliRunner().invoke(main, ["build", "--topic", "back-mouse", "--lang", "es", "--level", "easy",
+                                       "--paper", "a4", "--patient", "Ana López", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    [copy] = tmp_path.rglob("*.pdf")
+    assert check_files([copy], LAYOUTS) == []
+    with pdfplumber.open(copy) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+        last = pdf.pages[-1]
+        rules = [line for line in last.lines if line["width"] > 100]
+    assert text.count("Mis preguntas") == 1 and "Notas" not in text
+    assert "Mis preguntas" in last.extract_text() and len(rules) >= 6

@@ -142,18 +142,29 @@ def personal_cover(ctx: RenderContext, personal: PersonalCopy | None, width: flo
     return out
 
 
+QUESTION_LINES = 6     # "My questions": lines promised to a personal copy
+HANDWRITING = 1.6      # × the body's leading between ruled lines: room for handwriting
+
+
 def questions_area(ctx: RenderContext, personal: PersonalCopy | None, width: float) -> list[Flowable]:
-    """A blank, ruled "My questions" area to fill in by hand before the next visit."""
+    """A blank, ruled "My questions" area to fill in by hand before the next visit (a booklet's, before its
+    back cover; a leaflet ends on one that takes the rest of its last column, handouts.pdf.notes)."""
     if personal is None:
         return []
+    return [ruled_box(ctx, ctx.language.s("my_questions"), width, QUESTION_LINES, role="H2")]
+
+
+def ruled_box(ctx: RenderContext, title: str, width: float, lines: int, *, role: str = "P") -> Table:
+    """A tinted box with a title, the hint "write down what you want to ask" and `lines` ruled lines."""
     s = ctx.styles
     c = palette(ctx.layout)
-    inner = width - 2 * s.body.fontSize * 0.6
-    rows: list[list[object]] = [[_p(ctx, ctx.language.s("my_questions"), s.box_title, role="H2")],
-                                [_p(ctx, ctx.language.s("my_questions_hint"), s.small)],
-                                [ruled_lines(inner, 6, s.body.leading * 1.6, c["rule"])]]
-    return [boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name,
-                  pad=s.body.fontSize * 0.6)]
+    pad = s.body.fontSize * 0.6
+    where = f"language file '{ctx.language.code}'"
+    rows: list[list[object]] = [[_p(ctx, title, s.box_title, where=where, role=role)],
+                                [_p(ctx, ctx.language.s("my_questions_hint"), s.small, where=where)]]
+    if lines:
+        rows.append([ruled_lines(width - 2 * pad, lines, s.body.leading * HANDWRITING, c["rule"])])
+    return boxed(rows, width, background=c["tint"], border=c["rule"], font=ctx.chain.primary.name, pad=pad)
 
 
 def logo_flowable(path: Path, max_width: float, max_height: float) -> Flowable:

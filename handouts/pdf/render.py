@@ -27,7 +27,7 @@ from handouts.config.layouts import Layout
 from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
-from handouts.pdf.notes import NotesArea
+from handouts.pdf.notes import closing_area
 from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
@@ -85,7 +85,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
         if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
             return drawn.finish()
     # nothing within bounds pulls the last page back a page: the first try is kept, and its last column ends
-    # on the Notes area (handouts.pdf.notes), which the fill measured here leaves out
+    # on a writing area (handouts.pdf.notes), which the fill measured here leaves out
     return first.finish()
 
 
@@ -168,15 +168,16 @@ def _flowables(document: model.Document, language: Language, layout: Layout, pap
     body.extend(exercises_part(ctx, personal, ctx.frame_width, style))  # after the plan's note
     for section in document.sections:   # every section, in the topic's order
         body.extend(section_flowables(section, ctx, skip_summary=bool(cover)))
-    body.extend(questions_area(ctx, personal, ctx.frame_width))
-    if layout.imposition == "booklet":
+    booklet = layout.imposition == "booklet"
+    if booklet:
         # A booklet's back cover: whom to contact (with the QR code of the clinic's website), who wrote it and
         # when, on the last page the reader holds; imposition puts the notes pages before it.
+        body.extend(questions_area(ctx, personal, ctx.frame_width))
         body.append(PageBreakIfNotEmpty())
     body.extend(contact_block(ctx, clinic, ctx.frame_width))
     body.extend(_about_block(document, language, ctx, clinic))
-    if layout.imposition != "booklet":   # a booklet has notes pages of its own, before its back cover
-        body.append(NotesArea(ctx, ctx.frame_width))
+    if not booklet:   # a leaflet ends on the rest of its last column to write in: "My questions" or "Notes"
+        body.append(closing_area(ctx, personal, ctx.frame_width))
 
     return level_style, cover, body, _furniture(document, language, ctx, clinic)
 
