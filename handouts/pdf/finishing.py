@@ -25,12 +25,12 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc as rl
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.dates import build_timestamp
+from handouts.text.markup import escape   # xml.sax.saxutils' escape, without its urllib.request import
 from handouts.timing import stage
 
 PDF_VERSION = "1.7"
