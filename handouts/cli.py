@@ -112,6 +112,9 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
+    from handouts.regexcache import import_precompiled
+
+    import_precompiled("reportlab.platypus", "reportlab.graphics.shapes", libraries=("reportlab",))
     from handouts.build.matrix import BuildOptions, build as run_build, dry_run as run_dry, plan, prepare_fonts
     from handouts.build.shard import parse_shard, shard_jobs
     from handouts.config.clinic import load_clinic
