@@ -57,3 +57,26 @@ def test_words_shorter_than_the_threshold_stay_whole():
 @pytest.mark.parametrize("lang", ["vi", "zh-Hans", "ar", "hi"])
 def test_languages_without_patterns_get_none(lang):
     assert not getattr(_styles("leaflet", "standard", lang).body, "hyphenationLang", "")
+
+
+WORDS = ("physiotherapist", "anaesthetic", "Schmerzbehandlung", "Kostenübernahmeerklärung", "fisioterapeuta",
+         "inyección", "hyphenation", "ELECTROCARDIOGRAM", "jégkorong", "Rückenmaus", "paral·lel", "sacroiliac")
+
+
+@pytest.mark.parametrize("name", ["en_GB", "en_US", "de_DE", "es", "fr", "hu_HU", "ca", "nl_NL"])
+def test_patterns_from_the_cache_hyphenate_as_pyphens_own(name):
+    """What the disk cache gives back (handouts.text.hyphenation._compact and _expand) is pyphen's dictionary:
+    every word breaks at the same points, nonstandard breaks (Hungarian, Catalan) included."""
+    import pyphen
+
+    from handouts.text.hyphenation import _compact, _expand
+
+    path = pyphen.LANGUAGES[name]
+    parsed = pyphen.HyphDict(path)
+    kept = _compact(pyphen.HyphDict(path))
+    again = _expand(kept)
+    assert kept[0] == ("object" if name in ("hu_HU", "ca") else "compact")
+    assert again.maxlen == parsed.maxlen and again.patterns.keys() == parsed.patterns.keys()
+    assert all((offset, tuple(values)) == parsed.patterns[key] for key, (offset, values) in again.patterns.items())
+    for word in WORDS:
+        assert [(int(p), p.data) for p in again.positions(word)] == [(int(p), p.data) for p in parsed.positions(word)]
