@@ -225,6 +225,30 @@ def test_font_definitions_and_a_fonts_character_map_are_cached_by_their_contents
     assert 0x4E2D not in fonts.coverage.__wrapped__(other)
 
 
+def test_a_font_files_hash_is_kept_under_its_identity_and_follows_a_rewrite(tmp_path, cache):
+    """The hash that keys what is kept of a font is read from the cache for an unchanged file, and made again
+    when the file is rewritten, even with its old size and modification time put back."""
+    import hashlib
+
+    from handouts.text import fonts
+
+    source = Path(__file__).resolve().parents[1] / "handouts" / "fonts" / "DroidSansFallbackFull.ttf"
+    face = tmp_path / "face.ttf"
+    face.write_bytes(source.read_bytes())
+    def key(path: Path) -> str:   # past the per-process cache: through the disk cache each time
+        return fonts._kept_digest.__wrapped__(path, fonts._file_identity(path))
+
+    assert key(face) == hashlib.sha256(face.read_bytes()).hexdigest() and entries(cache, "font-digest")
+    repaired_after_damage(cache, "font-digest", lambda: key(face))
+    stat = face.stat()
+    data = bytearray(face.read_bytes())
+    data[-1] ^= 1
+    face.write_bytes(bytes(data))
+    os.utime(face, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert face.stat().st_size == stat.st_size and face.stat().st_mtime_ns == stat.st_mtime_ns
+    assert key(face) == hashlib.sha256(bytes(data)).hexdigest() == fonts._font_key(face)
+
+
 def test_hyphenation_patterns_are_cached_by_the_pattern_file(tmp_path, cache, monkeypatch):
     import pyphen
 

@@ -139,28 +139,48 @@ def make_instance(source: Path, axes: Mapping[str, float]) -> Path:
 
 
 def _instance_target(source: Path, axes: Mapping[str, float]) -> Path:
-    """Where the instance of `source` at `axes` is cached (the source itself at its default axes)."""
+    """Where the instance of `source` at `axes` is cached (the source itself at its default axes): named by a
+    hash of the source's bytes and the axes, worked out once per version of the file (_file_identity)."""
     if _is_default_instance(source, axes):
         return source
-    stat = source.stat()
-    digest = _file_digest(source, stat.st_mtime_ns, stat.st_size).copy()
-    digest.update(repr(sorted(axes.items())).encode())
-    digest.update(b"named-instances-v3")  # bump when the way instances are made changes (v3: no timestamp)
-    return cache_dir() / "fonts" / f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
+
+    def name() -> str:
+        digest = _file_digest(source, _file_identity(source)).copy()
+        digest.update(repr(sorted(axes.items())).encode())
+        digest.update(b"named-instances-v3")  # bump when the way instances are made changes (v3: no timestamp)
+        return f"{source.stem.split('[')[0]}-{digest.hexdigest()[:16]}.ttf"
+
+    return cache_dir() / "fonts" / remembered("font-instance-name", [_file_identity(source),
+                                                                     repr(sorted(axes.items()))], name)
 
 
 @lru_cache(maxsize=None)
-def _file_digest(path: Path, mtime_ns: int, size: int) -> Any:
-    """A font file's hash object, once per process and version of the file (a variable font has several faces;
-    callers copy it before adding to it)."""
+def _file_digest(path: Path, identity: str) -> Any:
+    """A font file's hash object, once per process and version of the file (`identity`, from _file_identity: a
+    variable font has several faces; callers copy it before adding to it)."""
     return hashlib.sha256(path.read_bytes())
 
 
+def _file_identity(path: Path) -> str:
+    """One version of a file, without reading it: its real path, size, inode and modification and change times.
+    A write to the file gives it a new change time (which, unlike the modification time, cannot be set back),
+    so what the disk cache keeps under this identity is never that of other bytes; a copy or a reinstall is only
+    read once more."""
+    real = path.resolve()
+    stat = real.stat()
+    return f"{real}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_dev}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+
+
 def _font_key(path: Path) -> str:
-    """The hash of a font file's bytes (once per process and version of the file): what the disk cache keys what
-    it keeps of the file by."""
-    stat = path.stat()
-    return _file_digest(path, stat.st_mtime_ns, stat.st_size).hexdigest()
+    """The hash of a font file's bytes: what the disk cache keys what it keeps of the file by. Reading and hashing
+    them (4 MB for a variable Noto Sans and its italic) took a cold build several milliseconds, so the hash is
+    itself kept on disk under the file's identity (and once per process and identity)."""
+    return _kept_digest(path, _file_identity(path))
+
+
+@lru_cache(maxsize=None)
+def _kept_digest(path: Path, identity: str) -> str:
+    return remembered("font-digest", [identity], lambda: _file_digest(path, identity).hexdigest())
 
 
 @lru_cache(maxsize=None)
