@@ -53,6 +53,30 @@ def test_changed_content_rebuilds_only_that_document(tmp_path):
     assert all("input_hash" in e for e in manifest["documents"])
 
 
+def test_a_forced_rebuild_of_the_same_bytes_rewrites_no_manifest(tmp_path, monkeypatch):
+    """Each manifest write is made durable: a rebuild that makes the same PDF writes only the PDF (its entry is
+    true before, during and after), one that changes it drops the entry first and records it again after."""
+    from handouts.build import matrix
+
+    content, layouts, out = *english_tree(tmp_path, levels=("easy",)), tmp_path / "out"
+    one = ("--paper", "a4")
+    report(build(content, layouts, out, *one))
+    manifest = out / "manifest.json"
+    before = manifest.read_bytes(), manifest.stat().st_ino
+    written: list[str] = []
+    real = matrix.atomic_write
+    monkeypatch.setattr(matrix, "atomic_write", lambda path, data: written.append(path.name) or real(path, data))
+    forced = report(build(content, layouts, out, *one, "--force"))
+    assert len(forced["built"]) == 1 and written == ["back-mouse_en_easy_leaflet_a4.pdf"]
+    assert (manifest.read_bytes(), manifest.stat().st_ino) == before
+    replace_in(content / "back-mouse/en/easy.md", "Anyone can get", "Anybody can get")
+    written.clear()
+    changed = report(build(content, layouts, out, *one))
+    assert written == ["manifest.json", "back-mouse_en_easy_leaflet_a4.pdf", "manifest.json"]
+    (entry,) = json.loads(manifest.read_text())["documents"]
+    assert entry["sha256"] == changed["built"][0]["sha256"] != forced["built"][0]["sha256"]
+
+
 def test_stale_outputs_reported_and_pruned(tmp_path):
     content, layouts, out = *english_tree(tmp_path, levels=("easy", "standard")), tmp_path / "out"
     report(build(content, layouts, out))

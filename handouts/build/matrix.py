@@ -17,7 +17,6 @@ included, and after builds that overlap:
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -212,6 +211,8 @@ def _worker_init(parent: int) -> None:
     """Make a worker die with the build. Without this, `kill -9` of the build left workers rendering (and
     holding the output lock, which they inherit) with nobody to collect their results."""
     if sys.platform.startswith("linux"):
+        import ctypes   # here: a build that forks no worker never loads it
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -422,7 +423,7 @@ def build(options: BuildOptions, *, progress: Callable[[Job], None] | None = Non
             order = {job.relpath: position for position, job in enumerate(jobs)}   # workers finish in any order
             report.built.sort(key=lambda entry: order[entry["path"]])
             report.failed.sort(key=lambda entry: order[entry["path"]])
-            report.stale = stale_outputs(options, manifest)
+            report.stale = stale_outputs(options, manifest, planned={job.relpath for job in jobs})
             if prune:
                 for relpath in report.stale:
                     entry_path(options.out_dir, relpath).unlink(missing_ok=True)
@@ -440,11 +441,18 @@ def _store(out_dir: Path, manifest: dict[str, dict], job: Job, data: bytes, page
     time), never misdescribed."""
     target = confined(out_dir, job.relpath, what="output", source=out_dir, error=HandoutsError,
                       hint="a folder in the output directory is a symlink out of it; remove it")
-    if manifest.pop(job.relpath, None) is not None:
+    digest = hashlib.sha256(data).hexdigest()
+    previous = manifest.get(job.relpath)
+    # A rebuild that makes the same bytes (reproducible output, and --force) leaves the old entry true while its
+    # file is replaced: only an entry whose file (or FHIR record) changes must leave the manifest first.
+    same_file = previous is not None and previous.get("sha256") == digest and previous.get("bytes") == len(data) \
+        and "fhir" not in previous and not (options is not None and options.fhir)
+    if previous is not None and not same_file:
+        manifest.pop(job.relpath)
         write_manifest(out_dir, manifest, header)
     atomic_write(target, data)
-    entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data),
-             "sha256": hashlib.sha256(data).hexdigest(), "input_hash": input_hash}
+    entry = {"path": job.relpath, **asdict(job), "pages": pages, "bytes": len(data), "sha256": digest,
+             "input_hash": input_hash}
     if options is not None and options.fhir and job.format in RECORDED_FORMATS:
         document, language = job_document(job, options)
         record = leaflet_record(document, language, options.clinic, data, url=job.relpath, identity=job.relpath)
@@ -477,8 +485,12 @@ def intact(path: Path, entry: dict) -> bool:
         return False
 
 
-def stale_outputs(options: BuildOptions, manifest: dict[str, dict]) -> list[str]:
-    """Outputs in the manifest whose document no longer exists in the content or layouts."""
+def stale_outputs(options: BuildOptions, manifest: dict[str, dict],
+                  planned: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Outputs in the manifest whose document no longer exists in the content or layouts. `planned`: paths this
+    build's own plan holds, which exist; a manifest of only those needs no plan of every layout and format."""
+    if planned.issuperset(manifest):
+        return []
     full = BuildOptions(content_dir=options.content_dir, layouts_dir=options.layouts_dir, out_dir=options.out_dir,
                         layouts=tuple(layout_names(options.layouts_dir)), formats=("pdf", "html"))
     try:
@@ -536,10 +548,28 @@ def read_manifest(out_dir: Path, warnings: list[str]) -> dict[str, dict]:
 
 
 def write_manifest(out_dir: Path, entries: dict[str, dict], header: dict | None = None) -> None:
-    """`header` is a shard's `shard` and `plan` fields; a single build's (and a merged) manifest has none."""
+    """`header` is a shard's `shard` and `plan` fields; a single build's (and a merged) manifest has none. A
+    manifest that already says exactly this is left as it is: each write is made durable (fsync), which cost a
+    build of one document more than writing its PDF."""
     manifest = {"generator": f"handouts {__version__}", **(header or {}),
                 "documents": [entries[key] for key in sorted(entries)]}
-    atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    if _current_bytes(out_dir / MANIFEST) != data:
+        atomic_write(out_dir / MANIFEST, data)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is missing, unreadable or not a plain file (a symlink is never read:
+    it is replaced like any other manifest that needs writing)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)   # a FIFO: no wait
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def personal_job(options: BuildOptions, personal: "PersonalCopy", *, encrypt: bool = False,
