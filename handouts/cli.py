@@ -35,6 +35,24 @@ def layouts_option(f):
                         default=None, help="Layouts tree to read (default: the project's layouts/).")(f)
 
 
+# What a build imports, and the packages those imports run: imported through the disk cache of what importing
+# compiles (regular expressions, dataclass methods; handouts.importcache) before the first command that renders.
+_PIPELINE = ("handouts.build.matrix", "handouts.build.inputs", "handouts.build.shard", "handouts.pdf.render",
+             "handouts.pdf.exercises", "handouts.pdf.formcache", "handouts.figures", "handouts.text.hyphenation",
+             "reportlab.graphics.renderPDF")
+_PIPELINE_LIBRARIES = ("reportlab", "PIL", "uharfbuzz", "pyphen")
+_PIPELINE_PACKAGES = (*_PIPELINE_LIBRARIES, "handouts.content", "handouts.config", "handouts.text", "handouts.figures",
+                      "handouts.document", "handouts.pdf", "handouts.post", "handouts.writers", "handouts.record",
+                      "handouts.build")
+
+
+def _import_pipeline() -> None:
+    from handouts.importcache import import_cached
+
+    import_cached(*_PIPELINE, packages=_PIPELINE_PACKAGES, libraries=_PIPELINE_LIBRARIES,
+                  lazy=("PIL.Image", "uharfbuzz"))
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into one line (the traceback only with --debug)."""
 
@@ -112,9 +130,7 @@ def build(topics, langs, levels, layouts, papers, formats, out_dir, grayscale, b
     """Build leaflets into OUT/<topic>/<lang>/ and write OUT/manifest.json."""
     import os
 
-    from handouts.regexcache import import_precompiled
-
-    import_precompiled("reportlab.platypus", "reportlab.graphics.shapes", libraries=("reportlab",))
+    _import_pipeline()
     from handouts.build.matrix import BuildOptions, build as run_build, dry_run as run_dry, plan, prepare_fonts
     from handouts.build.shard import parse_shard, shard_jobs
     from handouts.config.clinic import load_clinic

@@ -98,6 +98,13 @@ def remembered(kind: str, inputs: Iterable[bytes | str], make: Callable[[], T], 
     return value
 
 
+def recalled(path: Path, default: T) -> object | T:
+    """The value kept at `path` (an entry_path), or `default` when there is none that can be trusted: for a
+    caller that decides itself whether what it made is worth storing (`store`)."""
+    value = _load(path)
+    return default if value is _MISSING else value
+
+
 class _Missing:
     pass
 
