@@ -11,8 +11,9 @@ reported, every time).
 
 An entry that cannot be read back (truncated, corrupt, made by another Python) is made again and rewritten; a
 cache that cannot be written (read-only, full disk) only costs the time. Each write goes to a temporary file that
-is renamed, so processes that share the cache never read half an entry. Each kind keeps at most MAX_ENTRIES (the
-oldest go when a new one is written), so editing content for months does not fill the disk.
+is renamed, so processes that share the cache never read half an entry. Each kind keeps at most MAX_ENTRIES
+entries and MAX_KIND_BYTES (the oldest go when a new one is written), so editing content or code for months does
+not fill the disk.
 
 Entries are pickles: the cache is trusted as the user's own files are (like the font instances beside it), so
 HANDOUTS_CACHE_DIR must not name a folder that other users can write.
@@ -35,6 +36,7 @@ _MAGIC = b"handouts-cache 1\n"
 _DIGEST = 32   # bytes of sha256 that follow the magic: the payload must hash to them
 _PACKAGE = Path(__file__).resolve().parent   # the whole handouts package: any code change is an input
 MAX_ENTRIES = 512   # per kind: far more than the documents of a content tree, each a few kilobytes
+MAX_KIND_BYTES = 48 * 2**20   # per kind: a few dozen of its largest entries (a language's patterns: up to 2 MB)
 
 
 def cache_dir() -> Path:
@@ -150,15 +152,23 @@ def store(path: Path, value: object) -> None:
 
 
 def _evict(folder: Path) -> None:
-    """Keep the newest MAX_ENTRIES of a kind (run after a write, so only when something was made)."""
+    """Keep the newest entries of a kind, at most MAX_ENTRIES and MAX_KIND_BYTES of them (the newest one always:
+    run after a write, so only when something was made). Every change to the tool's code makes new entries of
+    every kind, some of them large (a language's hyphenation patterns, the pipeline's compiled imports): months
+    of edits must not fill the disk."""
+    found = []
     try:
-        found = [(entry.stat().st_mtime_ns, entry) for entry in folder.glob("*.pickle")]
-    except OSError:
+        for entry in folder.glob("*.pickle"):
+            stat = entry.stat()
+            found.append((stat.st_mtime_ns, stat.st_size, entry))
+    except OSError:   # another process removed one meanwhile: the next write tidies up
         return
-    if len(found) <= MAX_ENTRIES:
-        return
-    for _, entry in sorted(found)[: len(found) - MAX_ENTRIES]:
-        try:
-            entry.unlink()
-        except OSError:   # another process removed it first
-            pass
+    found.sort(reverse=True)
+    kept = total = 0
+    for _, size, entry in found:
+        kept, total = kept + 1, total + size
+        if kept > 1 and (kept > MAX_ENTRIES or total > MAX_KIND_BYTES):
+            try:
+                entry.unlink()
+            except OSError:   # another process removed it first
+                pass

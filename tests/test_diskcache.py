@@ -315,6 +315,19 @@ def test_each_kind_keeps_only_its_newest_entries(cache, monkeypatch):
     assert remembered("demo", ["0"], lambda: made.append(0) or 0) == 0 and made == [0]  # the oldest went
 
 
+def test_each_kind_keeps_only_as_many_bytes_as_it_may(cache, monkeypatch):
+    """Large entries (hyphenation patterns, compiled imports) are bounded by size too; the newest always stays."""
+    monkeypatch.setattr(diskcache, "MAX_KIND_BYTES", 25_000)
+    for index in range(4):
+        remembered("demo", [str(index)], lambda index=index: bytes(10_000) + bytes([index]))
+        os.utime(entry_path("demo", [str(index)]), ns=(index * 10**9, index * 10**9))
+    assert [path.name for path in entries(cache, "demo")] == sorted(entry_path("demo", [str(index)]).name
+                                                                     for index in (2, 3))
+    monkeypatch.setattr(diskcache, "MAX_KIND_BYTES", 100)
+    remembered("demo", ["big"], lambda: bytes(10_000))
+    assert entries(cache, "demo") == [entry_path("demo", ["big"])]
+
+
 def test_a_date_is_formatted_again_for_another_date_locale_or_style(cache):
     import datetime
 
