@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Line
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
 
@@ -189,6 +188,8 @@ class DocumentFontDrawing(Drawing):
 
 def qr_drawing(url: str, size: float) -> Drawing:
     """A vector QR code (reportlab's widget): crisp at any print size, no raster image."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget   # here: its package loads every barcode (10 ms)
+
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = DocumentFontDrawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), -x0, -y0])
