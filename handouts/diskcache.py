@@ -53,10 +53,22 @@ def tool_fingerprint() -> str:
     """A hash of the tool's version and every one of its source files: what a cached result or a document's input
     hash depends on besides its files (a code change during development counts too)."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
+    for relpath in _source_files():
+        digest.update(relpath.encode())
+        digest.update((_PACKAGE / relpath).read_bytes())
     return digest.hexdigest()
+
+
+def _source_files() -> list[str]:
+    """Every .py file of the package, as sorted paths relative to it (os.walk: Path.rglob took a cold start 5 to
+    10 ms for the same hundred files)."""
+    found = []
+    for folder, subfolders, files in os.walk(_PACKAGE):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        base = os.path.relpath(folder, _PACKAGE)
+        found += [name if base == "." else f"{base}/{name}".replace(os.sep, "/") for name in files
+                  if name.endswith(".py")]
+    return sorted(found)
 
 
 @lru_cache(maxsize=None)

@@ -72,6 +72,12 @@ def test_the_tools_code_and_library_versions_are_part_of_the_key(cache, monkeypa
         assert entry_path("demo", ["a"], libraries=("yaml",)) != first
 
 
+def test_every_source_file_of_the_tool_is_part_of_its_fingerprint():
+    package = diskcache._PACKAGE
+    assert diskcache._source_files() == sorted(path.relative_to(package).as_posix() for path in package.rglob("*.py"))
+    assert "build/matrix.py" in diskcache._source_files() and "diskcache.py" in diskcache._source_files()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped"])
 def test_a_damaged_entry_is_made_again_and_rewritten(cache, damage):
     remembered("demo", ["a"], lambda: list(range(100)))
