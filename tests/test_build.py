@@ -167,3 +167,19 @@ def test_numbered_list_in_a_box_keeps_counting(tmp_path):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(next(out.rglob("*.pdf"))).pages).split())
     for number, words in ((2, "An injection"), (3, "Surgery is"), (4, "Every treatment")):
         assert f"{number}. {words}" in text or f"{number}.{words}" in text, words
+
+
+def test_a_font_packages_installed_version_is_an_input(tmp_path, monkeypatch):
+    """An upgraded font package rebuilds every document; its version is read as importlib.metadata reads it."""
+    from importlib.metadata import version
+
+    from handouts.build import inputs
+
+    _, layouts = english_tree(tmp_path, levels=("easy",))
+    assert inputs._package_version("fontpkg_noto_sans") == version("fontpkg-noto-sans")
+    assert inputs._package_version("no_such_font_package") == "absent"
+    before = inputs._fonts_fingerprint.__wrapped__(layouts)
+    real = inputs._package_version
+    monkeypatch.setattr(inputs, "_package_version",
+                        lambda package: "99.0" if package == "fontpkg_noto_sans" else real(package))
+    assert inputs._fonts_fingerprint.__wrapped__(layouts) != before
