@@ -119,8 +119,9 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
 
 
 # What draw_run writes into its text object, in order, as one flat tuple (it is kept for every line of a
-# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN x y (a text origin), TEXT string, CODE operator (a
-# marked-content operator).
+# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN "x y" (a text origin, its coordinates formatted as
+# reportlab's setTextOrigin formats them: a line drawn again in another try of the spacing does not format them
+# again), TEXT string, CODE operator (a marked-content operator).
 ORIGIN, TEXT, CODE = 0, 1, 2
 Ops = tuple[Any, ...]
 
@@ -131,6 +132,8 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     and the position alone, so a caller that draws the same line at the same place again (a paragraph in every
     try of a leaflet's spacing, handouts.pdf.paragraph) keeps them and calls draw_ops; the PDF's own encoding
     of the strings (font subsets, per document) is left to the canvas each time."""
+    from reportlab.lib.rl_accel import fp_str
+
     ttf = _ttfont(run.font)
     char_width = ttf.face.getCharWidth
     scale = size / run.upem
@@ -158,7 +161,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
         else:
             if pending:
                 ops += (TEXT, pending)
-            ops += (ORIGIN, gx, gy)
+            ops += (ORIGIN, fp_str(gx, gy))
             pending, pen_x, origin_y = char, gx, gy
         pen_x += char_width(ord(char)) * size / 1000
         x += g.x_advance * scale
@@ -169,24 +172,24 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
 
 
 def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
-    """Write run_ops' operations as one text object in `font` at `size`."""
+    """Write run_ops' operations as one text object in `font` at `size`: the bytes reportlab's setTextOrigin
+    and textOut write, with the origins already formatted."""
     from handouts.text.fonts import EMBOLDENED
 
     tx = canvas.beginText()
     tx.setFont(font, size)
     code = tx._code
+    origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
     i, count = 0, len(ops)
     while i < count:
         kind = ops[i]
         if kind == TEXT:
             tx._textOut(ops[i + 1])   # textOut without moving the text cursor, which nothing here reads: same bytes
-            i += 2
         elif kind == ORIGIN:
-            tx.setTextOrigin(ops[i + 1], ops[i + 2])
-            i += 3
+            code.append(origin % ops[i + 1])   # setTextOrigin's; the text cursor is not read here either
         else:
             code.append(ops[i + 1])
-            i += 2
+        i += 2
     if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
