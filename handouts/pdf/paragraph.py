@@ -31,6 +31,7 @@ import copy
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -590,7 +591,15 @@ def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph])
     return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
-def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
+def _clusters(piece: Piece) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
+    """`_piece_clusters` of a piece: the same text in the same font and direction is shaped alike (the piece's run
+    is shaping.shape's), so the answer is kept by those three; a word recurs in a document and across its
+    papers and levels."""
+    return _piece_clusters(piece.text, piece.run.font, piece.level % 2 == 1)
+
+
+@lru_cache(maxsize=16384)
+def _piece_clusters(text: str, font: str, rtl: bool) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
     extractors would not read them back whole from the glyphs, else None.
 
@@ -604,10 +613,10 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
     a letter and its shadda read back in logical order ("يتكوّن"). (Cutting such a cluster into one-character
     spans, as before, put a zero-width mark on its own at its offset, which moved it out of order and split the
     word.)"""
-    glyphs = piece.run.glyphs
+    glyphs = shaping.shape(text, font, rtl).glyphs
     starts = sorted({g.cluster for g in glyphs})
-    ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
-    rtl = piece.level % 2 == 1
+    ends = dict(zip(starts, starts[1:] + [len(text)]))
+    glyph_char = shaping.glyph_chars(font)
     out: list[tuple[tuple[shaping.Glyph, ...], str | None]] = []
     i = 0
     while i < len(glyphs):
@@ -615,14 +624,14 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
         while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
             j += 1
         group = glyphs[i:j]
-        text = piece.text[group[0].cluster:ends[group[0].cluster]]
-        drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
-        if drawn == text and all(g.x_advance for g in group):
+        chars = text[group[0].cluster:ends[group[0].cluster]]
+        drawn = "".join(glyph_char(g.gid, g.x_advance) for g in group)
+        if drawn == chars and all(g.x_advance for g in group):
             out.append((group, None))
         else:
-            out.append((group, text[::-1] if rtl else text))
+            out.append((group, chars[::-1] if rtl else chars))
         i = j
-    return out
+    return tuple(out)
 
 
 def _drop_unsupported_controls(frags: list[Any]) -> None:

@@ -86,7 +86,31 @@ def glyph_char(font: str, gid: int, advance: int) -> str:
     in the order glyphs are first met and records the first shaped (kerned, positioned) advance, which made a
     rebuild differ from a build, and a PDF's widths differ from its font program. Drawing is unaffected:
     draw_run places each glyph where HarfBuzz says."""
+    return glyph_chars(font)(gid, advance)
+
+
+_GLYPH_CHARS = "_handouts_glyph_chars"
+
+
+def glyph_chars(font: str) -> Any:
+    """`glyph_char` for one font, as a function of (gid, advance): a run's glyphs are looked up in the font once
+    and each glyph's character is kept with the registered font (it never changes once chosen: a glyph's first
+    character stays first, a private code stays assigned), so laying out a shaped line asks a dictionary."""
     ttf = _ttfont(font)
+    known = ttf.__dict__.get(_GLYPH_CHARS)
+    if known is None:
+        known = ttf.__dict__[_GLYPH_CHARS] = {}
+
+    def char(gid: int, advance: int) -> str:
+        found = known.get(gid)
+        if found is None:
+            found = known[gid] = _choose_char(ttf, font, gid, advance)
+        return found
+
+    return char
+
+
+def _choose_char(ttf: Any, font: str, gid: int, advance: int) -> str:
     face = ttf.face
     chars = face.glyphToChar.get(gid)
     if chars:
@@ -143,6 +167,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     marked = marked or {}
     outer = {start: (end, operator) for start, end, operator in languages}
     closing: dict[int, int] = {}   # glyph index -> how many sequences end there
+    glyph_char_of = glyph_chars(run.font)
     for index, g in enumerate(run.glyphs):
         if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
@@ -155,7 +180,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                     ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
-        char = glyph_char(run.font, g.gid, g.x_advance)
+        char = glyph_char_of(g.gid, g.x_advance)
         if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
             pending += char
         else:
@@ -184,7 +209,7 @@ def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
     while i < count:
         kind = ops[i]
         if kind == TEXT:
-            tx._textOut(ops[i + 1])   # textOut without moving the text cursor, which nothing here reads: same bytes
+            code.append(tx._formatText(ops[i + 1]))   # textOut without moving the text cursor (_textOut's bytes)
         elif kind == ORIGIN:
             code.append(origin % ops[i + 1])   # setTextOrigin's; the text cursor is not read here either
         else:
