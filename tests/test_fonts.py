@@ -145,3 +145,22 @@ def test_label_path_shapes_and_falls_back(library):
         label_width("العمود الفقري", chain.primary.name, 12, chain=chain)
     with pytest.raises(FontError):
         label_path("\U0001F600", 0, 0, chain.primary.name, 12, chain=chain)
+
+
+def test_markup_is_kept_per_chain_not_per_chain_object(library):
+    """text_markup keeps each text's markup by chain value: a chain made again for the next document (equal, not
+    the same object) finds it, and another chain marks the same text up its own way."""
+    from handouts.text import markup
+
+    text = "Back mouse \u0915\u092e\u0930 MRI"
+    latin = font_chain(library, "atkinson-hyperlegible", ["noto-sans-devanagari"], "en")
+    again = font_chain(library, "atkinson-hyperlegible", ["noto-sans-devanagari"], "en")
+    hindi = font_chain(library, "noto-sans-devanagari", ["noto-sans"], "hi")
+    assert again == latin and again is not latin
+    first = markup.text_markup(text, latin)
+    assert '<font face="noto-sans-devanagari">' in first and first == markup._text_markup(text, latin, "")
+    kept = len(markup._MARKUP)
+    assert markup.text_markup(text, again) is first and len(markup._MARKUP) == kept
+    other = markup.text_markup(text, hindi)
+    assert other == markup._text_markup(text, hindi, "") != first
+    assert markup.text_markup(text, latin) is first
