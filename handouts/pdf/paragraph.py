@@ -233,8 +233,8 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
 @dataclass(frozen=True)
 class _LinePlan:
     """One line drawn at one place: its glyph streams (colour, font, size, text operations: shaping.run_ops)
-    and each piece with the x it starts at (underlines and link areas). `line` keeps the line it was made
-    for alive, so the id in its key is never another line's."""
+    and each underlined or linked piece with the x it starts at (its underline and link area). `line` keeps the
+    line it was made for alive, so the id in its key is never another line's."""
 
     line: list[Word]
     runs: tuple[tuple[Any, str, float, shaping.Ops], ...]
@@ -480,9 +480,10 @@ class Paragraph(_RLParagraph):
             x = left
         visual = [pieces[index] for index in order]
         runs = _glyph_runs(visual, x, y)
-        placed = []
+        placed = []   # only the pieces with something to draw besides their glyphs
         for piece in visual:
-            placed.append((piece, x))
+            if getattr(piece.frag, "us_lines", None) or getattr(piece.frag, "link", None):
+                placed.append((piece, x))
             x += piece.width
         return _LinePlan(line, tuple(runs), tuple(placed))
 

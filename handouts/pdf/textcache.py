@@ -23,16 +23,19 @@ _TABLE = "_handouts_text_operators"
 class CachingTextObject(PDFTextObject):
     """reportlab's text object, looking each string's operators up in its canvas's table (module docstring)."""
 
-    def _formatText(self, text: Any) -> str:
-        if type(text) is not str:   # bytes, or reportlab's ShapedStr (its operators depend on the shaping)
-            return super()._formatText(text)
-        canvas = self._canvas
+    def __init__(self, canvas: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(canvas, *args, **kwargs)
         table = canvas.__dict__.get(_TABLE)
         if table is None:
             table = canvas.__dict__[_TABLE] = {}
+        self._operators = table
+
+    def _formatText(self, text: Any) -> str:
+        if type(text) is not str:   # bytes, or reportlab's ShapedStr (its operators depend on the shaping)
+            return super()._formatText(text)
         key = (self._fontname, self._fontsize, self._leading, self._curSubset, text)
-        hit = table.get(key)
+        hit = self._operators.get(key)
         if hit is None:
-            hit = table[key] = (super()._formatText(text), self._curSubset)
+            hit = self._operators[key] = (super()._formatText(text), self._curSubset)
         self._curSubset = hit[1]
         return hit[0]

@@ -204,17 +204,16 @@ def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
     tx = canvas.beginText()
     tx.setFont(font, size)
     code = tx._code
+    append, text_operators = code.append, tx._formatText
     origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
-    i, count = 0, len(ops)
-    while i < count:
-        kind = ops[i]
+    pairs = iter(ops)
+    for kind, value in zip(pairs, pairs):
         if kind == TEXT:
-            code.append(tx._formatText(ops[i + 1]))   # textOut without moving the text cursor (_textOut's bytes)
+            append(text_operators(value))   # textOut without moving the text cursor (_textOut's bytes)
         elif kind == ORIGIN:
-            code.append(origin % ops[i + 1])   # setTextOrigin's; the text cursor is not read here either
+            append(origin % value)   # setTextOrigin's; the text cursor is not read here either
         else:
-            code.append(ops[i + 1])
-        i += 2
+            append(value)
     if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
