@@ -271,11 +271,17 @@ _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
     """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
     None where a part cannot be a key."""
+    # The style's attributes in the order they were set (a style made the same way in every try of the spacing
+    # lists them alike; sorting them cost more than the rest of the lookup).
+    attributes = dict(vars(style))
+    for name in _SPACING:
+        attributes.pop(name, None)
+    key = (text, bullet, case_sensitive, tuple(attributes.items()))
     try:
-        return (text, bullet, case_sensitive,
-                tuple(item for item in sorted(vars(style).items()) if item[0] not in _SPACING))
-    except TypeError:   # an unhashable or unorderable value
+        hash(key)
+    except TypeError:   # an unhashable value
         return None
+    return key
 
 
 # What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
