@@ -126,6 +126,10 @@ def test_strings_shown_again_write_what_reportlab_writes(fonts):
                 for text in strings:
                     tx.textOut(text)
                     tx._textOut(text)
+                in_font = getattr(tx, "operators_in_font", None)   # what shaping.draw_ops uses
+                show = in_font() if in_font is not None else tx._formatText
+                for text in reversed(strings):
+                    tx._code.append(show(text))
                 tx.textLine("back mouse")
                 canvas.drawText(tx)
             canvas.drawString(10, 600, "back mouse")

@@ -30,6 +30,25 @@ class CachingTextObject(PDFTextObject):
             table = canvas.__dict__[_TABLE] = {}
         self._operators = table
 
+    def operators_in_font(self) -> Any:
+        """`_formatText` for a run of strings in the text object's current font, size and leading, as a
+        function of the string (shaping.draw_ops shows a shaped line's glyphs, hundreds of short strings, in one
+        font): the same lookups without reading the font back for each string."""
+        table, font, size, leading = self._operators, self._fontname, self._fontsize, self._leading
+        get, encode = table.get, super()._formatText
+
+        def operators(text: str) -> str:
+            if type(text) is not str:
+                return encode(text)
+            key = (font, size, leading, self._curSubset, text)
+            hit = get(key)
+            if hit is None:
+                hit = table[key] = (encode(text), self._curSubset)
+            self._curSubset = hit[1]
+            return hit[0]
+
+        return operators
+
     def _formatText(self, text: Any) -> str:
         if type(text) is not str:   # bytes, or reportlab's ShapedStr (its operators depend on the shaping)
             return super()._formatText(text)

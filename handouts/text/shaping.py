@@ -204,7 +204,11 @@ def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
     tx = canvas.beginText()
     tx.setFont(font, size)
     code = tx._code
-    append, text_operators = code.append, tx._formatText
+    append = code.append
+    # a text object that caches each string's operators (handouts.pdf.textcache) gives them without reading its
+    # font again for each string; reportlab's own writes them through _formatText
+    in_font = getattr(tx, "operators_in_font", None)
+    text_operators = in_font() if in_font is not None else tx._formatText
     origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
     pairs = iter(ops)
     for kind, value in zip(pairs, pairs):
