@@ -99,3 +99,46 @@ def test_link_page_content_as_qpdf_gives_it_back():
     code = ["BT", "/F1+0 9 Tf", "<0102> Tj", "ET", "0 0 1 1 re", "f", "q", "Q"]
     assert artifact_untagged_graphics(code) == ["BT", "/F1+0 9 Tf", "<0102> Tj", "ET",
                                                 "/Artifact BMC", "0 0 1 1 re", "f", "EMC", "q", "Q"]
+
+
+def test_strings_shown_again_write_what_reportlab_writes(fonts):
+    """A leaflet's canvas works out each string's operators once per document (handouts.pdf.textcache): a page
+    that shows strings again, in fonts, sizes and leadings that change, in a TrueType font whose characters fill
+    more than one subset (the font selection changes inside and between strings) and in a standard font, is the
+    same file reportlab's own canvas writes."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.pdf.finishing import FinishingCanvas
+    from handouts.pdf.textcache import CachingTextObject
+    from handouts.text.fonts import font_chain
+
+    font = font_chain(fonts, "noto-sans", [], "en").primary.name
+    many = "".join(chr(c) for c in range(0x100, 0x250) if c not in (0x149, 0x17F))   # > 256 codes: two subsets
+    strings = ["back mouse", many, "back\u00a0mouse", "a (b) \\c", "back mouse", many[::-1], many, "", "mouse"]
+
+    def page(canvas_class) -> bytes:
+        buffer = io.BytesIO()
+        canvas = canvas_class(buffer, invariant=1)
+        for size, leading in ((9, None), (9, 14), (12, 15), (9, None)):
+            for face in (font, "Helvetica"):
+                tx = canvas.beginText(10, 700)
+                tx.setFont(face, size, leading)
+                for text in strings:
+                    tx.textOut(text)
+                    tx._textOut(text)
+                in_font = getattr(tx, "operators_in_font", None)   # what shaping.draw_ops uses
+                show = in_font() if in_font is not None else tx._formatText
+                for text in reversed(strings):
+                    tx._code.append(show(text))
+                tx.textLine("back mouse")
+                canvas.drawText(tx)
+            canvas.drawString(10, 600, "back mouse")
+        canvas.showPage()
+        canvas.save()
+        if canvas_class is FinishingCanvas:
+            assert isinstance(canvas.beginText(), CachingTextObject)
+        return buffer.getvalue()
+
+    mine, reportlabs = page(FinishingCanvas), page(Canvas)
+    assert mine == reportlabs
+    assert len(pypdf.PdfReader(io.BytesIO(mine)).pages[0].extract_text()) > 100

@@ -108,6 +108,31 @@ def test_phone_numbers_and_urls_are_isolated():
     assert levels[0] == 1 and levels[text.index("7946")] == 2
 
 
+def test_plain_left_to_right_paragraphs_skip_python_bidi():
+    """`bidi.levels` answers level 0 throughout for a left-to-right paragraph with nothing right to left in it:
+    every character that could resolve otherwise (bidi class R, AL, AN, or an explicit embedding, override or
+    isolate) is one its shortcut looks for, and the shortcut's levels are python-bidi's, for the Hindi and
+    English leaflets' own text and for marks, digits, soft hyphens and joiners."""
+    import sys
+    import unicodedata
+
+    others = {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+    missed = [hex(code) for code in range(sys.maxunicode + 1)
+              if unicodedata.bidirectional(chr(code)) in others and not bidi._NOT_PLAIN_LTR.search(chr(code))]
+    assert missed == []
+    content = Path(__file__).resolve().parents[1] / "content" / "back-mouse"
+    lines = [line for lang in ("hi", "en") for line in (content / lang / "standard.md").read_text("utf-8").splitlines()
+             if line.strip()]
+    lines += ["क्षत्रिय 12.5 mg, 3 बार\u00ad-\u200d\u200c x\u0301 (a) [b] 1/2", "\u00a0+ 1,5 € 20 %"]
+    plain = [line for line in lines if not bidi._NOT_PLAIN_LTR.search(line)]
+    assert len(plain) > 20
+    for line in plain:
+        assert bidi.levels(line, rtl=False) == bidi._resolved_levels(line, rtl=False) == [0] * len(line)
+    isolated = bidi.isolate_ltr_units("फ़ोन करें +91 11 2345 6789")   # the long way: LRI…PDI inside
+    assert bidi.levels(isolated, rtl=False) == bidi._resolved_levels(isolated, rtl=False) != [0] * len(isolated)
+    assert bidi.levels("abc شسي", rtl=False)[-1] == 1
+
+
 def test_label_path_shapes_and_falls_back(library):
     from handouts.text.labels import label_path, label_width
 
@@ -120,3 +145,22 @@ def test_label_path_shapes_and_falls_back(library):
         label_width("العمود الفقري", chain.primary.name, 12, chain=chain)
     with pytest.raises(FontError):
         label_path("\U0001F600", 0, 0, chain.primary.name, 12, chain=chain)
+
+
+def test_markup_is_kept_per_chain_not_per_chain_object(library):
+    """text_markup keeps each text's markup by chain value: a chain made again for the next document (equal, not
+    the same object) finds it, and another chain marks the same text up its own way."""
+    from handouts.text import markup
+
+    text = "Back mouse \u0915\u092e\u0930 MRI"
+    latin = font_chain(library, "atkinson-hyperlegible", ["noto-sans-devanagari"], "en")
+    again = font_chain(library, "atkinson-hyperlegible", ["noto-sans-devanagari"], "en")
+    hindi = font_chain(library, "noto-sans-devanagari", ["noto-sans"], "hi")
+    assert again == latin and again is not latin
+    first = markup.text_markup(text, latin)
+    assert '<font face="noto-sans-devanagari">' in first and first == markup._text_markup(text, latin, "")
+    kept = len(markup._MARKUP)
+    assert markup.text_markup(text, again) is first and len(markup._MARKUP) == kept
+    other = markup.text_markup(text, hindi)
+    assert other == markup._text_markup(text, hindi, "") != first
+    assert markup.text_markup(text, latin) is first

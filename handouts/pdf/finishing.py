@@ -54,6 +54,13 @@ class FinishingCanvas(Canvas):
 
     finish: Finish | None = None
 
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
+        """reportlab's text object, with each string's operators worked out once per document
+        (handouts.pdf.textcache): the same bytes."""
+        from handouts.pdf.textcache import CachingTextObject
+
+        return CachingTextObject(self, x, y, direction=direction)
+
     def showPage(self) -> None:
         if self.finish is not None:
             from handouts.pdf.tagging import tagger_of

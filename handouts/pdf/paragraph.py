@@ -31,6 +31,7 @@ import copy
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -232,8 +233,8 @@ def _line_pieces(line: list[Word]) -> list[Piece]:
 @dataclass(frozen=True)
 class _LinePlan:
     """One line drawn at one place: its glyph streams (colour, font, size, text operations: shaping.run_ops)
-    and each piece with the x it starts at (underlines and link areas). `line` keeps the line it was made
-    for alive, so the id in its key is never another line's."""
+    and each underlined or linked piece with the x it starts at (its underline and link area). `line` keeps the
+    line it was made for alive, so the id in its key is never another line's."""
 
     line: list[Word]
     runs: tuple[tuple[Any, str, float, shaping.Ops], ...]
@@ -270,11 +271,17 @@ _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
     """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
     None where a part cannot be a key."""
+    # The style's attributes in the order they were set (a style made the same way in every try of the spacing
+    # lists them alike; sorting them cost more than the rest of the lookup).
+    attributes = dict(vars(style))
+    for name in _SPACING:
+        attributes.pop(name, None)
+    key = (text, bullet, case_sensitive, tuple(attributes.items()))
     try:
-        return (text, bullet, case_sensitive,
-                tuple(item for item in sorted(vars(style).items()) if item[0] not in _SPACING))
-    except TypeError:   # an unhashable or unorderable value
+        hash(key)
+    except TypeError:   # an unhashable value
         return None
+    return key
 
 
 # What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
@@ -479,9 +486,10 @@ class Paragraph(_RLParagraph):
             x = left
         visual = [pieces[index] for index in order]
         runs = _glyph_runs(visual, x, y)
-        placed = []
+        placed = []   # only the pieces with something to draw besides their glyphs
         for piece in visual:
-            placed.append((piece, x))
+            if getattr(piece.frag, "us_lines", None) or getattr(piece.frag, "link", None):
+                placed.append((piece, x))
             x += piece.width
         return _LinePlan(line, tuple(runs), tuple(placed))
 
@@ -590,7 +598,16 @@ def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph])
     return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
-def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]]:
+def _clusters(piece: Piece) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
+    """`_piece_clusters` of a piece: the same text in the same font and direction is shaped alike (the piece's run
+    is shaping.shape's), so the answer is kept by those three; a word recurs in a document and across its
+    papers and levels. About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a
+    bound of four thousand keeps a language's levels while memory stays flat."""
+    return _piece_clusters(piece.text, piece.run.font, piece.level % 2 == 1)
+
+
+@lru_cache(maxsize=4096)
+def _piece_clusters(text: str, font: str, rtl: bool) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
     extractors would not read them back whole from the glyphs, else None.
 
@@ -604,10 +621,10 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
     a letter and its shadda read back in logical order ("يتكوّن"). (Cutting such a cluster into one-character
     spans, as before, put a zero-width mark on its own at its offset, which moved it out of order and split the
     word.)"""
-    glyphs = piece.run.glyphs
+    glyphs = shaping.shape(text, font, rtl).glyphs
     starts = sorted({g.cluster for g in glyphs})
-    ends = dict(zip(starts, starts[1:] + [len(piece.text)]))
-    rtl = piece.level % 2 == 1
+    ends = dict(zip(starts, starts[1:] + [len(text)]))
+    glyph_char = shaping.glyph_chars(font)
     out: list[tuple[tuple[shaping.Glyph, ...], str | None]] = []
     i = 0
     while i < len(glyphs):
@@ -615,14 +632,14 @@ def _clusters(piece: Piece) -> list[tuple[tuple[shaping.Glyph, ...], str | None]
         while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
             j += 1
         group = glyphs[i:j]
-        text = piece.text[group[0].cluster:ends[group[0].cluster]]
-        drawn = "".join(shaping.glyph_char(piece.run.font, g.gid, g.x_advance) for g in group)
-        if drawn == text and all(g.x_advance for g in group):
+        chars = text[group[0].cluster:ends[group[0].cluster]]
+        drawn = "".join(glyph_char(g.gid, g.x_advance) for g in group)
+        if drawn == chars and all(g.x_advance for g in group):
             out.append((group, None))
         else:
-            out.append((group, text[::-1] if rtl else text))
+            out.append((group, chars[::-1] if rtl else chars))
         i = j
-    return out
+    return tuple(out)
 
 
 def _drop_unsupported_controls(frags: list[Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, NextPageTemplate,
+from reportlab.platypus import (BaseDocTemplate, Flowable, FrameBreak, KeepTogether, NextPageTemplate,
                                 PageTemplate)
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError as ReportlabLayoutError, _ktAllow
 from reportlab.platypus.flowables import ListFlowable
@@ -21,6 +21,7 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 
 from handouts.pdf import tagging
 from handouts.pdf.finishing import Finish, FinishingCanvas
+from handouts.pdf.frames import Frame   # reportlab's, cheap to copy
 from handouts.pdf.flowables import SectionHeading
 from handouts.config.layouts import Layout
 from handouts.pdf.styles import palette

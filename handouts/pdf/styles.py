@@ -18,8 +18,15 @@ from handouts.config.layouts import Layout, LevelStyle
 
 
 def palette(layout: Layout) -> dict[str, colors.Color]:
-    """The layout's hex colours as reportlab colours: the PDF writer is the only step that needs them so."""
-    return {key: colors.HexColor(value) for key, value in layout.colours.items()}
+    """The layout's hex colours as reportlab colours: the PDF writer is the only step that needs them so. Asked
+    for by every box, list and checklist of every try of a leaflet's spacing: each layout's colours are parsed
+    once (`_colours`), and each caller gets its own dictionary of them."""
+    return dict(_colours(tuple(layout.colours.items())))
+
+
+@lru_cache(maxsize=64)
+def _colours(hex_colours: tuple[tuple[str, str], ...]) -> dict[str, colors.Color]:
+    return {key: colors.HexColor(value) for key, value in hex_colours}
 
 
 @dataclass(frozen=True)

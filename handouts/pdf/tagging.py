@@ -45,6 +45,7 @@ import contextlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterator
 
 from reportlab.pdfbase import pdfdoc as rl
@@ -115,32 +116,11 @@ class Tagger:
         return (self._artifact_depth == 0 and self._leaf_depth == 0
                 and getattr(canvas, "_formData", None) is None)
 
-    @contextlib.contextmanager
     def leaf(self, canvas: Any, role: str, key: Any = None, alt: str | None = None,
-             actual_text: str | None = None) -> Iterator[None]:
+             actual_text: str | None = None) -> contextlib.AbstractContextManager:
         if not self._active(canvas):
-            yield
-            return
-        element = self._element(role, key, alt)
-        if actual_text:   # the parts of a split paragraph add their text in reading order
-            element.actual_text = f"{element.actual_text} {actual_text}" if element.actual_text else actual_text
-        page = canvas.getPageNumber() - 1
-        mcid = self._next_mcid[page]
-        self._next_mcid[page] += 1
-        element.kids.append(MarkedContent(page, mcid))
-        annotations = len(canvas._annotationrefs)
-        canvas._code.append(f"/{role} <</MCID {mcid}>> BDC")
-        self._leaf_depth += 1
-        try:
-            yield
-        finally:
-            self._leaf_depth -= 1
-            canvas._code.append("EMC")
-        # Links drawn inside the leaf (reportlab adds them to the page's /Annots in drawing order).
-        drawn = range(annotations, len(canvas._annotationrefs))
-        element.kids.extend(LinkAnnotation(page, index) for index in drawn)
-        if drawn:
-            self._links_drawn[page].setdefault(mcid, []).extend(drawn)
+            return _NOTHING
+        return _Leaf(self, canvas, role, key, alt, actual_text)
 
     @contextlib.contextmanager
     def group(self, canvas: Any, role: str, key: Any = None) -> Iterator[None]:
@@ -195,6 +175,44 @@ class Tagger:
         _StructureWriter(canvas._doc, self).write()
 
 
+_NOTHING = contextlib.nullcontext()
+
+
+class _Leaf:
+    """One leaf's marked content (Tagger.leaf): a plain context manager, since every paragraph, heading, label
+    and figure of every try of a leaflet's spacing opens one."""
+
+    __slots__ = ("tagger", "canvas", "element", "page", "mcid", "annotations")
+
+    def __init__(self, tagger: Tagger, canvas: Any, role: str, key: Any, alt: str | None,
+                 actual_text: str | None) -> None:
+        element = tagger._element(role, key, alt)
+        if actual_text:   # the parts of a split paragraph add their text in reading order
+            element.actual_text = f"{element.actual_text} {actual_text}" if element.actual_text else actual_text
+        page = canvas.getPageNumber() - 1
+        mcid = tagger._next_mcid[page]
+        tagger._next_mcid[page] += 1
+        element.kids.append(MarkedContent(page, mcid))
+        self.tagger, self.canvas, self.element, self.page, self.mcid = tagger, canvas, element, page, mcid
+        self.annotations = len(canvas._annotationrefs)
+        canvas._code.append(f"/{role} <</MCID {mcid}>> BDC")
+
+    def __enter__(self) -> None:
+        self.tagger._leaf_depth += 1
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        tagger, canvas = self.tagger, self.canvas
+        tagger._leaf_depth -= 1
+        canvas._code.append("EMC")
+        if kind is None:
+            # Links drawn inside the leaf (reportlab adds them to the page's /Annots in drawing order).
+            drawn = range(self.annotations, len(canvas._annotationrefs))
+            if drawn:
+                self.element.kids.extend(LinkAnnotation(self.page, index) for index in drawn)
+                tagger._links_drawn[self.page].setdefault(self.mcid, []).extend(drawn)
+        return False
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # What the flowables call. Each is a no-op on a canvas without a tagger (measuring, booklets).
 
@@ -208,7 +226,7 @@ def leaf(canvas: Any, role: str, key: Any = None, alt: str | None = None,
     """Tag what is drawn inside as one content item of the element `key` (a new element of `role` if the key is
     new). `actual_text`: the element's text in logical order, for shaped and right-to-left paragraphs."""
     tagger = tagger_of(canvas)
-    return tagger.leaf(canvas, role, key, alt, actual_text) if tagger else contextlib.nullcontext()
+    return tagger.leaf(canvas, role, key, alt, actual_text) if tagger else _NOTHING
 
 
 def group(canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
@@ -222,9 +240,11 @@ def artifact(canvas: Any, kind: str | None = None) -> contextlib.AbstractContext
     return tagger.artifact(canvas, kind) if tagger else contextlib.nullcontext()
 
 
+@lru_cache(maxsize=8192)
 def actual_text_operator(text: str) -> str:
     """The operator that opens a span whose glyphs stand for `text` (closed by EMC): handouts.paragraph marks
-    shaped clusters with it, inside their text objects, whether or not the document is tagged."""
+    shaped clusters with it, inside their text objects, whether or not the document is tagged. Kept by text:
+    an Arabic or Hindi leaflet marks the same letters and syllables thousands of times."""
     return f"/Span <</ActualText {_utf16_hex(text)}>> BDC"
 
 

@@ -19,12 +19,13 @@ from typing import Any, Callable
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate,
+from reportlab.platypus import (BaseDocTemplate, Flowable, FrameBreak, NextPageTemplate, PageTemplate,
                                 Spacer, Table, TableStyle)
 
 from handouts.content import model
 
 from handouts.pdf import tagging
+from handouts.pdf.frames import Frame   # reportlab's, cheap to copy
 from handouts.config.clinic import Clinic
 from handouts.errors import OverflowError_
 from handouts.pdf.flowables import FigureFlowable, RenderContext, SectionHeading, block_flowables, box_flowable

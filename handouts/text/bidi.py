@@ -67,10 +67,27 @@ def mostly_right_to_left(text: str) -> bool:
     return right >= left if (left or right) else True
 
 
+# Every character whose bidi class is R, AL or AN, or an explicit embedding, override or isolate (and some
+# neighbours: more is harmless), as ranges: tests/test_fonts.py checks it against the Unicode database.
+_NOT_PLAIN_LTR = re.compile("[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff"
+                            "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def levels(text: str, rtl: bool) -> list[int]:
     """The resolved embedding level of every character of one paragraph (odd = right to left)."""
     if not text:
         return []
+    if not rtl and _NOT_PLAIN_LTR.search(text) is None:
+        # A left-to-right paragraph with nothing right to left in it and no explicit marks: every character
+        # resolves to level 0 (European numbers take the direction of the L before them, rule W7, and neutrals
+        # that of their surroundings), so there is nothing to ask python-bidi. Most paragraphs of a Hindi
+        # leaflet; one with a phone number in it is isolated (LRI) and goes the long way.
+        return [0] * len(text)
+    return _resolved_levels(text, rtl)
+
+
+def _resolved_levels(text: str, rtl: bool) -> list[int]:
+    """python-bidi's levels of a non-empty paragraph (see the module docstring)."""
     from bidi import get_display
 
     info = get_display(text, base_dir="R" if rtl else "L", debug=True)

@@ -44,13 +44,27 @@ def keep_phone_numbers_whole(text: str) -> str:
 # The markup of each text, by chain: a document's texts are marked up again for each paper and in each try of its
 # spacing (handouts.pdf.render), and finding the font of every character of a non-Latin text is a loop in Python.
 # `where` is only for an error, and a text with an error is never kept. Bounded, so memory stays flat.
-_MARKUP: "OrderedDict[tuple[str, FontChain], str]" = OrderedDict()
+# A chain is hashed by value (its families and faces, sorted): a few microseconds that a document's thousand
+# lookups would spend again and again, so the cache is keyed by a token per distinct chain, and the chain of the
+# last lookup is recognised by identity (one document uses one chain object throughout).
+_MARKUP: "OrderedDict[tuple[str, object], str]" = OrderedDict()
 _MARKUP_KEPT = 4096
+_TOKENS: dict[FontChain, object] = {}   # one per distinct chain (a few: one per language set-up)
+_LAST: tuple[FontChain | None, object] = (None, None)
+
+
+def _token(chain: FontChain) -> object:
+    global _LAST
+    last_chain, token = _LAST
+    if last_chain is not chain:
+        token = _TOKENS.setdefault(chain, object())
+        _LAST = (chain, token)
+    return token
 
 
 def text_markup(text: str, chain: FontChain, *, where: str = "") -> str:
     """Escaped text with <font> switches for characters the body font lacks; phone numbers kept whole."""
-    key = (text, chain)
+    key = (text, _token(chain))
     markup = _MARKUP.get(key)
     if markup is None:
         markup = _MARKUP[key] = _text_markup(text, chain, where)

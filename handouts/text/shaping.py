@@ -86,7 +86,31 @@ def glyph_char(font: str, gid: int, advance: int) -> str:
     in the order glyphs are first met and records the first shaped (kerned, positioned) advance, which made a
     rebuild differ from a build, and a PDF's widths differ from its font program. Drawing is unaffected:
     draw_run places each glyph where HarfBuzz says."""
+    return glyph_chars(font)(gid, advance)
+
+
+_GLYPH_CHARS = "_handouts_glyph_chars"
+
+
+def glyph_chars(font: str) -> Any:
+    """`glyph_char` for one font, as a function of (gid, advance): a run's glyphs are looked up in the font once
+    and each glyph's character is kept with the registered font (it never changes once chosen: a glyph's first
+    character stays first, a private code stays assigned), so laying out a shaped line asks a dictionary."""
     ttf = _ttfont(font)
+    known = ttf.__dict__.get(_GLYPH_CHARS)
+    if known is None:
+        known = ttf.__dict__[_GLYPH_CHARS] = {}
+
+    def char(gid: int, advance: int) -> str:
+        found = known.get(gid)
+        if found is None:
+            found = known[gid] = _choose_char(ttf, font, gid, advance)
+        return found
+
+    return char
+
+
+def _choose_char(ttf: Any, font: str, gid: int, advance: int) -> str:
     face = ttf.face
     chars = face.glyphToChar.get(gid)
     if chars:
@@ -119,8 +143,9 @@ def draw_run(canvas: Any, run: ShapedRun, size: float, x: float, y: float,
 
 
 # What draw_run writes into its text object, in order, as one flat tuple (it is kept for every line of a
-# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN x y (a text origin), TEXT string, CODE operator (a
-# marked-content operator).
+# paragraph, handouts.pdf.paragraph, so it is small): ORIGIN "x y" (a text origin, its coordinates formatted as
+# reportlab's setTextOrigin formats them: a line drawn again in another try of the spacing does not format them
+# again), TEXT string, CODE operator (a marked-content operator).
 ORIGIN, TEXT, CODE = 0, 1, 2
 Ops = tuple[Any, ...]
 
@@ -131,6 +156,8 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     and the position alone, so a caller that draws the same line at the same place again (a paragraph in every
     try of a leaflet's spacing, handouts.pdf.paragraph) keeps them and calls draw_ops; the PDF's own encoding
     of the strings (font subsets, per document) is left to the canvas each time."""
+    from reportlab.lib.rl_accel import fp_str
+
     ttf = _ttfont(run.font)
     char_width = ttf.face.getCharWidth
     scale = size / run.upem
@@ -140,6 +167,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     marked = marked or {}
     outer = {start: (end, operator) for start, end, operator in languages}
     closing: dict[int, int] = {}   # glyph index -> how many sequences end there
+    glyph_char_of = glyph_chars(run.font)
     for index, g in enumerate(run.glyphs):
         if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
             if pending:
@@ -152,13 +180,13 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                     ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
-        char = glyph_char(run.font, g.gid, g.x_advance)
+        char = glyph_char_of(g.gid, g.x_advance)
         if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
             pending += char
         else:
             if pending:
                 ops += (TEXT, pending)
-            ops += (ORIGIN, gx, gy)
+            ops += (ORIGIN, fp_str(gx, gy))
             pending, pen_x, origin_y = char, gx, gy
         pen_x += char_width(ord(char)) * size / 1000
         x += g.x_advance * scale
@@ -169,24 +197,27 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
 
 
 def draw_ops(canvas: Any, font: str, size: float, ops: Ops) -> None:
-    """Write run_ops' operations as one text object in `font` at `size`."""
+    """Write run_ops' operations as one text object in `font` at `size`: the bytes reportlab's setTextOrigin
+    and textOut write, with the origins already formatted."""
     from handouts.text.fonts import EMBOLDENED
 
     tx = canvas.beginText()
     tx.setFont(font, size)
     code = tx._code
-    i, count = 0, len(ops)
-    while i < count:
-        kind = ops[i]
+    append = code.append
+    # a text object that caches each string's operators (handouts.pdf.textcache) gives them without reading its
+    # font again for each string; reportlab's own writes them through _formatText
+    in_font = getattr(tx, "operators_in_font", None)
+    text_operators = in_font() if in_font is not None else tx._formatText
+    origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
+    pairs = iter(ops)
+    for kind, value in zip(pairs, pairs):
         if kind == TEXT:
-            tx._textOut(ops[i + 1])   # textOut without moving the text cursor, which nothing here reads: same bytes
-            i += 2
+            append(text_operators(value))   # textOut without moving the text cursor (_textOut's bytes)
         elif kind == ORIGIN:
-            tx.setTextOrigin(ops[i + 1], ops[i + 2])
-            i += 3
+            append(origin % value)   # setTextOrigin's; the text cursor is not read here either
         else:
-            code.append(ops[i + 1])
-            i += 2
+            append(value)
     if font in EMBOLDENED:
         # Synthetic bold: fill and stroke the outlines (render mode 2) with a thin stroke in the text colour.
         canvas.saveState()
