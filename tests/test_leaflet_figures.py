@@ -163,6 +163,49 @@ def test_each_figure_is_built_and_recorded_once_per_process_and_only_its_recordi
     assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
 
 
+def test_a_figure_met_in_a_new_form_state_is_built_again_and_drawn_as_it_would_be_live():
+    """A cached figure keeps no Drawing once recorded; a document whose form starts in another state (another
+    initial font) gets the figure built again and drawn exactly as live, then replayed like the first."""
+    import io
+
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.config.layouts import load_layout
+    from handouts.content.languages import load_language
+    from handouts.figures import draw_figure
+    from handouts.pdf.drawings import figure, figure_palette, figure_style
+    from handouts.pdf.formcache import form_state
+    from handouts.text.fonts import FontLibrary, font_chain
+
+    language = load_language(CONTENT, "en")
+    chain = font_chain(FontLibrary(LAYOUTS), language.body_font, list(language.fallback_fonts), "en")
+    style = figure_style(chain, False, figure_palette(load_layout(LAYOUTS, "leaflet")), 9.0)
+    labels = tuple(sorted(read_figure_texts(read_topic(CONTENT, "back-mouse"), "en")["cross-section"].labels.items()))
+
+    def page(font: str, cached: bool) -> bytes:
+        canvas = Canvas(buffer := io.BytesIO(), invariant=1, initialFontName=font)
+        state, font_name = form_state(canvas), canvas._fontname
+        canvas.beginForm("F", 0, 0, 200, 200)
+        if cached:
+            figure("cross-section", labels, style, 187.5).draw_form_content(canvas, state, font_name)
+        else:
+            drawing = draw_figure("cross-section", dict(labels), style, 187.5)
+            drawing.initialFontName = font_name
+            renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.endForm()
+        canvas.doForm("F")
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+    regular, bold = chain.primary.name, chain.primary.face("bold").name
+    assert page(regular, cached=True) == page(regular, cached=False)
+    assert figure("cross-section", labels, style, 187.5)._drawing is None
+    for _ in range(2):   # built again, then replayed
+        assert page(bold, cached=True) == page(bold, cached=False)
+
+
 def test_a_replayed_form_sets_transparency_like_a_live_one_with_a_few_calls():
     """A form begins without transparency states, so renderPDF's states (one per shape) are recorded as text,
     the save/restore pair around each plain shape too; the replay names the same states in the form's resources
