@@ -129,6 +129,133 @@ def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, mo
     assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
 
 
+def test_each_figure_is_built_and_recorded_once_per_process_and_only_its_recording_is_kept(tmp_path, monkeypatch):
+    """Issue #17: every later page, balancing pass and document replays a figure; none builds its Drawing or
+    records its form again, and no Drawing stays in memory once its form is recorded."""
+    import gc
+    import weakref
+
+    from handouts.pdf import drawings, formcache
+    from tests.trees import english_tree
+
+    content, layouts = english_tree(tmp_path, levels=("easy", "standard"))
+    drawings.figure.cache_clear()
+    monkeypatch.setattr(formcache, "_RECORDINGS", type(formcache._RECORDINGS)())
+    built, recorded, alive = [], [], []
+    build_drawing, record = drawings.build_drawing, formcache.record
+
+    def counting_build(*key):
+        drawing = build_drawing(*key)
+        built.append(key)
+        alive.append(weakref.ref(drawing))
+        return drawing
+
+    monkeypatch.setattr(drawings, "build_drawing", counting_build)
+    monkeypatch.setattr(formcache, "record", lambda canvas, draw: recorded.append(1) or record(canvas, draw))
+    first = build_into(tmp_path / "a", content_dir=content, layouts_dir=layouts, jobs=1)
+    info = drawings.figure.cache_info()
+    assert len(built) == len(set(built)) == info.misses == len(recorded) >= 8
+    assert info.hits > 0   # both papers, and Easy Read's balancing passes, used the figures already made
+    gc.collect()
+    assert [ref for ref in alive if ref() is not None] == []
+    again = build_into(tmp_path / "b", content_dir=content, layouts_dir=layouts, jobs=1)
+    assert (len(built), len(recorded)) == (info.misses, info.misses)
+    assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
+
+
+def test_a_figure_met_in_a_new_form_state_is_built_again_and_drawn_as_it_would_be_live():
+    """A cached figure keeps no Drawing once recorded; a document whose form starts in another state (another
+    initial font) gets the figure built again and drawn exactly as live, then replayed like the first."""
+    import io
+
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.config.layouts import load_layout
+    from handouts.content.languages import load_language
+    from handouts.figures import draw_figure
+    from handouts.pdf.drawings import figure, figure_palette, figure_style
+    from handouts.pdf.formcache import form_state
+    from handouts.text.fonts import FontLibrary, font_chain
+
+    language = load_language(CONTENT, "en")
+    chain = font_chain(FontLibrary(LAYOUTS), language.body_font, list(language.fallback_fonts), "en")
+    style = figure_style(chain, False, figure_palette(load_layout(LAYOUTS, "leaflet")), 9.0)
+    labels = tuple(sorted(read_figure_texts(read_topic(CONTENT, "back-mouse"), "en")["cross-section"].labels.items()))
+
+    def page(font: str, cached: bool) -> bytes:
+        canvas = Canvas(buffer := io.BytesIO(), invariant=1, initialFontName=font)
+        state, font_name = form_state(canvas), canvas._fontname
+        canvas.beginForm("F", 0, 0, 200, 200)
+        if cached:
+            figure("cross-section", labels, style, 187.5).draw_form_content(canvas, state, font_name)
+        else:
+            drawing = draw_figure("cross-section", dict(labels), style, 187.5)
+            drawing.initialFontName = font_name
+            renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.endForm()
+        canvas.doForm("F")
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+    regular, bold = chain.primary.name, chain.primary.face("bold").name
+    assert page(regular, cached=True) == page(regular, cached=False)
+    assert figure("cross-section", labels, style, 187.5)._drawing is None
+    for _ in range(2):   # built again, then replayed
+        assert page(bold, cached=True) == page(bold, cached=False)
+
+
+def test_a_replayed_form_sets_transparency_like_a_live_one_with_a_few_calls():
+    """A form begins without transparency states, so renderPDF's states (one per shape) are recorded as text,
+    the save/restore pair around each plain shape too; the replay names the same states in the form's resources
+    and leaves the same values as drawing it live, in a document that used other states before."""
+    from reportlab.graphics.shapes import Drawing, Group, Line, Rect
+    from reportlab.lib.colors import Color
+
+    from handouts.pdf.formcache import _RECORDINGS, Call, GStates, draw_form_content, form_state
+    from handouts.text.fonts import FontLibrary
+
+    family = FontLibrary(LAYOUTS).family("atkinson-hyperlegible")
+    fonts = {style: family.face(style).name for style in ("regular", "bold")}
+    drawing = Drawing(120, 60, initialFontName=fonts["regular"])
+    drawing.add(Group(Rect(2, 2, 50, 20), Line(0, 0, 100, 50), transform=(1, 0, 0, 1, 5, 5)))
+    drawing.add(Rect(60, 10, 30, 30, fillColor=Color(0.2, 0.4, 0.8, alpha=0.5), strokeColor=None))
+
+    def other_states_first(canvas):
+        canvas.setFillAlpha(0.3)
+        canvas.rect(0, 0, 5, 5, fill=1)
+        return canvas
+
+    recorded = _form(other_states_first(_form_canvas(fonts, "abc")), drawing, live=False)
+    assert recorded == _form(other_states_first(_form_canvas(fonts, "abc")), drawing, live=True)
+    (recording,) = _RECORDINGS[drawing].values()
+    calls = [piece.name for piece in recording if isinstance(piece, Call)]
+    assert "setFillAlpha" not in calls and "setStrokeAlpha" not in calls
+    assert calls.count("saveState") <= 2   # the drawing's own and its initial font's; not one per shape
+    assert isinstance(recording[-1], GStates) and recording[-1].transparency
+    replayed = _form(other_states_first(_form_canvas(fonts, "zyx")), drawing, live=False)
+    assert replayed == _form(other_states_first(_form_canvas(fonts, "zyx")), drawing, live=True)
+
+    def form_states(live: bool) -> dict:
+        """The transparency states the form names (what FigureFlowable writes into its resources)."""
+        from reportlab.graphics import renderPDF
+        from reportlab.pdfbase.pdfdoc import xObjectName
+
+        canvas = other_states_first(_form_canvas(fonts, "abc"))
+        state = form_state(canvas)
+        canvas.beginForm("F", 0, 0, 120, 60)
+        if live:
+            renderPDF.draw(drawing, canvas, 0, 0)
+        else:
+            draw_form_content(canvas, drawing, state, lambda: renderPDF.draw(drawing, canvas, 0, 0))
+        canvas.endForm()
+        states = canvas._doc.idToObject[xObjectName("F")].ExtGState.dict
+        return {name: value.dict for name, value in states.items()}
+
+    assert form_states(live=False) == form_states(live=True) == {"gRLs0": {"ca": 0.5}}
+
+
 def test_labels_raised_to_a_floor_move_apart_and_the_figure_grows_to_hold_them():
     """Issue #13: a small figure at Easy Read's 12 pt floor had its stacked labels drawn over each other
     (cross-section: "Back mouse", "Fascia (a thin, tough layer)", "Small tear"). They now move apart, their

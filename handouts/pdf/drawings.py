@@ -1,8 +1,10 @@
-"""Figures as reportlab drawings for one document: the palette of the build, and a per-process cache, since a
-figure with one language's labels is the same drawing in every copy, layout and level."""
+"""Figures for one document: the palette of the build, and a per-process cache of each figure as the layout and
+the page need it, since a figure with one language's labels, style and width is the same in every copy, layout,
+level and balancing pass of a process."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -26,10 +28,63 @@ def figure_palette(layout: Layout):
     return DEFAULT_PALETTE.grayscale() if layout.grayscale else DEFAULT_PALETTE
 
 
-@lru_cache(maxsize=24)
-def drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float):
-    """Figures repeat across copies, layouts and levels of one language: draw each once per process. Kept small:
-    a shaped label set is large, and memory must stay flat however many documents one process builds."""
+@dataclass(eq=False)   # one per key, compared (and weakly referenced by formcache) as itself
+class FigureForm:
+    """A figure as a page needs it: its size for the layout and its form content, recorded the first time it is
+    drawn (handouts.pdf.formcache) and replayed afterwards. The reportlab Drawing it is made from (every shape
+    and shaped label: as large as the recording and slow to build) is kept only until then, so what stays in
+    the cache is the size and the recording."""
+
+    fig_id: str
+    labels: tuple[tuple[str, str], ...]
+    style: Any
+    width: float
+    height: float
+    _drawing: Any = field(default=None, repr=False)
+
+    def drawing(self):
+        """The Drawing; built again only for a form state this figure has not been recorded in (not seen in a
+        default build: every figure there starts its form in one state)."""
+        if self._drawing is None:
+            self._drawing = build_drawing(self.fig_id, self.labels, self.style, self.width)
+        return self._drawing
+
+    def draw_form_content(self, canvas, state: tuple, font_name: str) -> None:
+        """The content of this figure's form, between canvas.beginForm and endForm: drawn (and recorded) the
+        first time this process meets it in `state` (formcache.form_state, taken before beginForm), replayed
+        afterwards. `font_name`: the document's font before beginForm, which renderPDF selects first (it would
+        select Helvetica, which is not embedded)."""
+        from reportlab.graphics import renderPDF
+
+        from handouts.pdf.formcache import draw_form_content
+
+        def live() -> None:
+            drawing = self.drawing()
+            drawing.initialFontName = font_name
+            renderPDF.draw(drawing, canvas, 0, 0)
+
+        draw_form_content(canvas, self, state, live)
+        self._drawing = None   # recorded: the recording is all a later document needs
+
+
+# Entries, each a size and a recording: 13 kB on average (the default build's 417 distinct figures hold 5.4 MB;
+# their Drawings would take about 19 MB more). Comfortably more than a default build meets, so that nothing is
+# built twice in one process; bounded, so a long-lived process (`handouts serve`, a pipeline building tree after
+# tree) stays flat.
+FIGURE_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=FIGURE_CACHE_SIZE)
+def figure(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float) -> FigureForm:
+    """The figure `fig_id` with these labels (sorted items), style and width, made once per process."""
+    drawing = build_drawing(fig_id, labels, style, width)
+    return FigureForm(fig_id, labels, style, drawing.width, drawing.height, drawing)
+
+
+def build_drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float):
+    """The figure's reportlab Drawing (labels as a mapping again: the cache key holds them as sorted items), built
+    without reportlab's attribute validation, a third of the time of building it (the figures' tests build every
+    figure checked)."""
     from handouts import figures as figures_pkg
 
-    return figures_pkg.draw_figure(fig_id, dict(labels), style, width)
+    return figures_pkg.draw_figure(fig_id, dict(labels), style, width, checked=False)

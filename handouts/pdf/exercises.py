@@ -21,7 +21,7 @@ from handouts.document import local_number
 from handouts.errors import FigureError
 from handouts.pdf import tagging
 from handouts.pdf.contact import DocumentFontDrawing, qr_drawing
-from handouts.pdf.drawings import drawing
+from handouts.pdf.drawings import figure
 from handouts.pdf.flowables import FigureFlowable, RenderContext, SectionHeading, box_flowable
 from handouts.pdf.paragraph import Paragraph
 from handouts.text.markup import text_markup
@@ -131,7 +131,7 @@ def _step_row(ctx: RenderContext, prescription: Prescription, number: int, step:
         raise FigureError(f"figure '{fig_id}' lacks label(s) {', '.join(missing)}", path=text.path,
                           hint=f"add them under 'figures: {fig_id}: labels'")
     pic_w = min(width * 0.46, 200.0)   # about 70 mm: beside a step, not a page of its own in large print
-    art = drawing(fig_id, tuple(sorted(words.labels.items())), figure_style, round(pic_w, 3))
+    art = figure(fig_id, tuple(sorted(words.labels.items())), figure_style, round(pic_w, 3))
     # one form per exercise and figure: the same picture carries other labels in another exercise
     picture = FigureFlowable(f"{text.exercise.id}-{fig_id}", art, words.alt)
     words_flow = [_para(ctx, f"{numeral(ctx, number)}. {step}", ctx.styles.body, str(text.path))]

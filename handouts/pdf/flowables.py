@@ -18,6 +18,7 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListItem,
 from handouts.content import model
 
 from handouts.pdf import tagging
+from handouts.pdf.drawings import FigureForm
 from handouts.text.fonts import FontChain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
@@ -34,7 +35,7 @@ class RenderContext:
     styles: Styles
     chain: FontChain
     frame_width: float
-    draw_figure: Callable[[str, float], Drawing]
+    draw_figure: Callable[[str, float], FigureForm]
 
     def where(self, line: int | None = None) -> str:
         return f"{self.document.path}" + (f":{line}" if line else "")
@@ -58,15 +59,16 @@ class SectionHeading(Paragraph):
 
 
 class FigureFlowable(Flowable):
-    """A vector figure drawn once per document as a form XObject and placed wherever it is used."""
+    """A vector figure drawn once per document as a form XObject and placed wherever it is used; its form content
+    is drawn once per process (handouts.pdf.drawings.FigureForm) and replayed in every later document."""
 
-    def __init__(self, figure_id: str, drawing: Drawing, alt: str) -> None:
+    def __init__(self, figure_id: str, figure: FigureForm, alt: str) -> None:
         super().__init__()
         self.figure_id = figure_id
-        self.drawing = drawing
+        self.figure = figure
         self.alt = alt
-        self.width = drawing.width
-        self.height = drawing.height
+        self.width = figure.width
+        self.height = figure.height
         self.hAlign = "CENTER"
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -78,20 +80,15 @@ class FigureFlowable(Flowable):
             super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
-        from reportlab.graphics import renderPDF
-
-        from handouts.pdf.formcache import draw_form_content, form_state
+        from handouts.pdf.formcache import form_state
 
         canvas = self.canv
-        # renderPDF starts every drawing with a Helvetica font selection unless told otherwise; Helvetica is
-        # not embedded, so name the document's own font.
-        self.drawing.initialFontName = canvas._fontname
         name = f"Fig-{self.figure_id}-{int(round(self.width))}x{int(round(self.height))}"
         if not canvas.hasForm(name):
             state = form_state(canvas)
+            font_name = canvas._fontname   # renderPDF would select Helvetica, not embedded: the document's font
             canvas.beginForm(name, 0, 0, self.width, self.height)
-            # drawn once per process and replayed in every later document (formcache: byte for byte the same)
-            draw_form_content(canvas, self.drawing, state, lambda: renderPDF.draw(self.drawing, canvas, 0, 0))
+            self.figure.draw_form_content(canvas, state, font_name)
             canvas.endForm()
             _keep_form_transparency(canvas, name)
         canvas.doForm(name)
@@ -244,8 +241,7 @@ def checklist_table(block: model.ListBlock, ctx: RenderContext, width: float, se
 
 def figure_flowables(figure_id: str, caption: str, ctx: RenderContext, width: float,
                      line: int | None = None) -> Flowable:
-    drawing = ctx.draw_figure(figure_id, width)
-    fig = FigureFlowable(figure_id, drawing, ctx.document.figures[figure_id].alt)
+    fig = FigureFlowable(figure_id, ctx.draw_figure(figure_id, width), ctx.document.figures[figure_id].alt)
     parts: list[Flowable] = [Spacer(1, ctx.styles.body.fontSize * 0.3), fig]
     if caption:
         parts.append(ctx.text(caption, ctx.styles.caption))
@@ -315,8 +311,8 @@ def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, secti
     # reads at the layout's picture width.
     labelled = bool(ctx.document.figures[block.figure_id].labels)
     pic_w = width * 0.45 if labelled else min(s.level.picture_width, width * 0.4)
-    drawing = ctx.draw_figure(block.figure_id, pic_w)
-    fig = FigureFlowable(block.figure_id, drawing, ctx.document.figures[block.figure_id].alt)
+    fig = FigureFlowable(block.figure_id, ctx.draw_figure(block.figure_id, pic_w),
+                         ctx.document.figures[block.figure_id].alt)
     text: list[Flowable] = []
     for sub in block.blocks:
         text.extend(_cell_content(block_flowables(sub, ctx, width - pic_w - 12, section_id)))

@@ -20,7 +20,7 @@ from handouts.config.clinic import Clinic
 from handouts.config.personal import PersonalCopy
 from handouts.pdf.flowables import RenderContext, box_flowable, section_flowables
 from handouts.document import check_figures, footer_line, local_date, metadata, publisher, review_trail, status_text
-from handouts.pdf.drawings import drawing, figure_palette, figure_style
+from handouts.pdf.drawings import figure, figure_palette, figure_style
 from handouts.text.fonts import FontLibrary, font_chain
 from handouts.content.languages import Language
 from handouts.config.layouts import Layout
@@ -139,7 +139,7 @@ def _flowables(document: model.Document, language: Language, layout: Layout, pap
 
     def draw(fig_id: str, fig_width: float):
         labels = tuple(sorted(document.figures[fig_id].labels.items()))
-        drawn = drawing(fig_id, labels, style, round(fig_width * figure_scale, 3))
+        drawn = figure(fig_id, labels, style, round(fig_width * figure_scale, 3))
         if figure_heights is not None:
             figure_heights[0] += drawn.height
         return drawn

@@ -39,7 +39,7 @@ from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and rig
 from handouts.pdf.pdfdoc import LeafletDocTemplate
 from handouts.pdf.render import DrawnPDF
 from handouts.document import footer_line, local_date, metadata, review_trail, status_text
-from handouts.pdf.drawings import figure_palette, figure_style
+from handouts.pdf.drawings import figure, figure_palette, figure_style
 from handouts.pdf.styles import Styles, build_styles, palette
 
 # The flap that tucks inside is made this much narrower than the other panels, so that it folds in without
@@ -419,8 +419,8 @@ def _prepare(document: model.Document, language: Language, layout: Layout, paper
     style = figure_style(chain, language.rtl, figure_palette(layout),
                          layout.level(document.level).label_floor)
 
-    def draw(fig_id: str, fig_width: float):
-        return figures_pkg.draw_figure(fig_id, document.figures[fig_id].labels, style, fig_width)
+    def draw(fig_id: str, fig_width: float):   # built once per process (handouts.pdf.drawings)
+        return figure(fig_id, tuple(sorted(document.figures[fig_id].labels.items())), style, fig_width)
 
     builder = _Builder(document, language, layout, styles, chain, draw, clinic, personal)
     sides = {side: panel_boxes(layout, paper, side, language.rtl) for side in ("outside", "inside")}

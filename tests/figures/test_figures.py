@@ -231,3 +231,43 @@ def test_gallery_writes_one_pdf_per_figure(tmp_path, style):
     sheet_text = " ".join(p.extract_text() for p in sheet.pages)
     for fig_id in FIGURE_IDS:
         assert fig_id in sheet_text
+
+
+@pytest.mark.parametrize("fig_id", sorted(EXPECTED_IDS))
+def test_a_figure_built_unchecked_is_the_checked_one(style, fig_id):
+    """The pipeline builds figures without reportlab's attribute validation (handouts.pdf.drawings): the same
+    drawing, byte for byte, and the setting is what it was afterwards."""
+    from reportlab import rl_config
+
+    before = rl_config.shapeChecking
+    unchecked = draw_figure(fig_id, spanish_for(fig_id), style, 250, checked=False)
+    assert rl_config.shapeChecking == before
+    checked = draw_figure(fig_id, spanish_for(fig_id), style, 250)
+    assert renderPDF.drawToString(unchecked, invariant=1) == renderPDF.drawToString(checked, invariant=1)
+
+
+def test_validation_is_off_only_while_figures_are_built_unchecked(style, monkeypatch):
+    """Nested builds and a build that fails put it back; a wrong attribute is caught again afterwards."""
+    from reportlab import rl_config
+    from reportlab.graphics.shapes import Rect
+
+    import handouts.figures as figures_pkg
+
+    real = figures_pkg._draw
+    seen = []
+
+    def failing(spec, labels, style_, width):
+        seen.append(rl_config.shapeChecking)
+        Rect(0, 0, 1, 1).strokeWidth = "wide"   # not checked here
+        with figures_pkg._unchecked_shapes():   # nested (another thread's build)
+            pass
+        seen.append(rl_config.shapeChecking)
+        raise RuntimeError("a drawing function failed")
+
+    monkeypatch.setattr(figures_pkg, "_draw", failing)
+    with pytest.raises(RuntimeError):
+        draw_figure("cross-section", spanish_for("cross-section"), style, 200, checked=False)
+    monkeypatch.setattr(figures_pkg, "_draw", real)
+    assert seen == [0, 0] and rl_config.shapeChecking
+    with pytest.raises(AttributeError):
+        Rect(0, 0, 1, 1).strokeWidth = "wide"
