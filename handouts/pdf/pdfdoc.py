@@ -73,12 +73,13 @@ class PageGeometry:
         m = self.layout.margins
         return m["inside"] if page_is_odd != self.rtl else m["outside"]
 
-    def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool) -> list[Frame]:
+    def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool,
+                       frame: type[Frame] = Frame) -> list[Frame]:
         x0 = self.left_margin(page_is_odd)
         w = self.column_width()
         frames = []
         for i in range(self.columns):
-            frames.append(Frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
+            frames.append(frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
                                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                                 id=f"{prefix}{i}"))
         if self.rtl:
@@ -366,6 +367,64 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     file is finished as it is written (handouts.pdf.finishing: dates, XMP, tree, the layout's bleed). With
     `defer`, the pages are laid out and drawn but the file is only written when the result's finish() is called
     (the same bytes as without: nothing the canvas writes depends on when)."""
+    g, doc, story = _document(target, paper=paper, layout=layout, columns=columns, furniture=furniture,
+                              cover_flowables=cover_flowables, body_flowables=body_flowables, metadata=metadata,
+                              lang=lang, base_font=base_font, published=published, drawn=True)
+    doc.tagger = tagger
+    if defer:
+        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
+    doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
+    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
+
+
+def measure_pages(*, paper: str, layout: Layout, columns: int, furniture: Furniture,
+                  cover_flowables: list[Flowable], body_flowables: list[Flowable], lang: str,
+                  base_font: str) -> Written:
+    """The page count and last page's fill write_pdf would report for these flowables, found by laying them out
+    without drawing anything: what a trial spacing needs (handouts.pdf.render), for about half the cost of
+    drawing it (text runs, figures, tags and furniture are what a pass spends the rest on). Nothing is written;
+    the flowables are used up, as by write_pdf."""
+    _, doc, story = _document(None, paper=paper, layout=layout, columns=columns, furniture=furniture,
+                              cover_flowables=cover_flowables, body_flowables=body_flowables, metadata={},
+                              lang=lang, base_font=base_font, published=None, drawn=False)
+    doc._doSave = 0
+    doc.build(story, canvasmaker=_LayoutCanvas)
+    return Written(doc.page, getattr(doc, "last_fill", 1.0))
+
+
+class _LayoutFrame(Frame):
+    """A frame that places flowables as Frame does (wrap, split, space before and after) but does not draw
+    them: where each one ends is all a trial layout needs."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        # an instance attribute shadows the class's drawOn for this one call (set in __dict__: some flowables
+        # validate their attributes)
+        flowable.__dict__["drawOn"] = _no_draw
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            flowable.__dict__.pop("drawOn", None)
+
+    add = _add
+
+
+def _no_draw(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _LayoutCanvas(Canvas):
+    """The canvas of a layout that is measured, never written: a finished page is dropped, not kept."""
+
+    def showPage(self) -> None:
+        self._startPage()
+
+
+def _document(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
+              cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
+              lang: str, base_font: str, published: Any, drawn: bool
+              ) -> tuple[PageGeometry, "LeafletDocTemplate", list[Flowable]]:
+    """The doc template, its page templates and the story, for write_pdf (`drawn`) and measure_pages (frames
+    that do not draw, no cover band): the same frames either way, so both lay the pages out alike."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     layout = _band_for_title(furniture, g)
@@ -379,6 +438,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
         producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
         displayDocTitle=1, initialFontName=base_font, published=published, bleed=layout.bleed,
     )
+    frame = Frame if drawn else _LayoutFrame
     body_top = height - m["top"] - layout.header_height
     body_bottom = m["bottom"] + layout.footer_height
     cover_top = height - layout.cover_band_height - 8 * 2.83465
@@ -394,15 +454,18 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
                              hint="shorten the summary box or the clinic profile's fields")
     if cover_flowables:
         summary_h += 6
-        cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,
+        cover_frames.append(frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,
                                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="summary"))
-    cover_frames += g.columns_frames("cover", cover_top - summary_h, body_bottom, True)
+    cover_frames += g.columns_frames("cover", cover_top - summary_h, body_bottom, True, frame)
+    if drawn:
+        cover = PageTemplate("cover", cover_frames, onPage=_cover_band(furniture, g))
+    else:
+        cover = PageTemplate("cover", cover_frames)
     templates = [
-        PageTemplate("cover", cover_frames, onPage=_cover_band(furniture, g)),
-        PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False)),
-        PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
+        cover,
+        PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False, frame)),
+        PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True, frame)),
     ]
-    doc.tagger = tagger
     body = furniture.styles.body
     doc.keepTogetherClass = type("KeepWithTwoLines", (KeepWithFirstLines,),
                                  {"min_height": body.leading * 2 - 0.5})
@@ -411,10 +474,7 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     if cover_flowables:
         story.append(FrameBreak())
     story += body_flowables
-    if defer:
-        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
-    doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
+    return g, doc, story
 
 
 def _fill(frames: list[Frame], current: Frame | None) -> float:

@@ -28,7 +28,8 @@ from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.notes import closing_area
-from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
+from handouts.pdf.pdfdoc import (Furniture, PageGeometry, Written, cover_space, measure_pages, stack_height,
+                                 write_pdf)
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
 from handouts.timing import stage
@@ -68,22 +69,27 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
                  ) -> DrawnPDF:
     """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
     leaves the last page at least a third full where one within END_BALANCING does. `tagged`: record marked
-    content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets)."""
+    content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets).
+
+    The first spacing is drawn at once (most leaflets keep it); a tighter one is first only laid out
+    (_measure_pages: the same layout, nothing drawn), and drawn once it is the one kept. The spacing chosen is
+    the same as drawing every try would choose."""
     from handouts import figures as figures_pkg
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    first: _Pending | None = None
-    need = spaces = figures = 0.0
+    args = (document, language, layout, paper, chain, clinic, personal)
+    (spacing, figure_scale), *tighter = END_BALANCING
+    first, fill, (spaces, figures), capacity = _draw_pages(*args, spacing, figure_scale, tagged)
+    if first.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
+        return first.finish()
     # A booklet ends on its back cover, short by design, and notes pages fill the sheets: nothing to balance.
-    for spacing, figure_scale in END_BALANCING[:1] if layout.imposition == "booklet" else END_BALANCING:
-        if first is not None and need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
-            continue   # tightening this much cannot pull the last page's text back: do not draw it again
-        drawn, fill, room, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
-                                                  spacing, figure_scale, tagged)
-        if first is None:
-            first, need, (spaces, figures) = drawn, fill * capacity, room
-        if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
-            return drawn.finish()
+    need = fill * capacity
+    for spacing, figure_scale in [] if layout.imposition == "booklet" else tighter:
+        if need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
+            continue   # tightening this much cannot pull the last page's text back: do not lay it out again
+        measured = _measure_pages(*args, spacing, figure_scale)
+        if measured.pages == 1 or measured.last_fill >= LAST_PAGE_MIN_FILL:
+            return _draw_pages(*args, spacing, figure_scale, tagged)[0].finish()
     # nothing within bounds pulls the last page back a page: the first try is kept, and its last column ends
     # on a writing area (handouts.pdf.notes), which the fill measured here leaves out
     return first.finish()
@@ -101,28 +107,55 @@ LAST_PAGE_MIN_FILL = 1 / 3
 def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
                 personal, spacing: float, figure_scale: float, tagged: bool
                 ) -> tuple[_Pending, float, tuple[float, float], float]:
-    """The pages at one spacing and figure scale, with the last page's fill, what tightening could save (the
-    body's space between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two
-    to skip a tighter try that cannot remove the last page)."""
-    figure_heights = [0.0]
-    with stage("flowables"):
-        parts = _flowables(document, language, layout, paper, chain, clinic, personal, spacing, figure_scale,
-                           figure_heights)
+    """The pages at one spacing and figure scale, laid out and drawn (written by the result's finish()), with
+    the last page's fill, what tightening could save (the body's space between blocks, the figures' height) and
+    a page's room (points; draw_leaflet uses the last two to skip a tighter try that cannot remove the last
+    page)."""
+    level_style, cover, body, furniture, figure_height = _trial_flowables(
+        document, language, layout, paper, chain, clinic, personal, spacing, figure_scale)
     buffer = io.BytesIO()
     tagger = Tagger() if tagged else None
-    level_style, cover, body, furniture = parts
     with stage("layout"):   # platypus lays out and draws in one pass; writing the file is timed inside it
         written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
                             cover_flowables=cover, body_flowables=body,
                             metadata=metadata(document, language, clinic), lang=language.code,
                             base_font=chain.primary.name, tagger=tagger, defer=True,
                             published=document.topic.published)
-    spaces = _spacing(body)
+    return (_Pending(buffer, written, tagger, chain.primary.name), written.last_fill,
+            *_room(layout, paper, level_style, body, figure_height))
+
+
+def _measure_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+                   personal, spacing: float, figure_scale: float) -> Written:
+    """The page count and last page's fill _draw_pages would give, from a layout that draws nothing
+    (pdfdoc.measure_pages): a trial spacing, drawn only if draw_leaflet keeps it."""
+    level_style, cover, body, furniture, _ = _trial_flowables(document, language, layout, paper, chain, clinic,
+                                                              personal, spacing, figure_scale)
+    with stage("layout"):
+        measured = measure_pages(paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                                 cover_flowables=cover, body_flowables=body, lang=language.code,
+                                 base_font=chain.primary.name)
+    return measured
+
+
+def _trial_flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+                     personal, spacing: float, figure_scale: float) -> tuple:
+    """_flowables at one try, and the total height of its figures."""
+    figure_heights = [0.0]
+    with stage("flowables"):
+        parts = _flowables(document, language, layout, paper, chain, clinic, personal, spacing, figure_scale,
+                           figure_heights)
+    return (*parts, figure_heights[0])
+
+
+def _room(layout: Layout, paper: str, level_style, body: list, figure_height: float
+          ) -> tuple[tuple[float, float], float]:
+    """What tightening could save (the body's space between blocks, the figures' height) and a page's room for
+    text (points), after the body was laid out."""
     m = layout.margins
     height = layout.page_size(paper)[1]
     capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return (_Pending(buffer, written, tagger, chain.primary.name), written.last_fill, (spaces, figure_heights[0]),
-            capacity)
+    return (_spacing(body), figure_height), capacity
 
 
 def _flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
