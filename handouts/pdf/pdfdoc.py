@@ -2,7 +2,8 @@
 
 Page templates come from the layout: a cover page (title band, full-width summary, then columns) and body pages
 whose inside and outside margins alternate for duplex printing. Headers and footers are drawn after the last
-page is laid out, so that they can say "Page 2 of 5".
+page is laid out, so that they can say "Page 2 of 5". measure_pages lays the same flowables out in the same
+frames without drawing them: how many pages and how full the last one is, for a trial spacing.
 """
 
 from __future__ import annotations
