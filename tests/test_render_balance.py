@@ -1,6 +1,7 @@
-"""Balancing a leaflet's last page (handouts.pdf.render.draw_leaflet): a tighter spacing is first laid out
-without being drawn (pdfdoc.measure_pages), and only the spacing kept is drawn. The layout measured must be the
-layout drawn, and the spacing chosen the one drawing every try in order would choose."""
+"""Balancing a leaflet's last page (handouts.pdf.render.draw_leaflet): every try is laid out without being
+drawn (pdfdoc.measure_pages), and only the layout kept is drawn, where it was placed (Measured.draw). The layout
+measured must be the one platypus draws in one pass (pdfdoc.write_pdf), byte for byte, and the spacing chosen
+the one drawing every try in order chose."""
 
 from __future__ import annotations
 
@@ -41,13 +42,33 @@ KEPT = {("back-mouse", "en", "easy", "a4"): (0.7, 0.85), ("back-mouse", "ar", "e
 DOCUMENTS = list(KEPT)
 
 
+def _one_pass(args: tuple, spacing: float, figure_scale: float) -> tuple[bytes, int, float]:
+    """The pages at one try as platypus lays them out and draws them in one pass (write_pdf), as balancing
+    drew every try before it measured them: the file, its page count and its last page's fill."""
+    from handouts.document import metadata
+    from handouts.pdf.pdfdoc import write_pdf
+    from handouts.pdf.tagging import Tagger
+
+    document, language, layout, paper, chain, clinic, personal = args
+    level_style, cover, body, furniture = render._flowables(*args, spacing, figure_scale)
+    target = io.BytesIO()
+    written = write_pdf(target, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                        cover_flowables=cover, body_flowables=body, metadata=metadata(document, language, clinic),
+                        lang=language.code, base_font=chain.primary.name, tagger=Tagger(),
+                        published=document.topic.published)
+    return target.getvalue(), written.pages, written.last_fill
+
+
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=["/".join(d[1:]) for d in DOCUMENTS])
-def test_the_layout_measured_is_the_layout_drawn_at_every_try(doc):
+def test_the_layout_measured_is_the_layout_drawn_in_one_pass_at_every_try(doc):
     args = _args(*doc)
+    document, language, _, _, chain, clinic, _ = args
     for spacing, figure_scale in render.END_BALANCING:
-        drawn, fill, _, _ = render._draw_pages(*args, spacing, figure_scale, True)
-        measured = render._measure_pages(*args, spacing, figure_scale)
-        assert (measured.pages, measured.last_fill) == (drawn.pages, fill), (doc, spacing, figure_scale)
+        data, pages, fill = _one_pass(args, spacing, figure_scale)
+        measured, _, _ = render._measure_pages(*args, spacing, figure_scale)
+        assert (measured.pages, measured.last_fill) == (pages, fill), (doc, spacing, figure_scale)
+        drawn = render._draw_measured(measured, document, language, chain, clinic, True)
+        assert drawn.pages == pages and drawn.data == data, (doc, spacing, figure_scale)
 
 
 def _drawing_every_try(args: tuple) -> bytes:
@@ -55,38 +76,41 @@ def _drawing_every_try(args: tuple) -> bytes:
     first try."""
     first = None
     for spacing, figure_scale in render.END_BALANCING:
-        drawn, fill, _, _ = render._draw_pages(*args, spacing, figure_scale, True)
-        first = first or drawn
-        if drawn.pages == 1 or fill >= render.LAST_PAGE_MIN_FILL:
-            return drawn.finish().data
-    return first.finish().data
+        data, pages, fill = _one_pass(args, spacing, figure_scale)
+        first = first or data
+        if pages == 1 or fill >= render.LAST_PAGE_MIN_FILL:
+            return data
+    return first
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=["/".join(d[1:]) for d in DOCUMENTS])
-def test_balancing_draws_only_the_spacing_it_keeps_and_keeps_the_same_one(doc, monkeypatch):
+def test_balancing_draws_only_the_layout_it_keeps_and_keeps_the_same_one(doc, monkeypatch):
     args = _args(*doc)
     expected = _drawing_every_try(args)
-    drawn_tries, measured_tries = [], []
-    draw_pages, measure_pages = render._draw_pages, render._measure_pages
-    monkeypatch.setattr(render, "_draw_pages", lambda *a: drawn_tries.append(a[-3:-1]) or draw_pages(*a))
+    measured_tries, drawn = [], []
+    measure_pages, draw_measured = render._measure_pages, render._draw_measured
     monkeypatch.setattr(render, "_measure_pages", lambda *a: measured_tries.append(a[-2:]) or measure_pages(*a))
+    monkeypatch.setattr(render, "_draw_measured", lambda *a: drawn.append(a[0]) or draw_measured(*a))
     result = render.draw_leaflet(*args[:4], _fonts())
     assert result.data == expected   # byte for byte: the same spacing, drawn the same way
     assert len(PdfReader(io.BytesIO(result.data)).pages) == result.pages
-    # the first try is drawn (most leaflets keep it); tighter ones are only laid out, in order, until one is
-    # kept, and that one is drawn: four drawn passes for en easy before, two now
-    first, *tighter = render.END_BALANCING
+    # every try is laid out, in order, until one is kept; one layout is drawn (four drawn passes for en easy
+    # before, one now)
     kept = KEPT[doc]
-    assert drawn_tries == [first] + ([kept] if kept else [])
-    assert measured_tries == (tighter[:tighter.index(kept) + 1] if kept else tighter)
+    assert measured_tries == list(render.END_BALANCING[:render.END_BALANCING.index(kept) + 1] if kept
+                                  else render.END_BALANCING)
+    assert len(drawn) == 1 and drawn[0].pages == result.pages
 
 
 def test_a_booklet_is_not_balanced(monkeypatch):
+    """Its pages before imposition: the first try only, drawn as platypus draws it."""
     measured = []
-    monkeypatch.setattr(render, "_measure_pages", lambda *a: measured.append(a))
+    measure_pages = render._measure_pages
+    monkeypatch.setattr(render, "_measure_pages", lambda *a: measured.append(a[-2:]) or measure_pages(*a))
     args = _args("back-mouse", "en", "easy", "a4", "booklet")
-    render.draw_leaflet(*args[:4], _fonts())
-    assert measured == []
+    result = render.draw_leaflet(*args[:4], _fonts())
+    assert measured == [render.END_BALANCING[0]]
+    assert result.data == _one_pass(args, *render.END_BALANCING[0])[0]
 
 
 class _Counted(Flowable):
@@ -122,3 +146,8 @@ def test_measure_pages_lays_out_without_drawing_and_leaves_the_flowables_as_they
     written = write_pdf(io.BytesIO(), body_flowables=blocks(), metadata={}, **kwargs)
     assert len(drawn) == 30
     assert measured.pages >= 2 and (measured.pages, measured.last_fill) == (written.pages, written.last_fill)
+    # drawing the measured layout draws each block once, where it was placed, on as many pages
+    target = io.BytesIO()
+    again = measured.draw(target, metadata={}, tagger=None, published=None)
+    again.finish()
+    assert drawn[30:] == body and again.pages == measured.pages == len(PdfReader(target).pages)
