@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
