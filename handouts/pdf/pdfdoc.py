@@ -3,6 +3,11 @@
 Page templates come from the layout: a cover page (title band, full-width summary, then columns) and body pages
 whose inside and outside margins alternate for duplex printing. Headers and footers are drawn after the last
 page is laid out, so that they can say "Page 2 of 5".
+
+write_pdf lays out and draws in one platypus pass. A leaflet is made in two steps instead (handouts.pdf.render
+tries several spacings): measure_pages lays the flowables out in the same frames without drawing them (the page
+count, the last page's fill, and what went where), and Measured.draw draws the layout kept where it was placed,
+making the same calls on the canvas in the same order as write_pdf, so the file is the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -74,12 +79,13 @@ class PageGeometry:
         m = self.layout.margins
         return m["inside"] if page_is_odd != self.rtl else m["outside"]
 
-    def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool) -> list[Frame]:
+    def columns_frames(self, prefix: str, top: float, bottom: float, page_is_odd: bool,
+                       frame: type[Frame] = Frame) -> list[Frame]:
         x0 = self.left_margin(page_is_odd)
         w = self.column_width()
         frames = []
         for i in range(self.columns):
-            frames.append(Frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
+            frames.append(frame(x0 + i * (w + self.layout.gutter), bottom, w, top - bottom,
                                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                                 id=f"{prefix}{i}"))
         if self.rtl:
@@ -144,6 +150,8 @@ class LeafletDocTemplate(BaseDocTemplate):
     tagger: "tagging.Tagger | None" = None   # set to record marked content for a tagged PDF (handouts.tagging)
     section: str | None = None               # the section being laid out, for DoesNotFit
     finish: Finish | None = None
+    # measure_pages: what the layout placed, in order (pages begun, flowables placed, headings), to draw later
+    placed: "list[tuple] | None" = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         opening = _section_of(flowables)
@@ -193,11 +201,22 @@ class LeafletDocTemplate(BaseDocTemplate):
         if not getattr(flowable, "fills_page", False):   # the notes area (handouts.pdf.notes) takes what is left
             self.last_fill = _fill(self.pageTemplate.frames, self.frame)
         if isinstance(flowable, SectionHeading):
-            key = flowable.outline_key
             if flowable.outline_level == 0:
-                self.section = key.removeprefix("sec-")
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.outline_title, key, level=flowable.outline_level, closed=False)
+                self.section = flowable.outline_key.removeprefix("sec-")
+            if self.placed is not None:
+                self.placed.append(("outline", flowable))
+            _outline(self.canv, flowable)
+
+    def handle_pageBegin(self) -> None:
+        if self.placed is not None:
+            self.placed.append(("page", self.pageTemplate.id))
+        super().handle_pageBegin()
+
+
+def _outline(canvas: Canvas, heading: SectionHeading) -> None:
+    """A heading's bookmark: an outline entry pointing at the page being drawn."""
+    canvas.bookmarkPage(heading.outline_key)
+    canvas.addOutlineEntry(heading.outline_title, heading.outline_key, level=heading.outline_level, closed=False)
 
 
 def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canvas]:
@@ -366,20 +385,146 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     is. A `tagger` records the marked content that becomes the structure tree. With `published` (a date) the
     file is finished as it is written (handouts.pdf.finishing: dates, XMP, tree, the layout's bleed). With
     `defer`, the pages are laid out and drawn but the file is only written when the result's finish() is called
-    (the same bytes as without: nothing the canvas writes depends on when)."""
+    (the same bytes as without: nothing the canvas writes depends on when). The bytes are those of
+    measure_pages(...).draw(...) too (tests/test_render_balance.py holds the two to it)."""
+    g, doc, story = _document(target, paper=paper, layout=layout, columns=columns, furniture=furniture,
+                              cover_flowables=cover_flowables, body_flowables=body_flowables, metadata=metadata,
+                              lang=lang, base_font=base_font, published=published, placed=None)
+    doc.tagger = tagger
+    if defer:
+        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
+    doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
+    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
+
+
+def measure_pages(*, paper: str, layout: Layout, columns: int, furniture: Furniture,
+                  cover_flowables: list[Flowable], body_flowables: list[Flowable], lang: str,
+                  base_font: str) -> "Measured":
+    """The page count and last page's fill write_pdf would report for these flowables, found by laying them out
+    without drawing anything: what a trial spacing needs (handouts.pdf.render), for about a quarter of the cost
+    of a drawn pass (text runs, figures, tags and furniture are what a pass spends the rest on). The flowables
+    are used up, as by write_pdf; the result draws the layout if the caller keeps it (Measured.draw)."""
+    placed: list[tuple] = []
+    g, doc, story = _document(None, paper=paper, layout=layout, columns=columns, furniture=furniture,
+                              cover_flowables=cover_flowables, body_flowables=body_flowables, metadata={},
+                              lang=lang, base_font=base_font, published=None, placed=placed)
+    doc._doSave = 0
+    doc.build(story, canvasmaker=_LayoutCanvas)
+    return Measured(doc.page, getattr(doc, "last_fill", 1.0), placed, g, furniture, doc.pageTemplates, lang,
+                    base_font)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A layout measured without drawing (measure_pages): its page count, its last page's fill, and what it
+    placed where, so that the layout kept is drawn without laying it out again."""
+
+    pages: int
+    last_fill: float
+    placed: list[tuple]          # ("page", template id) | ("draw", flowable, frame, x, y, _sW) | ("outline", heading)
+    geometry: PageGeometry       # with the cover band grown for the title, as laid out
+    furniture: Furniture
+    templates: list[PageTemplate]
+    lang: str
+    base_font: str
+
+    def draw(self, target: Any, *, metadata: dict[str, str], tagger: "tagging.Tagger | None", published: Any
+             ) -> Written:
+        """What write_pdf(..., defer=True) gives for the same flowables: the canvas gets the same calls in the
+        same order (each page's template and band, each flowable drawn where the layout put it, the bookmarks),
+        only platypus's layout is not run again; the file is written by the result's finish()."""
+        g = self.geometry
+        doc = _doc_template(target, g, metadata, self.lang, self.base_font, published)
+        doc.tagger = tagger
+        doc.addPageTemplates(self.templates)
+        doc._startBuild(target, _furniture_canvas(self.furniture, g))
+        canv = doc.canv
+        canv._doctemplate = doc
+        templates = {template.id: template for template in self.templates}
+        band = _cover_band(self.furniture, g)   # the cover template's onPage in write_pdf
+        try:
+            for event in self.placed:
+                if event[0] == "page":
+                    if doc.page:
+                        _end_page(doc)
+                    doc.pageTemplate = template = templates[event[1]]
+                    doc.page += 1
+                    template.beforeDrawPage(canv, doc)
+                    template.checkPageSize(canv, doc)
+                    if template.id == "cover":
+                        band(canv, doc)
+                    doc.beforePage()
+                elif event[0] == "draw":
+                    _, flowable, frame, x, y, width_left = event
+                    flowable._frame, flowable.canv = frame, canv   # as Frame._add leaves them while drawing
+                    try:
+                        flowable.drawOn(canv, x, y, _sW=width_left)
+                    finally:
+                        for name in ("canv", "_frame"):
+                            flowable.__dict__.pop(name, None)
+                else:
+                    _outline(canv, event[1])
+            if doc.page:
+                _end_page(doc)
+        finally:
+            del canv._doctemplate
+        return Written(doc.page, self.last_fill, canv.save)
+
+
+def _end_page(doc: BaseDocTemplate) -> None:
+    """platypus's handle_pageEnd, as the canvas sees it."""
+    template, canv = doc.pageTemplate, doc.canv
+    template.afterDrawPage(canv, doc)
+    template.onPageEnd(canv, doc)
+    doc.afterPage()
+    canv.setPageRotation(getattr(template, "rotation", doc.rotation))
+    canv.showPage()
+
+
+class _LayoutFrame(Frame):
+    """A frame that places flowables as Frame does (wrap, split, space before and after) but does not draw
+    them: it notes where each one goes (`placed`, shared with the doc template) for Measured.draw."""
+
+    placed: list[tuple]   # set on the subclass _document makes for one layout
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        def place(canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+            self.placed.append(("draw", flowable, self, x, y, _sW))
+
+        # an instance attribute shadows the class's drawOn for this one call (set in __dict__: some flowables
+        # validate their attributes)
+        flowable.__dict__["drawOn"] = place
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            flowable.__dict__.pop("drawOn", None)
+
+    add = _add
+
+
+class _LayoutCanvas(Canvas):
+    """The canvas of a layout that is measured, never written: a finished page is dropped, not kept."""
+
+    def showPage(self) -> None:
+        self._startPage()
+
+
+def _document(target: Any, *, paper: str, layout: Layout, columns: int, furniture: Furniture,
+              cover_flowables: list[Flowable], body_flowables: list[Flowable], metadata: dict[str, str],
+              lang: str, base_font: str, published: Any, placed: list[tuple] | None
+              ) -> tuple[PageGeometry, "LeafletDocTemplate", list[Flowable]]:
+    """The doc template, its page templates and the story, for write_pdf, or with `placed` for measure_pages
+    (frames that note where flowables go instead of drawing them, no cover band): the same frames either way,
+    so both lay the pages out alike."""
     width, height = layout.page_size(paper)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     layout = _band_for_title(furniture, g)
     g = PageGeometry(width, height, columns, layout, furniture.rtl)
     m = layout.margins
-    doc = LeafletDocTemplate(
-        target, pagesize=(width, height),
-        leftMargin=m["inside"], rightMargin=m["outside"], topMargin=m["top"], bottomMargin=m["bottom"],
-        title=metadata.get("title", ""), author=metadata.get("author", ""), subject=metadata.get("subject", ""),
-        keywords=metadata.get("keywords", ""), creator=metadata.get("creator", ""),
-        producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
-        displayDocTitle=1, initialFontName=base_font, published=published, bleed=layout.bleed,
-    )
+    doc = _doc_template(target, g, metadata, lang, base_font, published)
+    drawn = placed is None
+    frame = Frame if drawn else type("_Placing", (_LayoutFrame,), {"placed": placed})
+    doc.placed = placed
     body_top = height - m["top"] - layout.header_height
     body_bottom = m["bottom"] + layout.footer_height
     cover_top = height - layout.cover_band_height - 8 * 2.83465
@@ -395,15 +540,18 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
                              hint="shorten the summary box or the clinic profile's fields")
     if cover_flowables:
         summary_h += 6
-        cover_frames.append(Frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,
+        cover_frames.append(frame(g.left_margin(True), cover_top - summary_h, full_w, summary_h,
                                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="summary"))
-    cover_frames += g.columns_frames("cover", cover_top - summary_h, body_bottom, True)
+    cover_frames += g.columns_frames("cover", cover_top - summary_h, body_bottom, True, frame)
+    if drawn:
+        cover = PageTemplate("cover", cover_frames, onPage=_cover_band(furniture, g))
+    else:
+        cover = PageTemplate("cover", cover_frames)
     templates = [
-        PageTemplate("cover", cover_frames, onPage=_cover_band(furniture, g)),
-        PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False)),
-        PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True)),
+        cover,
+        PageTemplate("even", g.columns_frames("even", body_top, body_bottom, False, frame)),
+        PageTemplate("odd", g.columns_frames("odd", body_top, body_bottom, True, frame)),
     ]
-    doc.tagger = tagger
     body = furniture.styles.body
     doc.keepTogetherClass = type("KeepWithTwoLines", (KeepWithFirstLines,),
                                  {"min_height": body.leading * 2 - 0.5})
@@ -412,10 +560,20 @@ def write_pdf(target: Any, *, paper: str, layout: Layout, columns: int, furnitur
     if cover_flowables:
         story.append(FrameBreak())
     story += body_flowables
-    if defer:
-        doc._doSave = 0   # reportlab's switch: _endBuild leaves canv.save() to us
-    doc.build(story, canvasmaker=_furniture_canvas(furniture, g))
-    return Written(doc.page, getattr(doc, "last_fill", 1.0), doc.canv.save if defer else lambda: None)
+    return g, doc, story
+
+
+def _doc_template(target: Any, g: PageGeometry, metadata: dict[str, str], lang: str, base_font: str,
+                  published: Any) -> LeafletDocTemplate:
+    m = g.layout.margins
+    return LeafletDocTemplate(
+        target, pagesize=(g.width, g.height),
+        leftMargin=m["inside"], rightMargin=m["outside"], topMargin=m["top"], bottomMargin=m["bottom"],
+        title=metadata.get("title", ""), author=metadata.get("author", ""), subject=metadata.get("subject", ""),
+        keywords=metadata.get("keywords", ""), creator=metadata.get("creator", ""),
+        producer=metadata.get("producer", ""), lang=lang, invariant=1, pageCompression=1,
+        displayDocTitle=1, initialFontName=base_font, published=published, bleed=g.layout.bleed,
+    )
 
 
 def _fill(frames: list[Frame], current: Frame | None) -> float:

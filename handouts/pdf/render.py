@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
@@ -28,29 +27,10 @@ from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
 from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
 from handouts.pdf.notes import closing_area
-from handouts.pdf.pdfdoc import Furniture, PageGeometry, cover_space, stack_height, write_pdf
+from handouts.pdf.pdfdoc import Furniture, Measured, PageGeometry, cover_space, measure_pages, stack_height
 from handouts.pdf.styles import build_styles
 from handouts.pdf.tagging import Tagger
 from handouts.timing import stage
-
-
-@dataclass(frozen=True)
-class _Pending:
-    """Pages laid out and drawn at one spacing, not yet written: only the spacing draw_leaflet keeps is."""
-
-    buffer: io.BytesIO
-    written: Any        # pdfdoc.Written
-    tagger: Tagger | None
-    font: str
-
-    @property
-    def pages(self) -> int:
-        return self.written.pages
-
-    def finish(self) -> "DrawnPDF":
-        with stage("write"):
-            self.written.finish()
-        return DrawnPDF(self.buffer.getvalue(), self.written.pages, self.tagger, self.font)
 
 
 @dataclass(frozen=True)
@@ -68,25 +48,35 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
                  ) -> DrawnPDF:
     """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
     leaves the last page at least a third full where one within END_BALANCING does. `tagged`: record marked
-    content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets)."""
+    content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets).
+
+    Each try is only laid out (_measure_pages: platypus places every flowable, nothing is drawn), and the layout
+    kept is then drawn where it was placed (_draw_measured): one drawn pass per leaflet however many tries it
+    takes. The spacing chosen, and the file, are the same as drawing every try would give."""
     from handouts import figures as figures_pkg
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
-    first: _Pending | None = None
-    need = spaces = figures = 0.0
+    args = (document, language, layout, paper, chain, clinic, personal)
+    (spacing, figure_scale), *tighter = END_BALANCING
+    first, (spaces, figures), capacity = _measure_pages(*args, spacing, figure_scale)
+    kept = first
     # A booklet ends on its back cover, short by design, and notes pages fill the sheets: nothing to balance.
-    for spacing, figure_scale in END_BALANCING[:1] if layout.imposition == "booklet" else END_BALANCING:
-        if first is not None and need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
-            continue   # tightening this much cannot pull the last page's text back: do not draw it again
-        drawn, fill, room, capacity = _draw_pages(document, language, layout, paper, chain, clinic, personal,
-                                                  spacing, figure_scale, tagged)
-        if first is None:
-            first, need, (spaces, figures) = drawn, fill * capacity, room
-        if drawn.pages == 1 or fill >= LAST_PAGE_MIN_FILL:
-            return drawn.finish()
-    # nothing within bounds pulls the last page back a page: the first try is kept, and its last column ends
-    # on a writing area (handouts.pdf.notes), which the fill measured here leaves out
-    return first.finish()
+    if not _balanced(first) and layout.imposition != "booklet":
+        need = first.last_fill * capacity
+        for spacing, figure_scale in tighter:
+            if need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
+                continue   # tightening this much cannot pull the last page's text back: do not lay it out
+            measured, _, _ = _measure_pages(*args, spacing, figure_scale)
+            if _balanced(measured):
+                kept = measured
+                break
+        # else nothing within bounds pulls the last page back a page: the first try is kept, and its last
+        # column ends on a writing area (handouts.pdf.notes), which the fill measured here leaves out
+    return _draw_measured(kept, document, language, chain, clinic, tagged)
+
+
+def _balanced(measured: Measured) -> bool:
+    return measured.pages == 1 or measured.last_fill >= LAST_PAGE_MIN_FILL
 
 
 # (space between blocks, figure width) factors, tried in this order until the last page is at least a third
@@ -98,31 +88,38 @@ END_BALANCING = ((1.0, 1.0), (0.85, 1.0), (0.7, 1.0), (0.7, 0.85))
 LAST_PAGE_MIN_FILL = 1 / 3
 
 
-def _draw_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
-                personal, spacing: float, figure_scale: float, tagged: bool
-                ) -> tuple[_Pending, float, tuple[float, float], float]:
-    """The pages at one spacing and figure scale, with the last page's fill, what tightening could save (the
-    body's space between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two
-    to skip a tighter try that cannot remove the last page)."""
+def _measure_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
+                   personal, spacing: float, figure_scale: float) -> tuple[Measured, tuple[float, float], float]:
+    """The pages at one spacing and figure scale, laid out without drawing (pdfdoc.measure_pages: the page
+    count, the last page's fill, where everything goes), with what tightening could save (the body's space
+    between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two to skip a
+    tighter try that cannot remove the last page)."""
     figure_heights = [0.0]
     with stage("flowables"):
-        parts = _flowables(document, language, layout, paper, chain, clinic, personal, spacing, figure_scale,
-                           figure_heights)
-    buffer = io.BytesIO()
-    tagger = Tagger() if tagged else None
-    level_style, cover, body, furniture = parts
-    with stage("layout"):   # platypus lays out and draws in one pass; writing the file is timed inside it
-        written = write_pdf(buffer, paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
-                            cover_flowables=cover, body_flowables=body,
-                            metadata=metadata(document, language, clinic), lang=language.code,
-                            base_font=chain.primary.name, tagger=tagger, defer=True,
-                            published=document.topic.published)
-    spaces = _spacing(body)
+        level_style, cover, body, furniture = _flowables(document, language, layout, paper, chain, clinic,
+                                                         personal, spacing, figure_scale, figure_heights)
+    with stage("layout"):
+        measured = measure_pages(paper=paper, layout=layout, columns=level_style.columns, furniture=furniture,
+                                 cover_flowables=cover, body_flowables=body, lang=language.code,
+                                 base_font=chain.primary.name)
     m = layout.margins
     height = layout.page_size(paper)[1]
     capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return (_Pending(buffer, written, tagger, chain.primary.name), written.last_fill, (spaces, figure_heights[0]),
-            capacity)
+    return measured, (_spacing(body), figure_heights[0]), capacity
+
+
+def _draw_measured(measured: Measured, document: model.Document, language: Language, chain, clinic,
+                   tagged: bool) -> DrawnPDF:
+    """The pages of a measured layout, drawn where it placed them (write_pdf's pages, not laid out again), and
+    written."""
+    buffer = io.BytesIO()
+    tagger = Tagger() if tagged else None
+    with stage("layout"):   # drawing the pages
+        written = measured.draw(buffer, metadata=metadata(document, language, clinic), tagger=tagger,
+                                published=document.topic.published)
+    with stage("write"):
+        written.finish()
+    return DrawnPDF(buffer.getvalue(), written.pages, tagger, chain.primary.name)
 
 
 def _flowables(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
