@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
@@ -58,11 +59,12 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     args = (document, language, layout, paper, chain, clinic, personal)
     (spacing, figure_scale), *tighter = END_BALANCING
-    first, (spaces, figures), capacity = _measure_pages(*args, spacing, figure_scale)
+    first, room, capacity = _measure_pages(*args, spacing, figure_scale)
     kept = first
     # A booklet ends on its back cover, short by design, and notes pages fill the sheets: nothing to balance.
     if not _balanced(first) and layout.imposition != "booklet":
         need = first.last_fill * capacity
+        spaces, figures = room.spaces, room.figures
         for spacing, figure_scale in tighter:
             if need > 4 * (spaces * (1 - spacing) + figures * (1 - figure_scale)):
                 continue   # tightening this much cannot pull the last page's text back: do not lay it out
@@ -88,8 +90,22 @@ END_BALANCING = ((1.0, 1.0), (0.85, 1.0), (0.7, 1.0), (0.7, 0.85))
 LAST_PAGE_MIN_FILL = 1 / 3
 
 
+@dataclass(eq=False)
+class Tightening:
+    """What tightening one try could save, in points: the body's space between blocks and the figures' height.
+    Only the first try's is read (draw_leaflet), and only when its last page is short, so the space between
+    blocks, a walk over every flowable, is added up when first asked, not in every try."""
+
+    body: list
+    figures: float
+
+    @cached_property
+    def spaces(self) -> float:
+        return _spacing(self.body)
+
+
 def _measure_pages(document: model.Document, language: Language, layout: Layout, paper: str, chain, clinic,
-                   personal, spacing: float, figure_scale: float) -> tuple[Measured, tuple[float, float], float]:
+                   personal, spacing: float, figure_scale: float) -> tuple[Measured, Tightening, float]:
     """The pages at one spacing and figure scale, laid out without drawing (pdfdoc.measure_pages: the page
     count, the last page's fill, where everything goes), with what tightening could save (the body's space
     between blocks, the figures' height) and a page's room (points; draw_leaflet uses the last two to skip a
@@ -105,7 +121,7 @@ def _measure_pages(document: model.Document, language: Language, layout: Layout,
     m = layout.margins
     height = layout.page_size(paper)[1]
     capacity = (height - m["top"] - layout.header_height - m["bottom"] - layout.footer_height) * level_style.columns
-    return measured, (_spacing(body), figure_heights[0]), capacity
+    return measured, Tightening(body, figure_heights[0]), capacity
 
 
 def _draw_measured(measured: Measured, document: model.Document, language: Language, chain, clinic,
