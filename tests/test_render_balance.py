@@ -151,3 +151,39 @@ def test_measure_pages_lays_out_without_drawing_and_leaves_the_flowables_as_they
     again = measured.draw(target, metadata={}, tagger=None, published=None)
     again.finish()
     assert drawn[30:] == body and again.pages == measured.pages == len(PdfReader(target).pages)
+
+
+def _counting_spacing(monkeypatch) -> list:
+    """Count the walks over a whole body that add up its space between blocks (render._spacing calls itself for
+    the content of boxes and tables: those are not counted)."""
+    walks, depth = [], [0]
+    spacing = render._spacing
+
+    def counted(flowables):
+        if depth[0] == 0:
+            walks.append(len(flowables))
+        depth[0] += 1
+        try:
+            return spacing(flowables)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(render, "_spacing", counted)
+    return walks
+
+
+@pytest.mark.parametrize("doc, walks", [(("back-mouse", "en", "standard", "letter"), 0),
+                                        (("back-mouse", "en", "easy", "a4"), 1)],
+                         ids=["one-try", "four-tries"])
+def test_the_space_tightening_could_save_is_added_up_only_for_a_short_first_try(doc, walks, monkeypatch):
+    """A leaflet whose first try ends well adds up no space between blocks; one that needs tighter tries adds up
+    the first try's once (it decides which tries are worth laying out), not every try's."""
+    args = _args(*doc)
+    tries = []
+    measure_pages = render._measure_pages
+    monkeypatch.setattr(render, "_measure_pages", lambda *a: tries.append(a[-2:]) or measure_pages(*a))
+    counted = _counting_spacing(monkeypatch)
+    result = render.draw_leaflet(*args[:4], _fonts())
+    assert len(tries) == (1 if walks == 0 else len(render.END_BALANCING))
+    assert len(counted) == walks and all(n > 20 for n in counted)   # the whole body, not a box's content
+    assert result.data == _drawing_every_try(args)
