@@ -142,3 +142,31 @@ def test_strings_shown_again_write_what_reportlab_writes(fonts):
     mine, reportlabs = page(FinishingCanvas), page(Canvas)
     assert mine == reportlabs
     assert len(pypdf.PdfReader(io.BytesIO(mine)).pages[0].extract_text()) > 100
+
+
+def test_form_streams_are_encoded_as_reportlab_encodes_them():
+    """FinishingCanvas.endForm writes a form's stream as ASCII only where that is what reportlab's
+    PDFDocEncoding codec gives; anything else (here U+0018, which that codec maps elsewhere) goes its way."""
+    from reportlab.pdfbase.pdfdoc import pdfdocEnc
+
+    from handouts.pdf.finishing import FinishingCanvas, same_as_pdfdoc
+
+    for code in range(256):
+        char = chr(code)
+        try:
+            same = pdfdocEnc(char) == char.encode("ascii")
+        except (UnicodeEncodeError, ValueError):
+            same = False
+        assert same_as_pdfdoc(char) == same, hex(code)
+
+    def form_stream(text: str) -> bytes:
+        canvas = FinishingCanvas(io.BytesIO())
+        preamble = canvas._preamble
+        canvas.beginForm("F")
+        canvas._code.append(text)
+        canvas.endForm()
+        assert canvas._preamble == preamble
+        return canvas._doc.idToObject["FormXob.F"].stream
+
+    assert form_stream("0 0 m 10 10 l S") == pdfdocEnc(FinishingCanvas(io.BytesIO())._preamble + "\n0 0 m 10 10 l S")
+    assert form_stream("(caf\u00e9) Tj") == pdfdocEnc(FinishingCanvas(io.BytesIO())._preamble + "\n(caf\u00e9) Tj")

@@ -61,6 +61,24 @@ class FinishingCanvas(Canvas):
 
         return CachingTextObject(self, x, y, direction=direction)
 
+    def endForm(self, **extra_attributes: Any) -> None:
+        """reportlab's endForm, with the form's stream encoded as ASCII when that gives the bytes reportlab's
+        PDFDocEncoding codec would (`same_as_pdfdoc`): that codec maps character by character in Python, about a
+        tenth of a figure's cost, and a form's stream is nearly always plain ASCII. The stream is handed to
+        reportlab's form already encoded (an attribute endForm sets after its own encoding of the now empty
+        list)."""
+        if "stream" not in extra_attributes:
+            text = "\n".join([self._preamble, *self._code])
+            if same_as_pdfdoc(text):
+                preamble = self._preamble
+                self._preamble, self._code = "", []
+                try:
+                    super().endForm(stream=text.encode("ascii"), **extra_attributes)
+                finally:
+                    self._preamble = preamble
+                return
+        super().endForm(**extra_attributes)
+
     def showPage(self) -> None:
         if self.finish is not None:
             from handouts.pdf.tagging import tagger_of
@@ -82,6 +100,16 @@ class FinishingCanvas(Canvas):
             with stage("post-process"):
                 finish_document(self, self.finish)
         super().save()
+
+
+# ASCII that reportlab's PDFDocEncoding codec (pdfdoc.pdfdocEnc, 'extpdfdoc') writes as the same bytes: all of it
+# but 0x18-0x1F, which that codec maps elsewhere or refuses
+_PDFDOC_AS_ASCII = re.compile(r"[\x00-\x17\x20-\x7f]*")
+
+
+def same_as_pdfdoc(text: str) -> bool:
+    """Whether text.encode('ascii') gives the bytes reportlab's pdfdocEnc gives for `text`."""
+    return text.isascii() and _PDFDOC_AS_ASCII.fullmatch(text) is not None
 
 
 def finish_document(canvas: Canvas, finish: Finish) -> None:
