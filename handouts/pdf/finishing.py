@@ -33,6 +33,7 @@ from reportlab.pdfbase import pdfdoc as rl
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.dates import build_timestamp
+from handouts.pdf.pdfbytes import same_as_pdfdoc
 from handouts.text.markup import escape   # xml.sax.saxutils' escape, without its urllib.request import
 from handouts.timing import stage
 
@@ -66,8 +67,8 @@ class FinishingCanvas(Canvas):
 
     def endForm(self, **extra_attributes: Any) -> None:
         """reportlab's endForm, with the form's stream encoded as ASCII when that gives the bytes reportlab's
-        PDFDocEncoding codec would (`same_as_pdfdoc`): that codec maps character by character in Python, about a
-        tenth of a figure's cost, and a form's stream is nearly always plain ASCII. The stream is handed to
+        PDFDocEncoding codec would (handouts.pdf.pdfbytes): about a tenth of a figure's cost, and a form's stream
+        is nearly always plain ASCII. The stream is handed to
         reportlab's form already encoded (attributes endForm sets after its own encoding of the now empty
         list), compressed as reportlab would but remembered (`RememberedFlate`)."""
         if "stream" not in extra_attributes and "Contents" not in extra_attributes:
@@ -147,16 +148,6 @@ class RememberedFlate(rl.PDFStreamFilterZCompress):
 
 
 REMEMBERED_FLATE = RememberedFlate()
-
-
-# ASCII that reportlab's PDFDocEncoding codec (pdfdoc.pdfdocEnc, 'extpdfdoc') writes as the same bytes: all of it
-# but 0x18-0x1F, which that codec maps elsewhere or refuses
-_PDFDOC_AS_ASCII = re.compile(r"[\x00-\x17\x20-\x7f]*")
-
-
-def same_as_pdfdoc(text: str) -> bool:
-    """Whether text.encode('ascii') gives the bytes reportlab's pdfdocEnc gives for `text`."""
-    return text.isascii() and _PDFDOC_AS_ASCII.fullmatch(text) is not None
 
 
 def finish_document(canvas: Canvas, finish: Finish) -> None:
