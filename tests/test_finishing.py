@@ -142,3 +142,63 @@ def test_strings_shown_again_write_what_reportlab_writes(fonts):
     mine, reportlabs = page(FinishingCanvas), page(Canvas)
     assert mine == reportlabs
     assert len(pypdf.PdfReader(io.BytesIO(mine)).pages[0].extract_text()) > 100
+
+
+def test_form_streams_are_encoded_as_reportlab_encodes_them():
+    """FinishingCanvas.endForm writes a form's stream as ASCII only where that is what reportlab's
+    PDFDocEncoding codec gives (handouts.pdf.pdfbytes); anything else goes reportlab's way."""
+    from reportlab.pdfbase.pdfdoc import pdfdocEnc
+
+    from handouts.pdf.finishing import FinishingCanvas
+
+    def form_stream(text: str) -> bytes:
+        canvas = FinishingCanvas(io.BytesIO())
+        preamble = canvas._preamble
+        canvas.beginForm("F")
+        canvas._code.append(text)
+        canvas.endForm()
+        assert canvas._preamble == preamble
+        return canvas._doc.idToObject["FormXob.F"].stream
+
+    assert form_stream("0 0 m 10 10 l S") == pdfdocEnc(FinishingCanvas(io.BytesIO())._preamble + "\n0 0 m 10 10 l S")
+    assert form_stream("(caf\u00e9) Tj") == pdfdocEnc(FinishingCanvas(io.BytesIO())._preamble + "\n(caf\u00e9) Tj")
+
+
+def test_remembered_flate_gives_zlibs_bytes_and_keeps_a_bounded_number():
+    import zlib
+
+    from handouts.pdf.finishing import RememberedFlate
+
+    flate = RememberedFlate()
+    flate.KEPT = 3
+    data = [b"0 0 m %d 10 l S\n" % i * 50 for i in range(6)]
+    for item in data + data[::-1]:
+        assert flate.encode(item) == zlib.compress(item)
+    assert flate.encode("caf\u00e9") == zlib.compress("caf\u00e9".encode("utf8"))   # text, as reportlab's filter
+    assert len(flate._kept) == 3
+
+
+def test_compressed_form_reads_back_as_drawn():
+    """A form written through FinishingCanvas.endForm (ASCII, remembered compression) is the form reportlab
+    writes: the same file as reportlab's own canvas, again when the form is met a second time."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.pdf.finishing import FinishingCanvas
+
+    def build(kind: type = FinishingCanvas) -> bytes:
+        out = io.BytesIO()
+        canvas = kind(out, pageCompression=1, invariant=1)
+        canvas.beginForm("F", 0, 0, 50, 50)
+        canvas.rect(5, 5, 40, 40, fill=1)
+        canvas.endForm()
+        canvas.doForm("F")
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    first = build()
+    assert build() == first == build(Canvas)
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        (form,) = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form"]
+        assert form.get("/Filter") == pikepdf.Array([pikepdf.Name.FlateDecode])
+        assert b"re" in form.read_bytes() and list(form.BBox) == [0, 0, 50, 50]

@@ -125,6 +125,22 @@ def test_latin_runs_in_other_scripts():
         "en", "en", "en", None)
 
 
+def test_latin_runs_skip_to_the_next_latin_letter_and_find_the_same_runs():
+    """latin_runs jumps over text that holds no Latin letter; every character it may jump over is one that could
+    not open a run, so the runs are those of reading every character."""
+    import sys
+
+    from handouts.text.scripts import _MAYBE_LATIN, is_latin_letter, latin_runs
+
+    assert all(_MAYBE_LATIN.match(chr(code)) for code in range(sys.maxunicode + 1)
+               if not 0xD800 <= code < 0xE000 and is_latin_letter(chr(code)))
+    hindi = "पीठ के निचले हिस्से में दर्द " * 20
+    assert latin_runs(hindi) == []
+    text = hindi + "Smith & Jones <Physio> " + hindi + "é"
+    start = len(hindi)
+    assert latin_runs(text) == [(start, start + len("Smith & Jones <Physio>")), (len(text) - 1, len(text))]
+
+
 @pytest.mark.parametrize("lang", SHAPED)
 def test_mri_is_marked_english_in_arabic_and_hindi(scripts_built, lang):
     runs = pdf_language_runs(_pdf(scripts_built, lang))

@@ -22,14 +22,18 @@ same XMP packet and ToUnicode rule.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc as rl
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.dates import build_timestamp
+from handouts.pdf.pdfbytes import same_as_pdfdoc
 from handouts.text.markup import escape   # xml.sax.saxutils' escape, without its urllib.request import
 from handouts.timing import stage
 
@@ -61,6 +65,27 @@ class FinishingCanvas(Canvas):
 
         return CachingTextObject(self, x, y, direction=direction)
 
+    def endForm(self, **extra_attributes: Any) -> None:
+        """reportlab's endForm, with the form's stream encoded as ASCII when that gives the bytes reportlab's
+        PDFDocEncoding codec would (handouts.pdf.pdfbytes): about a tenth of a figure's cost, and a form's stream
+        is nearly always plain ASCII. The stream is handed to
+        reportlab's form already encoded (attributes endForm sets after its own encoding of the now empty
+        list), compressed as reportlab would but remembered (`RememberedFlate`)."""
+        if "stream" not in extra_attributes and "Contents" not in extra_attributes:
+            text = "\n".join([self._preamble, *self._code])
+            if same_as_pdfdoc(text):
+                stream = text.encode("ascii")
+                extra_attributes = {"stream": stream, **_form_contents(stream, self._pageCompression),
+                                    **extra_attributes}
+                preamble = self._preamble
+                self._preamble, self._code = "", []
+                try:
+                    super().endForm(**extra_attributes)
+                finally:
+                    self._preamble = preamble
+                return
+        super().endForm(**extra_attributes)
+
     def showPage(self) -> None:
         if self.finish is not None:
             from handouts.pdf.tagging import tagger_of
@@ -82,6 +107,47 @@ class FinishingCanvas(Canvas):
             with stage("post-process"):
                 finish_document(self, self.finish)
         super().save()
+
+
+def _form_contents(stream: bytes, compression: int) -> dict[str, Any]:
+    """The attributes that make reportlab's PDFFormXObject.format write `stream` as it would, but compressed by
+    `REMEMBERED_FLATE`: the stream object it would make, with the filters it would give it; the form's own
+    compression off, so that format does not replace them. Nothing when the form is not compressed."""
+    if not compression:
+        return {}
+    contents = rl.PDFStream(content=stream)
+    contents.__Comment__ = "xobject form stream"   # as PDFFormXObject.format names it
+    contents.filters = [rl.PDFBase85Encode, REMEMBERED_FLATE] if rl_config.useA85 else [REMEMBERED_FLATE]
+    return {"Contents": contents, "compression": 0}
+
+
+class RememberedFlate(rl.PDFStreamFilterZCompress):
+    """reportlab's FlateDecode filter (zlib at its default level), each result remembered by a digest of what
+    was compressed: a figure's form comes out the same in every document that draws it at that size (the
+    papers and levels of a language, a rebuild), and compressing it again was about a quarter of the zlib time
+    of a default build (more in Arabic and Hindi, whose labels are outlines). The same bytes in give the same
+    bytes out. Bounded: the most recent `KEPT` results (a few KB each)."""
+
+    KEPT = 128
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text   # as the parent encodes text
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        kept = self._kept
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = super().encode(data)
+            if len(kept) > self.KEPT:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
+        return found
+
+
+REMEMBERED_FLATE = RememberedFlate()
 
 
 def finish_document(canvas: Canvas, finish: Finish) -> None:

@@ -52,6 +52,8 @@ from reportlab.pdfbase import pdfdoc as rl
 from reportlab.platypus import Flowable, ListFlowable, Table
 from reportlab.platypus.flowables import LIIndenter, _Container, _listWrapOn
 
+from handouts.pdf.pdfbytes import text_string
+
 CANVAS_ATTRIBUTE = "_handouts_tagger"
 
 
@@ -537,7 +539,9 @@ def _value(item: Any, document: Any) -> bytes:
         return b"%d %d R" % document.idToObjectNumberAndVersion[item.name]
     if isinstance(item, list):
         return b"[" + b" ".join(_value(v, document) for v in item) + b"]"
-    return rl.format(item, document)   # a text string (rl.PDFString), a dictionary of _Dictionary's kind
+    if isinstance(item, rl.PDFString):
+        return text_string(item, document)
+    return rl.format(item, document)   # a dictionary of _Dictionary's kind
 
 
 class _StructureWriter:

@@ -14,6 +14,7 @@ letter or punctuation of another script: "MRI أو CT" is two runs, and the brac
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 LATIN = "Latn"
@@ -41,12 +42,26 @@ def _inside_latin(char: str) -> bool:
     return code < 0x0250 or 0x2000 <= code <= 0x206F   # ASCII and Latin-1 punctuation, digits, dashes, quotes
 
 
+# every character that may be a Latin letter (is_latin_letter's ranges, its letters below U+0250): where none is, no
+# run starts, so a line of Hindi or Arabic is not read character by character until its next Latin word
+_MAYBE_LATIN = re.compile("[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff]")
+
+
 def latin_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every run of Latin words in `text`."""
     runs: list[tuple[int, int]] = []
     start: int | None = None
     last = 0   # one past the last Latin letter of the open run
-    for index, char in enumerate(text):
+    index = 0
+    while True:
+        if start is None:   # between runs: skip to the next character that may open one
+            found = _MAYBE_LATIN.search(text, index)
+            if found is None:
+                break
+            index = found.start()
+        if index >= len(text):
+            break
+        char = text[index]
         if is_latin_letter(char):
             if start is None:
                 start = index
@@ -54,6 +69,7 @@ def latin_runs(text: str) -> list[tuple[int, int]]:
         elif start is not None and not _inside_latin(char):
             runs.append(_closed(text, start, last))
             start = None
+        index += 1
     if start is not None:
         runs.append(_closed(text, start, last))
     return runs

@@ -97,9 +97,7 @@ def glyph_chars(font: str) -> Any:
     and each glyph's character is kept with the registered font (it never changes once chosen: a glyph's first
     character stays first, a private code stays assigned), so laying out a shaped line asks a dictionary."""
     ttf = _ttfont(font)
-    known = ttf.__dict__.get(_GLYPH_CHARS)
-    if known is None:
-        known = ttf.__dict__[_GLYPH_CHARS] = {}
+    known = _known_chars(ttf)
 
     def char(gid: int, advance: int) -> str:
         found = known.get(gid)
@@ -108,6 +106,14 @@ def glyph_chars(font: str) -> Any:
         return found
 
     return char
+
+
+def _known_chars(ttf: Any) -> dict[int, str]:
+    """The characters chosen so far for the glyphs of a registered font (gid -> character), kept with it."""
+    known = ttf.__dict__.get(_GLYPH_CHARS)
+    if known is None:
+        known = ttf.__dict__[_GLYPH_CHARS] = {}
+    return known
 
 
 def _choose_char(ttf: Any, font: str, gid: int, advance: int) -> str:
@@ -159,17 +165,21 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     from reportlab.lib.rl_accel import fp_str
 
     ttf = _ttfont(run.font)
-    char_width = ttf.face.getCharWidth
+    widths, default_width = ttf.face.charWidths, ttf.face.defaultWidth   # the face's getCharWidth, inlined
     scale = size / run.upem
     ops: list[Any] = []
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
     marked = marked or {}
     outer = {start: (end, operator) for start, end, operator in languages}
+    # every index where a span may open or close; most lines have none, and the loop then asks nothing else
+    boundaries = {*marked, *outer, *(end for end, _ in marked.values()), *(end for end, _ in outer.values())}
     closing: dict[int, int] = {}   # glyph index -> how many sequences end there
+    known = _known_chars(ttf)
     glyph_char_of = glyph_chars(run.font)
     for index, g in enumerate(run.glyphs):
-        if index in closing or index in marked or index in outer:   # a span boundary: the pending string ends
+        if index in boundaries and (index in closing or index in marked or index in outer):
+            # a span boundary: the pending string ends
             if pending:
                 ops += (TEXT, pending)
                 pending = ""
@@ -180,7 +190,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                     ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
         gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
-        char = glyph_char_of(g.gid, g.x_advance)
+        char = known.get(g.gid) or glyph_char_of(g.gid, g.x_advance)
         if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
             pending += char
         else:
@@ -188,7 +198,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                 ops += (TEXT, pending)
             ops += (ORIGIN, fp_str(gx, gy))
             pending, pen_x, origin_y = char, gx, gy
-        pen_x += char_width(ord(char)) * size / 1000
+        pen_x += widths.get(ord(char), default_width) * size / 1000
         x += g.x_advance * scale
     if pending:
         ops += (TEXT, pending)
