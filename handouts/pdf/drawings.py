@@ -96,6 +96,8 @@ def figure(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: 
         recordings(form).update(kept.recordings)
         return form
     drawing = build_drawing(fig_id, labels, style, width)
+    if entry is not None:   # its size already: a balancing try that is only laid out never records it
+        figurekeep.keep(entry, drawing.width, drawing.height, {})
     return FigureForm(fig_id, labels, style, drawing.width, drawing.height, drawing, entry)
 
 

@@ -9,7 +9,10 @@ fingerprint). The form state a recording was made in is the recording's own key 
 it. Only recordings made of plain values are kept (operator strings, numbers, names, reportlab colours), since
 those pickle to themselves and replay to the same bytes; anything else is simply not kept, and a figure whose
 style cannot be named this way (a caller's own style) is not kept either. A bad entry is built again, never an
-error (diskcache)."""
+error (diskcache).
+
+A figure is kept when it is built (its size: a balancing try that is only laid out needs no more, and a new
+process then builds nothing for that try either) and again when its form is recorded."""
 
 from __future__ import annotations
 
@@ -22,6 +25,9 @@ from handouts.diskcache import entry_path, recalled, store
 KIND = "figure"
 # What builds and draws a figure: the shapes and renderPDF, label shaping and outlines, bidi for RTL labels.
 LIBRARIES = ("reportlab", "uharfbuzz", "fontTools", "bidi")
+# Entries of 0.2 to 110 kB (11 kB on average): the default build keeps some 450 (5 MB); room for its grayscale,
+# bleed and branded twins and other trees beside it (the kind's bytes are bounded too: diskcache.MAX_KIND_BYTES).
+MAX_ENTRIES = 4096
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def recall(path: Path) -> KeptFigure | None:
 def keep(path: Path, width: float, height: float, recordings: dict) -> None:
     """Keep the figure's size and the recordings made so far, if all of them are plain data."""
     if all(_plain_recording(recording) for recording in recordings.values()):
-        store(path, KeptFigure(width, height, dict(recordings)))
+        store(path, KeptFigure(width, height, dict(recordings)), max_entries=MAX_ENTRIES)
 
 
 def _style_key(style: Any) -> str | None:
