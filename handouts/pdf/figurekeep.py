@@ -17,6 +17,7 @@ process then builds nothing for that try either) and again when its form is reco
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +60,11 @@ def keep(path: Path, width: float, height: float, recordings: dict) -> None:
         store(path, KeptFigure(width, height, dict(recordings)), max_entries=MAX_ENTRIES)
 
 
+@lru_cache(maxsize=64)
 def _style_key(style: Any) -> str | None:
     """An exact text of what a FigureStyle draws with: fonts with the hashes of their files, the palette's colours
-    with every value they hold, direction and label floor."""
+    with every value they hold, direction and label floor. Once per style and process (a document's figures
+    share one; its fonts are registered once per process too)."""
     from handouts.figures.style import FigureStyle
     from handouts.text.fonts import FontChain, font_file_key
 
