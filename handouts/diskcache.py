@@ -1,6 +1,6 @@
 """What a process would otherwise make again on every start, kept on disk for the next one: hyphenation patterns,
 a font's character map, validated layouts, language entries, topics and templated documents, dates in a
-locale.
+locale, figures' recorded forms (handouts.pdf.figurekeep).
 
 A cold `handouts build` of one leaflet spent most of its time importing the YAML parser, the schemas, Markdown and
 Jinja2 and running them over files that had not changed since the last build. An entry here is named by a hash of
@@ -142,8 +142,10 @@ def _load(path: Path) -> object:
         return _MISSING
 
 
-def store(path: Path, value: object) -> None:
-    """Write an entry atomically; a failure to write is only a missed chance to save time."""
+def store(path: Path, value: object, *, max_entries: int | None = None) -> None:
+    """Write an entry atomically; a failure to write is only a missed chance to save time. `max_entries`: the
+    kind's own bound in number, for a kind with one small entry per figure rather than per file (default
+    MAX_ENTRIES; MAX_KIND_BYTES bounds every kind)."""
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - not picklable: nothing to keep
@@ -160,27 +162,29 @@ def store(path: Path, value: object) -> None:
         except OSError:
             pass
         return
-    _evict(path.parent)
+    _evict(path.parent, MAX_ENTRIES if max_entries is None else max_entries)
 
 
-def _evict(folder: Path) -> None:
+def _evict(folder: Path, max_entries: int) -> None:
     """Keep the newest entries of a kind, at most MAX_ENTRIES and MAX_KIND_BYTES of them (the newest one always:
     run after a write, so only when something was made). Every change to the tool's code makes new entries of
     every kind, some of them large (a language's hyphenation patterns, the pipeline's compiled imports): months
     of edits must not fill the disk."""
     found = []
-    try:
-        for entry in folder.glob("*.pickle"):
-            stat = entry.stat()
-            found.append((stat.st_mtime_ns, stat.st_size, entry))
+    try:   # os.scandir, not Path.glob: a kind with hundreds of entries (figures) is scanned after each write
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".pickle"):
+                    stat = entry.stat()
+                    found.append((stat.st_mtime_ns, stat.st_size, entry.path))
     except OSError:   # another process removed one meanwhile: the next write tidies up
         return
     found.sort(reverse=True)
     kept = total = 0
-    for _, size, entry in found:
+    for _, size, name in found:
         kept, total = kept + 1, total + size
-        if kept > 1 and (kept > MAX_ENTRIES or total > MAX_KIND_BYTES):
+        if kept > 1 and (kept > max_entries or total > MAX_KIND_BYTES):
             try:
-                entry.unlink()
+                os.unlink(name)
             except OSError:   # another process removed it first
                 pass

@@ -112,7 +112,19 @@ def test_a_replayed_figure_is_what_drawing_it_live_writes_in_another_document():
     assert replayed == live
 
 
-def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, monkeypatch):
+@pytest.fixture
+def per_process(monkeypatch):
+    """Figures made in this process only: none read from or kept in the disk cache (handouts.pdf.figurekeep,
+    tested in tests/test_figurekeep.py), so a test can count what one process builds and records."""
+    from handouts.pdf import drawings, figurekeep
+
+    monkeypatch.setattr(figurekeep, "entry", lambda *key: None)
+    drawings.figure.cache_clear()
+    yield
+    drawings.figure.cache_clear()
+
+
+def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, monkeypatch, per_process):
     from handouts.pdf import formcache
     from tests.trees import english_tree
 
@@ -129,9 +141,12 @@ def test_a_build_draws_each_figure_once_and_rebuilds_the_same_bytes(tmp_path, mo
     assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
 
 
-def test_each_figure_is_built_and_recorded_once_per_process_and_only_its_recording_is_kept(tmp_path, monkeypatch):
+def test_each_figure_is_built_and_recorded_once_per_process_and_only_its_recording_is_kept(tmp_path, monkeypatch,
+                                                                                           per_process):
     """Issue #17: every later page, balancing pass and document replays a figure; none builds its Drawing or
-    records its form again, and no Drawing stays in memory once its form is recorded."""
+    records its form again, and no Drawing stays in memory once its form is recorded. (A balancing try that is
+    only laid out and not kept builds figures at its own scale for their size and never draws them: those are
+    built once and not recorded.)"""
     import gc
     import weakref
 
@@ -154,16 +169,28 @@ def test_each_figure_is_built_and_recorded_once_per_process_and_only_its_recordi
     monkeypatch.setattr(formcache, "record", lambda canvas, draw: recorded.append(1) or record(canvas, draw))
     first = build_into(tmp_path / "a", content_dir=content, layouts_dir=layouts, jobs=1)
     info = drawings.figure.cache_info()
-    assert len(built) == len(set(built)) == info.misses == len(recorded) >= 8
+    assert len(built) == len(set(built)) == info.misses >= len(recorded) >= 8
     assert info.hits > 0   # both papers, and Easy Read's balancing passes, used the figures already made
     gc.collect()
-    assert [ref for ref in alive if ref() is not None] == []
+    never_drawn = [form for form in _cached_forms() if form not in formcache._RECORDINGS]
+    assert len(never_drawn) == info.misses - len(recorded)
+    assert all(form._drawing is None for form in _cached_forms() if form in formcache._RECORDINGS)
+    assert len([ref for ref in alive if ref() is not None]) == len(never_drawn)
     again = build_into(tmp_path / "b", content_dir=content, layouts_dir=layouts, jobs=1)
-    assert (len(built), len(recorded)) == (info.misses, info.misses)
+    assert (len(built), len(recorded)) == (info.misses, len(recorded))
     assert [e["sha256"] for e in again.values()] == [e["sha256"] for e in first.values()]
 
 
-def test_a_figure_met_in_a_new_form_state_is_built_again_and_drawn_as_it_would_be_live():
+def _cached_forms() -> list:
+    """The FigureForms the figure cache holds (functools keeps them in the wrapper's closure)."""
+    import gc
+
+    from handouts.pdf.drawings import FigureForm
+
+    return [obj for obj in gc.get_objects() if type(obj) is FigureForm]
+
+
+def test_a_figure_met_in_a_new_form_state_is_built_again_and_drawn_as_it_would_be_live(per_process):
     """A cached figure keeps no Drawing once recorded; a document whose form starts in another state (another
     initial font) gets the figure built again and drawn exactly as live, then replayed like the first."""
     import io

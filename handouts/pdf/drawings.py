@@ -1,11 +1,13 @@
 """Figures for one document: the palette of the build, and a per-process cache of each figure as the layout and
 the page need it, since a figure with one language's labels, style and width is the same in every copy, layout,
-level and balancing pass of a process."""
+level and balancing pass of a process. What a figure comes to (its size and its recorded form content) is also
+kept in the disk cache, so a new process (a cold one-leaflet build) neither builds its shapes nor walks them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from handouts.config.layouts import Layout
@@ -41,6 +43,7 @@ class FigureForm:
     width: float
     height: float
     _drawing: Any = field(default=None, repr=False)
+    _entry: Path | None = field(default=None, repr=False)   # its disk cache entry (figurekeep), None: not kept
 
     def drawing(self):
         """The Drawing; built again only for a form state this figure has not been recorded in (not seen in a
@@ -56,15 +59,20 @@ class FigureForm:
         select Helvetica, which is not embedded)."""
         from reportlab.graphics import renderPDF
 
-        from handouts.pdf.formcache import draw_form_content
+        from handouts.pdf.formcache import draw_form_content, recordings
 
         def live() -> None:
             drawing = self.drawing()
             drawing.initialFontName = font_name
             renderPDF.draw(drawing, canvas, 0, 0)
 
+        known = len(recordings(self))
         draw_form_content(canvas, self, state, live)
         self._drawing = None   # recorded: the recording is all a later document needs
+        if self._entry is not None and len(recordings(self)) > known:   # a new recording: for the next process
+            from handouts.pdf import figurekeep
+
+            figurekeep.keep(self._entry, self.width, self.height, recordings(self))
 
 
 # Entries, each a size and a recording: 13 kB on average (the default build's 417 distinct figures hold 5.4 MB;
@@ -76,9 +84,21 @@ FIGURE_CACHE_SIZE = 1024
 
 @lru_cache(maxsize=FIGURE_CACHE_SIZE)
 def figure(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float) -> FigureForm:
-    """The figure `fig_id` with these labels (sorted items), style and width, made once per process."""
+    """The figure `fig_id` with these labels (sorted items), style and width, made once per process: read from the
+    disk cache when an earlier process recorded it (handouts.pdf.figurekeep), otherwise built."""
+    from handouts.pdf import figurekeep
+    from handouts.pdf.formcache import recordings
+
+    entry = figurekeep.entry(fig_id, labels, style, width)
+    kept = figurekeep.recall(entry) if entry is not None else None
+    if kept is not None:
+        form = FigureForm(fig_id, labels, style, kept.width, kept.height, None, entry)
+        recordings(form).update(kept.recordings)
+        return form
     drawing = build_drawing(fig_id, labels, style, width)
-    return FigureForm(fig_id, labels, style, drawing.width, drawing.height, drawing)
+    if entry is not None:   # its size already: a balancing try that is only laid out never records it
+        figurekeep.keep(entry, drawing.width, drawing.height, {})
+    return FigureForm(fig_id, labels, style, drawing.width, drawing.height, drawing, entry)
 
 
 def build_drawing(fig_id: str, labels: tuple[tuple[str, str], ...], style: Any, width: float):

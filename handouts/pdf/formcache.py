@@ -213,11 +213,17 @@ def form_state(canvas: Any) -> tuple:
 _RECORDINGS: "weakref.WeakKeyDictionary[Any, dict[tuple, Recording]]" = weakref.WeakKeyDictionary()
 
 
+def recordings(drawing: Any) -> dict[tuple, Recording]:
+    """The recordings of `drawing` made so far, by state (what draw_form_content looks up): a caller that keeps
+    them elsewhere (handouts.pdf.figurekeep) reads them here and puts them back before the first draw."""
+    return _RECORDINGS.setdefault(drawing, {})
+
+
 def draw_form_content(canvas: Any, drawing: Any, state: tuple, draw: Callable[[], None]) -> None:
     """The content of `drawing`'s form, inside beginForm/endForm: drawn by `draw` the first time this process
     meets the drawing (the object the recording belongs to) in this `state` (form_state, taken before
     beginForm), replayed from then on."""
-    by_state = _RECORDINGS.setdefault(drawing, {})
+    by_state = recordings(drawing)
     state = (*state, _fresh_gstates(canvas))   # what record makes of transparency states depends on it
     recording = by_state.get(state)
     if recording is None:

@@ -178,6 +178,12 @@ def _font_key(path: Path) -> str:
     return _kept_digest(path, _file_identity(path))
 
 
+def font_file_key(path: Path) -> str:
+    """The hash of a font file's bytes, for what another module keeps on disk made with the font (a figure's
+    labels are placed by its metrics): _font_key."""
+    return _font_key(path)
+
+
 @lru_cache(maxsize=None)
 def _kept_digest(path: Path, identity: str) -> str:
     return remembered("font-digest", [identity], lambda: _file_digest(path, identity).hexdigest())
