@@ -5,6 +5,7 @@ registered when first needed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -99,3 +100,69 @@ print(chain.family_for("\u0175") is chain.families[1], fallback in names())
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["True", "False", "True", "True"]
+
+
+def _default_plan(**kwargs):
+    from tests.conftest import CONTENT, LAYOUTS
+
+    options = BuildOptions(content_dir=CONTENT, layouts_dir=LAYOUTS, out_dir=CONTENT.parent / "unused", **kwargs)
+    return options, plan(options)
+
+
+def test_a_language_with_a_font_of_its_own_is_kept_to_one_worker():
+    """Its documents go to a worker as one task, so only that worker loads its font; every other document is
+    still handed out alone, and those are at least half the work, so the workers finish together."""
+    options, jobs = _default_plan(jobs=2)
+    kept = matrix.kept_languages(jobs, options, workers=2)
+    families = matrix.language_fonts(options, {job.lang for job in jobs})
+    assert kept
+    for lang in kept:
+        others = {name for other, names in families.items() if other != lang for name in names}
+        assert set(families[lang]) - others   # a family only this language draws
+    work = matrix.tasks(schedule(jobs, options.content_dir), kept, options.content_dir)
+    assert sorted(job.relpath for task in work for job in task) == sorted(job.relpath for job in jobs)
+    for lang in kept:
+        holding = [task for task in work if any(job.lang == lang for job in task)]
+        assert len(holding) == 1 and {job.lang for job in holding[0]} == {lang}
+        assert len(holding[0]) == sum(job.lang == lang for job in jobs)
+    alone = [task for task in work if task[0].lang not in kept]
+    assert all(len({(job.topic, job.lang, job.level, job.layout) for job in task}) == 1 for task in alone)
+    cost = lambda tasks: sum(job_cost(job, options.content_dir) for task in tasks for job in task)   # noqa: E731
+    assert cost(alone) >= cost(work) / 2
+    costs = [cost([task]) for task in work]
+    assert costs == sorted(costs, reverse=True)
+
+
+def test_no_language_is_kept_to_one_worker_when_that_would_leave_the_others_idle():
+    options, jobs = _default_plan(jobs=2)
+    assert matrix.kept_languages(jobs, options, workers=1) == set()
+    options, jobs = _default_plan(jobs=2, langs=("zh-Hans",))   # all the work: never one worker's alone
+    assert matrix.kept_languages(jobs, options, workers=2) == set()
+    options, jobs = _default_plan(jobs=2, langs=("en", "zh-Hans"))   # half the work: still shared
+    assert matrix.kept_languages(jobs, options, workers=2) == set()
+
+
+def test_the_parent_does_not_load_the_font_of_a_language_kept_to_one_worker():
+    """In a fresh process: before workers fork, the families every worker may draw are registered (they inherit
+    them), a kept language's own family is not (its worker registers it when it first draws)."""
+    import subprocess
+    import sys
+
+    code = """
+from reportlab.pdfbase import pdfmetrics
+from handouts.build import matrix
+from handouts.build.matrix import BuildOptions, plan
+from tests.conftest import CONTENT, LAYOUTS
+options = BuildOptions(content_dir=CONTENT, layouts_dir=LAYOUTS, out_dir=CONTENT.parent / "unused", jobs=2)
+jobs = plan(options)
+matrix.prepare_fonts(options, jobs)
+kept = matrix.kept_languages(jobs, options, 2)
+families = matrix.language_fonts(options, {job.lang for job in jobs})
+shared = {name for lang, names in families.items() if lang not in kept for name in names}
+own = {name for lang in kept for name in families[lang]} - shared
+registered = set(pdfmetrics.getRegisteredFontNames())
+print(bool(own), own.isdisjoint(registered), shared <= registered)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.split() == ["True", "True", "True"]

@@ -248,6 +248,69 @@ def schedule(jobs: list[Job], content_dir: Path) -> list[list[Job]]:
                                                       group[0].relpath))
 
 
+def language_fonts(options: BuildOptions, langs: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each language's font families (body, then fallbacks); a language whose entry cannot be read has none
+    here (its documents report the error)."""
+    families = {}
+    for lang in sorted(langs):
+        try:
+            language = _cached(load_language, options.content_dir, lang,
+                               options.content_dir / "languages" / f"{lang}.yaml")
+        except HandoutsError:
+            continue
+        families[lang] = (language.body_font, *language.fallback_fonts)
+    return families
+
+
+def kept_languages(jobs: list[Job], options: BuildOptions, workers: int) -> set[str]:
+    """The languages each kept to one worker: those with a font family no other language of the build draws
+    (a CJK face is some 30 MB parsed and shaped, an Arabic or Devanagari face a few): a worker that renders
+    none of that language's documents never loads it, and neither does the parent the workers fork from.
+    The smallest first, and only while the rest, handed out a document at a time, is at least half of the
+    work, so the workers still finish together; a language that is most of the build is never kept to one."""
+    from handouts.build.shard import job_cost
+
+    if workers <= 1:
+        return set()
+    families = language_fonts(options, {job.lang for job in jobs})
+    users: dict[str, int] = {}
+    for names in families.values():
+        for name in set(names):
+            users[name] = users.get(name, 0) + 1
+    costs: dict[str, float] = {}
+    for job in jobs:
+        costs[job.lang] = costs.get(job.lang, 0.0) + job_cost(job, options.content_dir)
+    total = sum(costs.values())
+    kept: set[str] = set()
+    shared = total
+    for lang in sorted(costs, key=lambda lang: (costs[lang], lang)):
+        if any(users[name] == 1 for name in families.get(lang, ())) and costs[lang] <= total / (2 * workers) \
+                and shared - costs[lang] >= total / 2:
+            kept.add(lang)
+            shared -= costs[lang]
+    return kept
+
+
+def tasks(groups: list[list[Job]], kept: set[str], content_dir: Path) -> list[list[Job]]:
+    """What each worker takes at a time: a kept language's groups all together (heaviest first), every other
+    group alone; the heaviest task first, as schedule orders the groups."""
+    from handouts.build.shard import job_cost
+
+    merged: dict[str, list[Job]] = {}
+    result: list[list[Job]] = []
+    for group in groups:
+        lang = group[0].lang
+        if lang in kept:
+            if lang not in merged:
+                merged[lang] = []
+                result.append(merged[lang])
+            merged[lang].extend(group)
+        else:
+            result.append(group)
+    costs = {id(task): sum(job_cost(job, content_dir) for job in task) for task in result}
+    return sorted(result, key=lambda task: -costs[id(task)])   # stable: groups of equal cost keep their order
+
+
 def _warm_before_fork() -> None:
     """Import the render pipeline before the workers start: they are forked from this process and inherit it
     (and the fonts prepare_fonts registered), instead of each importing and loading it again."""
@@ -268,11 +331,12 @@ def run_jobs(jobs: list[Job], options: BuildOptions) -> Iterator[tuple[Job, byte
     from concurrent.futures import ProcessPoolExecutor, as_completed   # a build of one document forks no worker
 
     groups = schedule(jobs, options.content_dir)
+    workers = min(options.jobs, len(groups))
+    work = tasks(groups, kept_languages(jobs, options, workers), options.content_dir)
     _warm_before_fork()
-    pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(groups)), initializer=_worker_init,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        futures = [pool.submit(_safe_render_group, group, options) for group in groups]
+        futures = [pool.submit(_safe_render_group, task, options) for task in work]
         for future in as_completed(futures):
             yield from future.result()
     except BaseException:  # an error, Ctrl-C, or the caller stopping early (--fail-fast closes the generator)
@@ -290,15 +354,8 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
     one English leaflet does not parse the fallback fonts it never draws. A language or font that cannot be
     loaded is left for its documents to report as their failure."""
     fonts = _fonts(options)
-    names: list[str] = []
-    for lang in sorted({job.lang for job in jobs}):
-        try:
-            language = _cached(load_language, options.content_dir, lang,
-                               options.content_dir / "languages" / f"{lang}.yaml")
-        except HandoutsError:
-            continue
-        names += [language.body_font, *language.fallback_fonts]
-    names = list(dict.fromkeys(names))
+    families = language_fonts(options, {job.lang for job in jobs})
+    names = list(dict.fromkeys(name for lang in sorted(families) for name in families[lang]))
     try:
         pending = {(source, tuple(sorted(axes.items()))) for name in names
                    for source, axes in fonts.pending_instances(name)}
@@ -314,8 +371,11 @@ def prepare_fonts(options: BuildOptions, jobs: list[Job], notice: Callable[[str]
                                      initargs=(os.getpid(),)) as pool:
                 list(pool.map(make_instance, [source for source, _ in todo], [dict(axes) for _, axes in todo]))
         forking = options.jobs > 1 and len(jobs) > 1   # as run_jobs decides
-        for name in names:
-            fonts.family(name, register=forking)
+        kept = kept_languages(jobs, options, min(options.jobs, len(schedule(jobs, options.content_dir)))) \
+            if forking else set()
+        inherited = {name for lang, names_ in families.items() if lang not in kept for name in names_}
+        for name in names:   # a kept language's own family: only its worker registers it, when first drawn
+            fonts.family(name, register=forking and name in inherited)
     except Exception:  # noqa: BLE001 - only a head start: each document that needs the font reports the error
         pass
 
