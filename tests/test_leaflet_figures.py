@@ -76,7 +76,8 @@ def _labelled_drawing(fonts):
     return drawing
 
 
-def _form(canvas, drawing, live: bool) -> bytes:
+def _begin_and_end_form(canvas, drawing, live: bool) -> None:
+    """Form "F" with `drawing` in it: drawn live by renderPDF, or through the per-process form cache."""
     from reportlab.graphics import renderPDF
 
     from handouts.pdf.formcache import draw_form_content, form_state
@@ -88,6 +89,10 @@ def _form(canvas, drawing, live: bool) -> bytes:
     else:
         draw_form_content(canvas, drawing, state, lambda: renderPDF.draw(drawing, canvas, 0, 0))
     canvas.endForm()
+
+
+def _form(canvas, drawing, live: bool) -> bytes:
+    _begin_and_end_form(canvas, drawing, live)
     canvas.doForm("F")
     canvas.showPage()
     canvas.save()
@@ -240,7 +245,7 @@ def test_a_replayed_form_sets_transparency_like_a_live_one_with_a_few_calls():
     from reportlab.graphics.shapes import Drawing, Group, Line, Rect
     from reportlab.lib.colors import Color
 
-    from handouts.pdf.formcache import _RECORDINGS, Call, GStates, draw_form_content, form_state
+    from handouts.pdf.formcache import _RECORDINGS, Call, GStates
     from handouts.text.fonts import FontLibrary
 
     family = FontLibrary(LAYOUTS).family("atkinson-hyperlegible")
@@ -266,17 +271,10 @@ def test_a_replayed_form_sets_transparency_like_a_live_one_with_a_few_calls():
 
     def form_states(live: bool) -> dict:
         """The transparency states the form names (what FigureFlowable writes into its resources)."""
-        from reportlab.graphics import renderPDF
         from reportlab.pdfbase.pdfdoc import xObjectName
 
         canvas = other_states_first(_form_canvas(fonts, "abc"))
-        state = form_state(canvas)
-        canvas.beginForm("F", 0, 0, 120, 60)
-        if live:
-            renderPDF.draw(drawing, canvas, 0, 0)
-        else:
-            draw_form_content(canvas, drawing, state, lambda: renderPDF.draw(drawing, canvas, 0, 0))
-        canvas.endForm()
+        _begin_and_end_form(canvas, drawing, live)
         states = canvas._doc.idToObject[xObjectName("F")].ExtGState.dict
         return {name: value.dict for name, value in states.items()}
 

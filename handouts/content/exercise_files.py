@@ -18,6 +18,13 @@ class _Strict(BaseModel):
 Text = Field(min_length=1)
 
 
+def _https_only(value: str, what: str) -> str:
+    """A link a patient's copy prints or opens: empty, or https (never plain http or another scheme)."""
+    if value and not value.startswith("https://"):
+        raise ValueError(f"{what} should start with https://")
+    return value
+
+
 class _Source(_Strict):
     text: str = Text
     url: str = ""
@@ -25,9 +32,7 @@ class _Source(_Strict):
     @field_validator("url")
     @classmethod
     def _https(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("a source's url should start with https://")
-        return value
+        return _https_only(value, "a source's url")
 
 
 class ExerciseFile(_Strict):
@@ -38,9 +43,7 @@ class ExerciseFile(_Strict):
     @field_validator("video")
     @classmethod
     def _video(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("the video link should start with https://")
-        return value
+        return _https_only(value, "the video link")
 
 
 class _Easy(_Strict):
