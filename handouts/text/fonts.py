@@ -8,7 +8,8 @@ reportlab embeds TrueType outlines only and has no per-glyph fallback, so this i
 - keeps what it reads of a font file to choose faces (its character map, a variable font's default axes) and the
   validated fonts.yaml in the disk cache (handouts.diskcache), so a cold process imports neither fontTools nor
   the schemas when nothing changed;
-- registers each face with reportlab once per process, when a document first needs it;
+- registers each face with reportlab once per process, when a document first needs it (parsed once per machine:
+  handouts.text.fontkeep);
 - splits text into runs, each drawn by the first font in the language's chain that has the characters, and
   refuses a character that no font has, naming it.
 """
@@ -340,13 +341,15 @@ EMBOLDENED: set[str] = set()
 
 @lru_cache(maxsize=None)
 def _register_face(name: str, path: str) -> None:
-    """Each font file is parsed once per process, however many documents use it."""
+    """Each font file is registered once per process, however many documents use it, and parsed once per
+    machine and version of the file (text.fontkeep keeps the parsed face on disk)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from handouts.text.fontkeep import tt_font
 
     if name in pdfmetrics.getRegisteredFontNames():
         return
-    pdfmetrics.registerFont(TTFont(name, path))
+    pdfmetrics.registerFont(tt_font(name, path, _font_key(Path(path))))
 
 
 @lru_cache(maxsize=None)
