@@ -163,13 +163,14 @@ def _file_digest(path: Path, identity: str) -> Any:
 
 
 def _file_identity(path: Path) -> str:
-    """One version of a file, without reading it: its real path, size, inode and modification and change times.
-    A write to the file gives it a new change time (which, unlike the modification time, cannot be set back),
-    so what the disk cache keeps under this identity is never that of other bytes; a copy or a reinstall is only
-    read once more."""
-    real = path.resolve()
-    stat = real.stat()
-    return f"{real}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_dev}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+    """One version of a file, without reading it: its path, and the size, device, inode and modification and
+    change times of the file it leads to. A write to the file gives it a new change time (which, unlike the
+    modification time, cannot be set back), so what the disk cache keeps under this identity is never that of
+    other bytes; a copy or a reinstall is only read once more. The device and inode name the file wherever the
+    path leads, so the path is not resolved (Path.resolve looks at every folder on the way: 0.1 ms, twenty
+    times in a cold build; the families' paths are resolved once, _package_root)."""
+    stat = os.stat(path)
+    return f"{path}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_dev}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
 
 
 def _font_key(path: Path) -> str:
