@@ -81,6 +81,18 @@ def test_a_face_is_parsed_once_and_again_when_the_file_has_other_bytes(tmp_path,
         cache, "font-face", lambda: fontkeep.tt_font("Kept", str(face), fonts._font_key(face)).face.charWidths)
 
 
+def test_a_reportlab_setting_that_parsing_reads_gives_another_entry(tmp_path, cache, parses, monkeypatch):
+    from reportlab import rl_config
+
+    face = str(atkinson())
+    fontkeep.tt_font("Kept", face, fonts._font_key(Path(face)))
+    fontkeep.tt_font("Kept", face, fonts._font_key(Path(face)))
+    assert len(parses) == 1
+    monkeypatch.setattr(rl_config, "ttfAsciiReadable", 0)
+    font = fontkeep.tt_font("Kept", face, fonts._font_key(Path(face)))
+    assert len(parses) == 2 and font._asciiReadable == 0
+
+
 COUNTED = """
 import sys
 from reportlab.pdfbase import ttfonts

@@ -4,15 +4,16 @@ without parsing the file again.
 reportlab's TTFont parses the whole file when it is made (TTFontFile.extractInfo: the table directory, names,
 metrics, the character map, every glyph's width and position): some 5 ms a face on a cold leaflet, a third of a
 second over the faces of the default matrix. What it leaves is plain data (dicts, lists, numbers, names), a pure
-function of the file's bytes and reportlab's version: kept under the hash of the bytes (text.fonts._font_key)
-and the name it is registered under, with reportlab's and uharfbuzz's versions (a changed file or library gives
-another key). The raw bytes are not kept: they are read from the file as reportlab reads them, because
+function of the file's bytes and reportlab's version: kept under the hash of the bytes (text.fonts._font_key),
+the name it is registered under and the reportlab settings parsing reads (_settings), with reportlab's and
+uharfbuzz's versions (a changed file, setting or library gives another key). The raw bytes are not kept: they are read from the file as reportlab reads them, because
 makeSubset cuts each embedded subset out of them and HarfBuzz shapes from them, so the subset is the same bytes
 whether the face was parsed or restored (tests compare whole PDFs).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,23 @@ def tt_font(name: str, path: str, key: str) -> Any:
     the disk cache when an earlier process parsed the same bytes, otherwise parsed now and kept."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    entry = entry_path("font-face", [key, name], _LIBRARIES)
+    entry = entry_path("font-face", [key, name, os.path.basename(path), _settings()], _LIBRARIES)
     kept = recalled(entry, None)
     if isinstance(kept, KeptFont):
         return restored(kept, path)
     font = TTFont(name, path)
     store(entry, kept_of(font))
     return font
+
+
+def _settings() -> str:
+    """The reportlab settings that parsing a face and making its TTFont read (besides the bytes, the name and, for
+    the subsetting exceptions, the file's name): part of the entry's key, as they can be changed per machine or
+    process (reportlab's local settings, RL_ environment variables)."""
+    from reportlab import rl_config
+
+    names = ("autoGenerateTTFMissingTTFName", "allowTTFSubsetting", "ttfAsciiReadable", "unShapedFontGlob")
+    return repr([getattr(rl_config, name, None) for name in names])   # the first is not defined in every version
 
 
 def kept_of(font: Any) -> KeptFont:
