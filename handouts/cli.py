@@ -47,10 +47,21 @@ _PIPELINE_PACKAGES = (*_PIPELINE_LIBRARIES, "handouts.content", "handouts.config
 
 
 def _import_pipeline() -> None:
+    """The pipeline's modules, imported through the disk cache; then everything alive (the modules and what they
+    made, kept for the life of the process) is moved out of the garbage collector's reach (gc.freeze), so that
+    its later passes in the render, and in forked workers, walk only what the documents make: 5 ms of a cold
+    one-leaflet build, for a few hundred objects of import-time garbage never freed. Only by the call that
+    imports them: a process that builds again (a test session, a library caller) may by then hold garbage of
+    its own, which a freeze would keep forever."""
+    import gc
+
     from handouts.importcache import import_cached
 
+    importing = not all(name in sys.modules for name in _PIPELINE)
     import_cached(*_PIPELINE, packages=_PIPELINE_PACKAGES, libraries=_PIPELINE_LIBRARIES,
                   lazy=("PIL.Image", "uharfbuzz"))
+    if importing:
+        gc.freeze()
 
 
 class _Group(click.Group):

@@ -1,5 +1,5 @@
 """What a process would otherwise make again on every start, kept on disk for the next one: hyphenation patterns,
-a font's character map, validated layouts, language entries, topics and templated documents, dates in a
+a font's character map and its parsed face (handouts.text.fontkeep), the tool's own fingerprint, validated layouts, language entries, topics and templated documents, dates in a
 locale, figures' recorded forms (handouts.pdf.figurekeep).
 
 A cold `handouts build` of one leaflet spent most of its time importing the YAML parser, the schemas, Markdown and
@@ -51,12 +51,39 @@ def cache_dir() -> Path:
 @lru_cache(maxsize=None)
 def tool_fingerprint() -> str:
     """A hash of the tool's version and every one of its source files: what a cached result or a document's input
-    hash depends on besides its files (a code change during development counts too)."""
+    hash depends on besides its files (a code change during development counts too).
+
+    Reading and hashing the hundred files (900 kB) took a cold build several milliseconds, so the hash is kept on
+    disk under what stat says of each file (size, device, inode, modification and change times; a write gives a
+    file a new change time, which cannot be set back, as text.fonts._file_identity relies on too): an unchanged
+    tree is only looked at. Every file is still read when any of them changed or the entry cannot be trusted."""
+    relpaths = _source_files()
+    path = _fingerprint_entry(relpaths)
+    kept = _load(path) if path is not None else _MISSING
+    if isinstance(kept, str):
+        return kept
     digest = hashlib.sha256(__version__.encode())
-    for relpath in _source_files():
+    for relpath in relpaths:
         digest.update(relpath.encode())
         digest.update((_PACKAGE / relpath).read_bytes())
-    return digest.hexdigest()
+    value = digest.hexdigest()
+    if path is not None:
+        store(path, value, max_entries=64)
+    return value
+
+
+def _fingerprint_entry(relpaths: list[str]) -> Path | None:
+    """Where the fingerprint of the source files as they are now is kept (named by their stat results, the
+    tool's version and the package's folder), or None when one cannot be looked at."""
+    digest = hashlib.sha256(f"{__version__}\0{_PACKAGE}".encode())
+    try:
+        for relpath in relpaths:
+            stat = os.stat(_PACKAGE / relpath)
+            digest.update(f"\0{relpath}\0{stat.st_size}\0{stat.st_dev}\0{stat.st_ino}\0{stat.st_mtime_ns}"
+                          f"\0{stat.st_ctime_ns}".encode())
+    except OSError:
+        return None
+    return cache_dir() / "fingerprint" / f"{digest.hexdigest()[:32]}.pickle"
 
 
 def _source_files() -> list[str]:

@@ -21,11 +21,17 @@ imported part of them (a test session, a library caller) would record only the r
 
 Modules that the pipeline's imports load but most builds never use (PIL.Image, uharfbuzz) can be made lazy
 (import_lazily): they run when a name of theirs is first read.
+
+The cyclic garbage collector is paused while the modules are imported (collection_paused): importing makes
+modules, classes, functions and tables that live as long as the process (some 47,000 objects the collector
+tracks, of which a few hundred are garbage), which its passes walked again and again to free almost nothing:
+about a tenth of importing the pipeline.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import marshal
 import re
@@ -64,18 +70,32 @@ def import_cached(*modules: str, packages: tuple[str, ...], libraries: tuple[str
         return
     fresh = not any(name == package or name.startswith(package + ".") for name in list(sys.modules)
                     for package in packages)
-    import_lazily(*lazy)
-    if not _supported():
-        _import(modules)
-        return
-    path = entry_path("imports", [sys.version, str(_sre.MAGIC), *modules], libraries)
-    kept = recalled(path, None)
-    if not isinstance(kept, Recorded):
-        kept = None
-    with _window(kept or Recorded()) as recorded:
-        _import(modules)
+    with collection_paused():
+        import_lazily(*lazy)
+        if not _supported():
+            _import(modules)
+            return
+        path = entry_path("imports", [sys.version, str(_sre.MAGIC), *modules], libraries)
+        kept = recalled(path, None)
+        if not isinstance(kept, Recorded):
+            kept = None
+        with _window(kept or Recorded()) as recorded:
+            _import(modules)
     if kept is None and fresh:
         store(path, recorded)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No automatic garbage collection while the block runs (imports: everything they make stays alive, so the
+    collector would only walk it); a collector that was off stays off, and `gc.collect()` still works."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def import_lazily(*names: str) -> None:

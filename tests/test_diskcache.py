@@ -78,6 +78,43 @@ def test_every_source_file_of_the_tool_is_part_of_its_fingerprint():
     assert "build/matrix.py" in diskcache._source_files() and "diskcache.py" in diskcache._source_files()
 
 
+def test_the_fingerprint_is_kept_under_the_source_files_stat_and_made_again_when_one_changes(tmp_path, cache,
+                                                                                          monkeypatch):
+    """An unchanged tree's fingerprint is read back without reading a source file; a rewritten file (even with
+    its old size and modification time put back) or a new one gives the hash of the files as they are now."""
+    import hashlib
+
+    package = tmp_path / "package"
+    (package / "build").mkdir(parents=True)
+    (package / "diskcache.py").write_text("x = 1\n")
+    (package / "build" / "matrix.py").write_text("y = 2\n")
+    monkeypatch.setattr(diskcache, "_PACKAGE", package)
+
+    def hashed() -> str:   # what the fingerprint is: every file read and hashed
+        digest = hashlib.sha256(diskcache.__version__.encode())
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    fingerprint = diskcache.tool_fingerprint.__wrapped__
+    first = fingerprint()
+    assert first == hashed() and entries(cache, "fingerprint")
+    with monkeypatch.context() as patch:
+        read_bytes = Path.read_bytes
+        patch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read")
+                      if package in self.parents else read_bytes(self))
+        assert fingerprint() == first
+    source = package / "diskcache.py"
+    stat = source.stat()
+    source.write_text("x = 3\n")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert source.stat().st_size == stat.st_size and source.stat().st_mtime_ns == stat.st_mtime_ns
+    assert fingerprint() == hashed() != first
+    (package / "new.py").write_text("")
+    assert fingerprint() == hashed()
+    repaired_after_damage(cache, "fingerprint", fingerprint)
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped"])
 def test_a_damaged_entry_is_made_again_and_rewritten(cache, damage):
     remembered("demo", ["a"], lambda: list(range(100)))

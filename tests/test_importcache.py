@@ -171,3 +171,40 @@ def test_a_shaped_language_draws_the_same_through_a_cold_build(tmp_path):
     assert warm.exit_code == 0, warm.output
     relpath = "back-mouse/hi/back-mouse_hi_easy_leaflet_a4.pdf"
     assert (tmp_path / "cold" / relpath).read_bytes() == (tmp_path / "warm" / relpath).read_bytes()
+
+
+def test_the_collector_is_paused_while_importing_and_left_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    with importcache.collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with importcache.collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()   # a caller that had turned it off keeps it off
+    finally:
+        gc.enable()
+
+
+FROZEN = """
+import gc, sys
+from handouts.cli import _import_pipeline, main
+assert gc.isenabled()
+_import_pipeline()
+frozen = gc.get_freeze_count()
+_import_pipeline()   # imported already: nothing frozen again (a later build's garbage stays collectable)
+print(gc.isenabled(), frozen, gc.get_freeze_count() == frozen)
+"""
+
+
+def test_a_process_collects_garbage_after_importing_the_pipeline_and_freezes_what_the_imports_made_once():
+    """`python -m handouts` and the pipeline import with the collector paused; afterwards it runs again, and the
+    modules' objects are frozen (out of its reach) by the call that imported them, only by that one."""
+    result = subprocess.run([sys.executable, "-c", FROZEN], capture_output=True, text=True, check=True)
+    enabled, frozen, once = result.stdout.split()
+    assert enabled == "True" and int(frozen) > 10_000 and once == "True"
+    run = subprocess.run([sys.executable, "-m", "handouts", "--version"], capture_output=True, text=True, check=True)
+    assert "handouts" in run.stdout
