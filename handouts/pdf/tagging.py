@@ -393,44 +393,86 @@ def artifact_untagged_graphics(code: list[str]) -> list[str]:
     `code` is a page's content as reportlab's canvas holds it (`canvas._code`): one entry per drawing call, a
     whole text object (`BT … ET`) as one entry, or one instruction per entry (what handouts.pdf.linktext gives
     back). An entry that mixes graphics with q/Q or marked-content operators is taken apart into its
-    instructions first."""
+    instructions first. One pass over the entries; what an entry outside text objects holds is worked out once
+    per process for the same entry (`_parts`): the same few hundred operators (q, Q, colours, the leaves'
+    BDC and EMC) make most of every page."""
     out: list[str] = []
+    append = out.append
     depth = 0
     in_text = False
     open_run = False
+    kept = _KEPT_PARTS
     for entry in code:
-        operators = _operators(entry)
-        if not operators:
-            out.append(entry)
+        if in_text or entry.startswith("BT"):
+            operators = _operators(entry)
+            if operators:
+                if open_run:
+                    append(_CLOSE)
+                    open_run = False
+                in_text = operators[-1] != "ET"
+            append(entry)
             continue
-        if operators[0] == "BT" or in_text:
+        parts = kept.get(entry)
+        if parts is None:
+            parts = _parts(entry)
+            if len(kept) >= _PARTS_KEPT:
+                kept.clear()
+            kept[entry] = parts
+        if parts is _NO_OPERATORS:
+            append(entry)
+            continue
+        if parts is _STARTS_TEXT:   # graphics state set, then a text object opened, in one entry
             if open_run:
-                out.append(_CLOSE)
+                append(_CLOSE)
                 open_run = False
-            in_text = operators[-1] != "ET"
-            out.append(entry)
+            in_text = _operators(entry)[-1] != "ET"
+            append(entry)
             continue
-        if len(operators) > 1 and not _BREAKS.isdisjoint(operators) and "(" not in entry:
-            parts = _instructions(entry)
-        else:
-            parts = [(entry, operators)]
-        for text, ops in parts:
-            breaks = not _BREAKS.isdisjoint(ops) or not _TEXT_SHOWING.isdisjoint(ops)
-            if open_run and breaks:
-                out.append(_CLOSE)
-                open_run = False
-            for op in ops:
-                if op in ("BMC", "BDC"):
-                    depth += 1
-                elif op == "EMC":
-                    depth = max(0, depth - 1)
-            if not breaks and depth == 0 and not open_run and not _MARKING.isdisjoint(ops):
-                out.append(_ARTIFACT_OPEN)
+        for text, breaks, marking, nesting in parts:
+            if breaks:
+                if open_run:
+                    append(_CLOSE)
+                    open_run = False
+                for step in nesting:
+                    depth = depth + 1 if step > 0 else max(0, depth - 1)
+            elif marking and depth == 0 and not open_run:
+                append(_ARTIFACT_OPEN)
                 open_run = True
-            out.append(text)
+            append(text)
     if open_run:
-        out.append(_CLOSE)
+        append(_CLOSE)
     return out
+
+
+# (text, breaks a run, draws, marked-content steps: +1 for BMC/BDC, -1 for EMC) for each instruction of an entry
+_Part = tuple[str, bool, bool, tuple[int, ...]]
+_NO_OPERATORS: tuple[_Part, ...] = ()
+_STARTS_TEXT: tuple[_Part, ...] = (("", True, False, ()),)   # a marker: the entry's first operator is BT
+_PARTS_KEPT = 4096   # entries kept (a few pages' worth); the cache is emptied when full
+_KEPT_PARTS: dict[str, tuple[_Part, ...]] = {}
+
+
+def _parts(entry: str) -> tuple[_Part, ...]:
+    """What artifact_untagged_graphics needs of an entry outside text objects, which does not start one: its
+    instructions (the entry whole unless it mixes graphics with q/Q or marked content), and for each whether it
+    breaks a run of graphics (q/Q, BT/ET, marked content, text showing), whether it draws, and how it nests
+    marked content. _NO_OPERATORS for an entry without operators that matter, _STARTS_TEXT for one whose first
+    operator opens a text object."""
+    operators = _operators(entry)
+    if not operators:
+        return _NO_OPERATORS
+    if operators[0] == "BT":
+        return _STARTS_TEXT
+    if len(operators) > 1 and not _BREAKS.isdisjoint(operators) and "(" not in entry:
+        instructions = _instructions(entry)
+    else:
+        instructions = [(entry, operators)]
+    parts = []
+    for text, ops in instructions:
+        breaks = not _BREAKS.isdisjoint(ops) or not _TEXT_SHOWING.isdisjoint(ops)
+        nesting = tuple(1 if op in ("BMC", "BDC") else -1 for op in ops if op in ("BMC", "BDC", "EMC"))
+        parts.append((text, breaks, not _MARKING.isdisjoint(ops), nesting))
+    return tuple(parts)
 
 
 _TOKEN = re.compile(r"\S+")
