@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfdoc as rl
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.dates import build_timestamp
-from handouts.pdf.pdfbytes import same_as_pdfdoc
+from handouts.pdf.pdfbytes import numbers_array, same_as_pdfdoc
 from handouts.pdf.subsets import KEPT as SUBSETS_KEPT, remember_subsets
 from handouts.text.markup import escape   # xml.sax.saxutils' escape, without its urllib.request import
 from handouts.timing import stage
@@ -259,7 +259,8 @@ _FONT_FILE_PREFIX = "fontFile:"        # and TTFontFace.addSubsetObjects the sub
 def _fonts_without_zero_entries(doc: Any) -> None:
     """Make the fonts' objects now rather than when reportlab formats the file (PDFDocument.GetPDFData does the
     same, in the same order), and rewrite their ToUnicode maps. A TrueType subset made before in this process
-    is not made again, nor compressed again (handouts.pdf.subsets; the same bytes)."""
+    is not made again, nor compressed again (handouts.pdf.subsets), nor its widths formatted again
+    (pdfbytes.numbers_array): the same bytes."""
     for font in doc.delayedFonts:
         face = getattr(font, "face", None)
         if face is not None and hasattr(face, "makeSubset"):
@@ -267,6 +268,11 @@ def _fonts_without_zero_entries(doc: Any) -> None:
         font.addObjects(doc)
     doc.delayedFonts = []
     for name, obj in doc.idToObject.items():
+        if isinstance(obj, rl.PDFTrueTypeFont):
+            widths = getattr(obj, "Widths", None)
+            if isinstance(widths, rl.PDFArray):   # the same subset's widths, in every document that embeds it
+                obj.Widths = numbers_array(tuple(widths.sequence))
+            continue
         if not isinstance(obj, rl.PDFStream):
             continue
         if name.startswith(_TOUNICODE_PREFIX):
