@@ -124,16 +124,8 @@ class Tagger:
             return _NOTHING
         return _Leaf(self, canvas, role, key, alt, actual_text)
 
-    @contextlib.contextmanager
-    def group(self, canvas: Any, role: str, key: Any = None) -> Iterator[None]:
-        if not self._active(canvas):
-            yield
-            return
-        self._stack.append(self._element(role, key))
-        try:
-            yield
-        finally:
-            self._stack.pop()
+    def group(self, canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
+        return _Group(self, canvas, role, key)
 
     @contextlib.contextmanager
     def artifact(self, canvas: Any, kind: str | None = None) -> Iterator[None]:
@@ -178,6 +170,29 @@ class Tagger:
 
 
 _NOTHING = contextlib.nullcontext()
+
+
+class _Group:
+    """A structure group around what is drawn inside it (Tagger.group): a plain context manager, as _Leaf, since
+    every list item opens three and every box one, in every document."""
+
+    __slots__ = ("tagger", "canvas", "role", "key", "opened")
+
+    def __init__(self, tagger: Tagger, canvas: Any, role: str, key: Any) -> None:
+        self.tagger, self.canvas, self.role, self.key = tagger, canvas, role, key
+        self.opened = False
+
+    def __enter__(self) -> None:
+        tagger = self.tagger
+        if tagger._active(self.canvas):
+            tagger._stack.append(tagger._element(self.role, self.key))
+            self.opened = True
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        if self.opened:
+            self.opened = False
+            self.tagger._stack.pop()
+        return False
 
 
 class _Leaf:
@@ -233,7 +248,7 @@ def leaf(canvas: Any, role: str, key: Any = None, alt: str | None = None,
 
 def group(canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
     tagger = tagger_of(canvas)
-    return tagger.group(canvas, role, key) if tagger else contextlib.nullcontext()
+    return _Group(tagger, canvas, role, key) if tagger else _NOTHING
 
 
 def artifact(canvas: Any, kind: str | None = None) -> contextlib.AbstractContextManager:
