@@ -93,6 +93,26 @@ def test_untagged_graphics_become_artifacts_on_the_canvas_code():
         "/Artifact BMC", "n 0 0 m 4 4 l S", "/X1 Do", "EMC"]
 
 
+def test_artifact_pass_gives_the_same_code_from_entries_met_before(monkeypatch):
+    """What an entry holds is kept per process (tagging._parts): a page met again, with the kept entries or
+    with none kept, is marked alike; an entry that sets a colour and opens a text object is text up to its ET;
+    the kept entries are bounded."""
+    from handouts.pdf import tagging
+
+    code = ["0 0 1 rg BT /F1 12 Tf (a) Tj", "(b) Tj ET", "0 0 3 3 re f", "q", "/P <</MCID 1>> BDC", "0 0 1 1 re f",
+            "EMC", "Q", "0 0 3 3 re f"]
+    expected = ["0 0 1 rg BT /F1 12 Tf (a) Tj", "(b) Tj ET", "/Artifact BMC", "0 0 3 3 re f", "EMC", "q",
+                "/P <</MCID 1>> BDC", "0 0 1 1 re f", "EMC", "Q", "/Artifact BMC", "0 0 3 3 re f", "EMC"]
+    monkeypatch.setattr(tagging, "_KEPT_PARTS", {})
+    assert artifact_untagged_graphics(code) == expected
+    assert "0 0 3 3 re f" in tagging._KEPT_PARTS
+    assert artifact_untagged_graphics(code) == expected   # from the kept entries
+    monkeypatch.setattr(tagging, "_PARTS_KEPT", 3)
+    monkeypatch.setattr(tagging, "_KEPT_PARTS", {})
+    assert artifact_untagged_graphics(code) == expected
+    assert len(tagging._KEPT_PARTS) <= 3
+
+
 def test_link_page_content_as_qpdf_gives_it_back():
     """A page split by handouts.pdf.linktext comes back one instruction per entry, a text object over several:
     its lines are text until ET."""

@@ -47,3 +47,24 @@ def test_an_encrypted_documents_strings_are_left_to_reportlab():
     document.encrypt = encryption
     encryption.register(7, 0)
     assert text_string(rl.PDFString("Ana López"), document) == rl.format(rl.PDFString("Ana López"), document)
+
+
+def test_numbers_array_is_the_array_reportlab_formats_and_is_kept():
+    """A subset's /Widths written from bytes formatted once (pdfbytes.numbers_array): reportlab's own bytes,
+    line breaks every ten numbers included, the same object for the same numbers; numbers only."""
+
+    import pytest
+    from reportlab.pdfbase import pdfdoc as rl
+
+    from handouts.pdf.pdfbytes import Formatted, numbers_array
+
+    document = rl.PDFDocument(invariant=1)
+    widths = tuple([500, 0, 278, 1000, 556] * 60)   # 300 numbers
+    made = numbers_array(widths)
+    assert isinstance(made, Formatted)
+    assert made.format(document) == rl.format(rl.PDFArray(list(widths)), document)
+    assert b"\n" in made.format(document)
+    assert numbers_array(tuple(widths)) is made
+    assert numbers_array((0.5, 2)).format(document) == rl.format(rl.PDFArray([0.5, 2]), document) == b"[ .5 2 ]"
+    with pytest.raises(TypeError):
+        numbers_array(("/Name", 1))

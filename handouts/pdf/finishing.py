@@ -33,7 +33,8 @@ from reportlab.pdfbase import pdfdoc as rl
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.dates import build_timestamp
-from handouts.pdf.pdfbytes import same_as_pdfdoc
+from handouts.pdf.pdfbytes import numbers_array, same_as_pdfdoc
+from handouts.pdf.subsets import KEPT as SUBSETS_KEPT, remember_subsets
 from handouts.text.markup import escape   # xml.sax.saxutils' escape, without its urllib.request import
 from handouts.timing import stage
 
@@ -130,7 +131,8 @@ class RememberedFlate(rl.PDFStreamFilterZCompress):
 
     KEPT = 128
 
-    def __init__(self) -> None:
+    def __init__(self, kept: int = KEPT) -> None:
+        self.KEPT = kept
         self._kept: OrderedDict[bytes, bytes] = OrderedDict()
 
     def encode(self, text: str | bytes) -> bytes:
@@ -148,6 +150,9 @@ class RememberedFlate(rl.PDFStreamFilterZCompress):
 
 
 REMEMBERED_FLATE = RememberedFlate()
+# the font files and their ToUnicode maps (handouts.pdf.subsets): the A4 and Letter versions of a document embed
+# the same subsets
+FONT_FLATE = RememberedFlate(2 * SUBSETS_KEPT)
 
 
 def finish_document(canvas: Canvas, finish: Finish) -> None:
@@ -248,18 +253,36 @@ def without_zero_entries(cmap: bytes) -> bytes:
 
 
 _TOUNICODE_PREFIX = "toUnicodeCMap:"   # how reportlab.pdfbase.ttfonts.TTFont.addObjects names the maps
+_FONT_FILE_PREFIX = "fontFile:"        # and TTFontFace.addSubsetObjects the subsets
 
 
 def _fonts_without_zero_entries(doc: Any) -> None:
     """Make the fonts' objects now rather than when reportlab formats the file (PDFDocument.GetPDFData does the
-    same, in the same order), and rewrite their ToUnicode maps."""
+    same, in the same order), and rewrite their ToUnicode maps. A TrueType subset made before in this process
+    is not made again, nor compressed again (handouts.pdf.subsets), nor its widths formatted again
+    (pdfbytes.numbers_array): the same bytes."""
     for font in doc.delayedFonts:
+        face = getattr(font, "face", None)
+        if face is not None and hasattr(face, "makeSubset"):
+            remember_subsets(face)
         font.addObjects(doc)
     doc.delayedFonts = []
     for name, obj in doc.idToObject.items():
-        if name.startswith(_TOUNICODE_PREFIX) and isinstance(obj, rl.PDFStream):
+        if isinstance(obj, rl.PDFTrueTypeFont):
+            widths = getattr(obj, "Widths", None)
+            if isinstance(widths, rl.PDFArray):   # the same subset's widths, in every document that embeds it
+                obj.Widths = numbers_array(tuple(widths.sequence))
+            continue
+        if not isinstance(obj, rl.PDFStream):
+            continue
+        if name.startswith(_TOUNICODE_PREFIX):
             content = obj.content.encode("latin-1") if isinstance(obj.content, str) else obj.content
             obj.content = without_zero_entries(content)
+        elif not name.startswith(_FONT_FILE_PREFIX):
+            continue
+        filters = getattr(obj, "filters", None)
+        if filters is not None and len(filters) == 1 and type(filters[0]) is rl.PDFStreamFilterZCompress:
+            obj.filters = [FONT_FLATE]   # reportlab's filter, remembering
 
 
 # -- bleed ------------------------------------------------------------------------------------------------------

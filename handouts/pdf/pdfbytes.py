@@ -56,3 +56,24 @@ def _plain_text_string(s: str) -> bytes:
     else:
         data = codecs.BOM_UTF16_BE + s.encode("utf_16_be")
     return pdfdoc_bytes("(%s)" % escapePDF(data))
+
+
+class Formatted(rl.PDFObject):
+    """A value written as bytes reportlab's `format` gave for it before: reportlab formats every number of an
+    array through its general `format` and its PDFDocEncoding codec, and a TrueType subset's /Widths (256
+    numbers) is the same in every document that embeds the same subset."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+@lru_cache(maxsize=64)
+def numbers_array(values: tuple[int | float, ...]) -> Formatted:
+    """reportlab's PDFArray of `values` (whole numbers or floats), formatted once per process: the bytes of
+    numbers do not depend on the document (reportlab's format is handed none here)."""
+    if not all(type(value) in (int, float) for value in values):
+        raise TypeError("numbers_array formats numbers only")
+    return Formatted(rl.format(rl.PDFArray(list(values)), None))

@@ -234,12 +234,13 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
         def save(self) -> None:
             per_sheet = furniture.pages_per_sheet
             total = -(-len(self._held) // per_sheet) * per_sheet   # the pages the reader holds
+            kept = FurnitureText(_furniture_style(furniture, geometry.layout))
             for index, state in enumerate(self._held):
                 self.__dict__.update(state)
                 back_cover = per_sheet > 1 and index == len(self._held) - 1
                 number = total if back_cover else self._pageNumber   # the back cover is the booklet's last page
                 with tagging.artifact(self, "Pagination"):   # running header and footer: not content
-                    _draw_furniture(self, furniture, geometry, number, total)
+                    _draw_furniture(self, furniture, geometry, number, total, kept)
                 with stage("write"):   # the page's content stream, compressed
                     super().showPage()
             with stage("write"):
@@ -248,24 +249,45 @@ def _furniture_canvas(furniture: Furniture, geometry: PageGeometry) -> type[Canv
     return FurnitureCanvas
 
 
-def _place(canvas: Canvas, markup: str, style: Any, x: float, y: float, width: float, align_right: bool) -> float:
-    """Draw a paragraph of page furniture hanging from y; returns its height so the next line can follow."""
-    para = Paragraph(markup, style.clone("furniture", alignment=2 if align_right else 0))
-    _, h = para.wrap(width, 200)
-    para.drawOn(canvas, x, y - h)
-    return h
+class FurnitureText:
+    """The furniture's paragraphs of one document, each wrapped once: the header's and footer's lines are the
+    same on every page (only the page label changes), and a paragraph drawn again writes the same operators.
+    `style` is the furniture's small print (_furniture_style)."""
+
+    def __init__(self, style: Any) -> None:
+        self.style = style
+        self._wrapped: dict[tuple[str, float, bool], tuple[Paragraph, float]] = {}
+
+    def place(self, canvas: Canvas, markup: str, x: float, y: float, width: float, align_right: bool) -> float:
+        """Draw a paragraph of page furniture hanging from y; returns its height so the next line can follow."""
+        key = (markup, width, align_right)
+        found = self._wrapped.get(key)
+        if found is None:
+            para = Paragraph(markup, self.style.clone("furniture", alignment=2 if align_right else 0))
+            _, h = para.wrap(width, 200)
+            found = self._wrapped[key] = (para, h)
+        para, h = found
+        para.drawOn(canvas, x, y - h)
+        return h
 
 
-def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, total: int) -> None:
+def _furniture_style(f: Furniture, layout: Layout) -> Any:
+    """Furniture stays small print at every reading level, so that long localised dates fit the footer band, but
+    never under the layout's floor (large print promises 12 pt headers, footers and page numbers)."""
+    size = max(layout.floors.furniture, min(8.5, f.styles.small.fontSize))
+    return f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
+
+
+def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, total: int,
+                    text: FurnitureText | None = None) -> None:
+    """One page's running header (not on the cover), footer and page label. `text`: the document's furniture
+    paragraphs so far, shared by its pages."""
     layout = g.layout
     m = layout.margins
     odd = page % 2 == 1
     left = g.left_margin(odd)
     width = g.usable_width()
-    # Furniture stays small print at every reading level, so that long localised dates fit the footer band, but
-    # never under the layout's floor (large print promises 12 pt headers, footers and page numbers).
-    size = max(layout.floors.furniture, min(8.5, f.styles.small.fontSize))
-    small = f.styles.small.clone("furniture_small", fontSize=size, leading=size * 1.25)
+    place = (text or FurnitureText(_furniture_style(f, layout))).place
     c = palette(layout)
     canvas.saveState()
     if page > 1:
@@ -274,8 +296,8 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
         # The title sits at the margin where reading starts, the publisher at the other: mirrored for
         # right-to-left, and each half aligned to its own margin so that they never meet mid-page.
         first, second = (f.header_right, f.header_left) if f.rtl else (f.header_left, f.header_right)
-        _place(canvas, first, small, left, top, half, False)
-        _place(canvas, second, small, left + width / 2 + 4, top, half, True)
+        place(canvas, first, left, top, half, False)
+        place(canvas, second, left + width / 2 + 4, top, half, True)
         canvas.setStrokeColor(c["rule"])
         canvas.setLineWidth(0.6)
         rule_y = top - layout.header_height + 3
@@ -290,9 +312,9 @@ def _draw_furniture(canvas: Canvas, f: Furniture, g: PageGeometry, page: int, to
     number_left = (not odd) != f.rtl
     text_x = left + (number_w if number_left else 0)
     num_x = left if number_left else left + text_w
-    used = _place(canvas, f.footer_left, small, text_x, bottom_top - 3, text_w, f.rtl)
-    _place(canvas, f.footer_status, small, text_x, bottom_top - 3 - used, text_w, f.rtl)
-    _place(canvas, f.page_label(page, total), small, num_x, bottom_top - 3, number_w, not number_left)
+    used = place(canvas, f.footer_left, text_x, bottom_top - 3, text_w, f.rtl)
+    place(canvas, f.footer_status, text_x, bottom_top - 3 - used, text_w, f.rtl)
+    place(canvas, f.page_label(page, total), num_x, bottom_top - 3, number_w, not number_left)
     canvas.restoreState()
 
 

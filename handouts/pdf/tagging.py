@@ -16,8 +16,8 @@ reportlab writes no structure of its own, so tagging happens in two steps.
    the few pages whose paragraphs drew links) and marks the graphics drawn outside any leaf (box backgrounds
    and borders, rules, tick boxes, QR codes, link underlines) as artifacts; when the file is saved,
    `Tagger.write_tree` builds the structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody,
-   Figure with /Alt, Div) out of reportlab's own PDF objects: the /ParentTree, page /StructParents and
-   `/Tabs /S`, Link elements for the link annotations (each holding the annotation as an OBJR and the link's
+   Figure with /Alt, Div), objects of reportlab's document written as ready bytes: the /ParentTree, page
+   /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the annotation as an OBJR and the link's
    visible text, as PDF/UA asks) and `/MarkInfo <</Marked true>>`. Text is never made an artifact: text
    outside a leaf is a bug the tests catch.
    `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
@@ -124,16 +124,8 @@ class Tagger:
             return _NOTHING
         return _Leaf(self, canvas, role, key, alt, actual_text)
 
-    @contextlib.contextmanager
-    def group(self, canvas: Any, role: str, key: Any = None) -> Iterator[None]:
-        if not self._active(canvas):
-            yield
-            return
-        self._stack.append(self._element(role, key))
-        try:
-            yield
-        finally:
-            self._stack.pop()
+    def group(self, canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
+        return _Group(self, canvas, role, key)
 
     @contextlib.contextmanager
     def artifact(self, canvas: Any, kind: str | None = None) -> Iterator[None]:
@@ -178,6 +170,29 @@ class Tagger:
 
 
 _NOTHING = contextlib.nullcontext()
+
+
+class _Group:
+    """A structure group around what is drawn inside it (Tagger.group): a plain context manager, as _Leaf, since
+    every list item opens three and every box one, in every document."""
+
+    __slots__ = ("tagger", "canvas", "role", "key", "opened")
+
+    def __init__(self, tagger: Tagger, canvas: Any, role: str, key: Any) -> None:
+        self.tagger, self.canvas, self.role, self.key = tagger, canvas, role, key
+        self.opened = False
+
+    def __enter__(self) -> None:
+        tagger = self.tagger
+        if tagger._active(self.canvas):
+            tagger._stack.append(tagger._element(self.role, self.key))
+            self.opened = True
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        if self.opened:
+            self.opened = False
+            self.tagger._stack.pop()
+        return False
 
 
 class _Leaf:
@@ -233,7 +248,7 @@ def leaf(canvas: Any, role: str, key: Any = None, alt: str | None = None,
 
 def group(canvas: Any, role: str, key: Any = None) -> contextlib.AbstractContextManager:
     tagger = tagger_of(canvas)
-    return tagger.group(canvas, role, key) if tagger else contextlib.nullcontext()
+    return _Group(tagger, canvas, role, key) if tagger else _NOTHING
 
 
 def artifact(canvas: Any, kind: str | None = None) -> contextlib.AbstractContextManager:
@@ -393,44 +408,86 @@ def artifact_untagged_graphics(code: list[str]) -> list[str]:
     `code` is a page's content as reportlab's canvas holds it (`canvas._code`): one entry per drawing call, a
     whole text object (`BT … ET`) as one entry, or one instruction per entry (what handouts.pdf.linktext gives
     back). An entry that mixes graphics with q/Q or marked-content operators is taken apart into its
-    instructions first."""
+    instructions first. One pass over the entries; what an entry outside text objects holds is worked out once
+    per process for the same entry (`_parts`): the same few hundred operators (q, Q, colours, the leaves'
+    BDC and EMC) make most of every page."""
     out: list[str] = []
+    append = out.append
     depth = 0
     in_text = False
     open_run = False
+    kept = _KEPT_PARTS
     for entry in code:
-        operators = _operators(entry)
-        if not operators:
-            out.append(entry)
+        if in_text or entry.startswith("BT"):
+            operators = _operators(entry)
+            if operators:
+                if open_run:
+                    append(_CLOSE)
+                    open_run = False
+                in_text = operators[-1] != "ET"
+            append(entry)
             continue
-        if operators[0] == "BT" or in_text:
+        parts = kept.get(entry)
+        if parts is None:
+            parts = _parts(entry)
+            if len(kept) >= _PARTS_KEPT:
+                kept.clear()
+            kept[entry] = parts
+        if parts is _NO_OPERATORS:
+            append(entry)
+            continue
+        if parts is _STARTS_TEXT:   # graphics state set, then a text object opened, in one entry
             if open_run:
-                out.append(_CLOSE)
+                append(_CLOSE)
                 open_run = False
-            in_text = operators[-1] != "ET"
-            out.append(entry)
+            in_text = _operators(entry)[-1] != "ET"
+            append(entry)
             continue
-        if len(operators) > 1 and not _BREAKS.isdisjoint(operators) and "(" not in entry:
-            parts = _instructions(entry)
-        else:
-            parts = [(entry, operators)]
-        for text, ops in parts:
-            breaks = not _BREAKS.isdisjoint(ops) or not _TEXT_SHOWING.isdisjoint(ops)
-            if open_run and breaks:
-                out.append(_CLOSE)
-                open_run = False
-            for op in ops:
-                if op in ("BMC", "BDC"):
-                    depth += 1
-                elif op == "EMC":
-                    depth = max(0, depth - 1)
-            if not breaks and depth == 0 and not open_run and not _MARKING.isdisjoint(ops):
-                out.append(_ARTIFACT_OPEN)
+        for text, breaks, marking, nesting in parts:
+            if breaks:
+                if open_run:
+                    append(_CLOSE)
+                    open_run = False
+                for step in nesting:
+                    depth = depth + 1 if step > 0 else max(0, depth - 1)
+            elif marking and depth == 0 and not open_run:
+                append(_ARTIFACT_OPEN)
                 open_run = True
-            out.append(text)
+            append(text)
     if open_run:
-        out.append(_CLOSE)
+        append(_CLOSE)
     return out
+
+
+# (text, breaks a run, draws, marked-content steps: +1 for BMC/BDC, -1 for EMC) for each instruction of an entry
+_Part = tuple[str, bool, bool, tuple[int, ...]]
+_NO_OPERATORS: tuple[_Part, ...] = ()
+_STARTS_TEXT: tuple[_Part, ...] = (("", True, False, ()),)   # a marker: the entry's first operator is BT
+_PARTS_KEPT = 4096   # entries kept (a few pages' worth); the cache is emptied when full
+_KEPT_PARTS: dict[str, tuple[_Part, ...]] = {}
+
+
+def _parts(entry: str) -> tuple[_Part, ...]:
+    """What artifact_untagged_graphics needs of an entry outside text objects, which does not start one: its
+    instructions (the entry whole unless it mixes graphics with q/Q or marked content), and for each whether it
+    breaks a run of graphics (q/Q, BT/ET, marked content, text showing), whether it draws, and how it nests
+    marked content. _NO_OPERATORS for an entry without operators that matter, _STARTS_TEXT for one whose first
+    operator opens a text object."""
+    operators = _operators(entry)
+    if not operators:
+        return _NO_OPERATORS
+    if operators[0] == "BT":
+        return _STARTS_TEXT
+    if len(operators) > 1 and not _BREAKS.isdisjoint(operators) and "(" not in entry:
+        instructions = _instructions(entry)
+    else:
+        instructions = [(entry, operators)]
+    parts = []
+    for text, ops in instructions:
+        breaks = not _BREAKS.isdisjoint(ops) or not _TEXT_SHOWING.isdisjoint(ops)
+        nesting = tuple(1 if op in ("BMC", "BDC") else -1 for op in ops if op in ("BMC", "BDC", "EMC"))
+        parts.append((text, breaks, not _MARKING.isdisjoint(ops), nesting))
+    return tuple(parts)
 
 
 _TOKEN = re.compile(r"\S+")
@@ -509,62 +566,65 @@ def _parse(data: bytes, scratch: Any) -> list:
 # The structure tree, written into reportlab's document before it formats the file
 
 
-class _Dictionary(rl.PDFObject):
-    """A PDF dictionary of the structure tree. reportlab's PDFDictionary formats every key and value through its
-    general `format` (names escaped character by character, keys sorted): a tree of hundreds of elements took
-    longer to format than the rest of the file. The tree holds only names (str: "/P", or null), whole numbers,
-    references, text strings, these dictionaries and lists of them, which this one writes directly, in the
-    order they were set."""
+class _Ready(rl.PDFObject):
+    """An object of the structure tree, written as bytes when the tree is written. reportlab's PDFDictionary
+    formats every key and value through its general `format` (names escaped character by character, keys
+    sorted, recursively): a tree of hundreds of elements took longer to format than the rest of the file. The
+    tree's objects refer to objects reportlab has already numbered (it numbers an object when it is first
+    referenced), so their bytes are known then; only their text strings (/Alt, /ActualText) are left to the
+    moment reportlab writes the object (handouts.pdf.pdfbytes.text_string; an encrypting document encrypts
+    them with the object's number)."""
 
-    def __init__(self, entries: dict[str, Any]) -> None:
-        self.entries = entries
-
-    def __setitem__(self, key: str, item: Any) -> None:
-        self.entries[key] = item
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.entries
+    def __init__(self) -> None:
+        self.parts: list[bytes | rl.PDFString] = []
 
     def format(self, document: Any) -> bytes:
-        return b"<<" + b" ".join(b"/%s %s" % (key.encode("ascii"), _value(item, document))
-                                 for key, item in self.entries.items()) + b">>"
+        return b"".join(part if isinstance(part, bytes) else text_string(part, document) for part in self.parts)
 
 
-def _value(item: Any, document: Any) -> bytes:
-    if isinstance(item, str):
-        return item.encode("ascii")
-    if isinstance(item, int):
-        return b"%d" % item
-    if isinstance(item, rl.PDFObjectReference):
-        return b"%d %d R" % document.idToObjectNumberAndVersion[item.name]
-    if isinstance(item, list):
-        return b"[" + b" ".join(_value(v, document) for v in item) + b"]"
-    if isinstance(item, rl.PDFString):
-        return text_string(item, document)
-    return rl.format(item, document)   # a dictionary of _Dictionary's kind
+@lru_cache(maxsize=256)
+def _name(role: str) -> bytes:
+    """A role as a PDF name, as reportlab escapes it."""
+    return rl.PDFName(role).encode("ascii")
+
+
+def _array(items: list[bytes]) -> bytes:
+    return b"[" + b" ".join(items) + b"]"
 
 
 class _StructureWriter:
+    """The tree's objects, registered with reportlab's document in reading order (each element before its
+    children, the parent tree last) and written as bytes (`_Ready`). A dictionary is written `<</Key value …>>`
+    with its keys in the order set and single spaces, an array `[a b]`."""
+
     def __init__(self, doc: Any, tagger: Tagger) -> None:
         self.doc = doc
         self.tagger = tagger
-        self.page_mcids: dict[int, dict[int, Any]] = defaultdict(dict)   # page -> MCID -> element reference
-        self.links: list[tuple[Any, Any]] = []                             # (annotation, Link element reference)
+        self.numbers = doc.idToObjectNumberAndVersion
+        self.page_mcids: dict[int, dict[int, bytes]] = defaultdict(dict)   # page -> MCID -> element reference
+        self.links: list[tuple[Any, bytes]] = []                             # (annotation, Link element reference)
+        self._pages: dict[int, bytes] = {}
 
-    @staticmethod
-    def page_ref(index: int) -> Any:
-        return rl.PDFObjectReference(f"Page{index + 1}")   # how PDFDocument.addPage names its pages
+    def ref(self, obj: Any) -> bytes:
+        """Register `obj` (if it is not yet) and give its reference, `n 0 R`."""
+        return b"%d %d R" % self.numbers[self.doc.Reference(obj).name]
+
+    def page_ref(self, index: int) -> bytes:
+        found = self._pages.get(index)
+        if found is None:   # how PDFDocument.addPage names its pages
+            found = self._pages[index] = b"%d %d R" % self.numbers[f"Page{index + 1}"]
+        return found
 
     def write(self) -> None:
         doc = self.doc
-        tree_root = _Dictionary({"Type": "/StructTreeRoot"})
-        tree_ref = doc.Reference(tree_root)
+        tree_root = _Ready()
+        tree = doc.Reference(tree_root)
+        tree_ref = b"%d %d R" % self.numbers[tree.name]
         self.tagger.root.kids.sort(key=lambda kid: kid.rank if isinstance(kid, Element) else 0)   # stable
         document = self._element(self.tagger.root, tree_ref)
-        tree_root["K"] = [document] if document is not None else []
         # The parent tree: each page's StructParents key maps its MCIDs to their elements; each link
         # annotation's StructParent key maps to its Link element.
-        nums: list[Any] = []
+        nums: list[bytes] = []
         key = 0
         for index, page in enumerate(doc.Pages.pages):
             extra = ["Tabs"]
@@ -573,33 +633,37 @@ class _StructureWriter:
             if mcids:
                 page.StructParents = key
                 extra.append("StructParents")
-                nums += [key, [mcids.get(m, rl.PDFnull) for m in range(max(mcids) + 1)]]
+                nums += [b"%d" % key, _array([mcids.get(m, b"null") for m in range(max(mcids) + 1)])]
                 key += 1
             page.__NoDefault__ = [*type(page).__NoDefault__, *extra]   # keys reportlab's PDFPage does not know
         for annotation, element in self.links:
             _set_annotation_key(annotation, "StructParent", key)
-            nums += [key, element]
+            nums += [b"%d" % key, element]
             key += 1
-        tree_root["ParentTree"] = doc.Reference(_Dictionary({"Nums": nums}))
-        tree_root["ParentTreeNextKey"] = key
+        parent_tree = _Ready()
+        parent_tree.parts.append(b"<</Nums " + _array(nums) + b">>")
+        tree_root.parts.append(b"<</Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d>>"
+                               % (_array([document] if document is not None else []), self.ref(parent_tree), key))
         catalog = doc.Catalog
-        catalog.StructTreeRoot = tree_ref
+        catalog.StructTreeRoot = tree
         catalog.MarkInfo = rl.PDFDictionary({"Marked": rl.PDFtrue})
 
-    def _element(self, element: Element, parent_ref: Any) -> Any:
+    def _element(self, element: Element, parent_ref: bytes) -> bytes | None:
         """Write one element and its descendants; returns its reference, or None when it has no content."""
         if not element.has_content():
             return None
-        node = _Dictionary({"Type": "/StructElem", "S": rl.PDFName(element.role), "P": parent_ref})
-        ref = self.doc.Reference(node)
+        node = _Ready()
+        ref = self.ref(node)
+        parts = node.parts
+        parts.append(b"<</Type /StructElem /S %s /P %s" % (_name(element.role), parent_ref))
         if element.alt:
-            node["Alt"] = rl.PDFString(element.alt)
+            parts += [b" /Alt ", rl.PDFString(element.alt)]
         if element.actual_text:
-            node["ActualText"] = rl.PDFString(element.actual_text)
+            parts += [b" /ActualText ", rl.PDFString(element.actual_text)]
         first_page = next((k.page for k in element.kids if isinstance(k, MarkedContent)), None)
         if first_page is not None:
-            node["Pg"] = self.page_ref(first_page)
-        kids: list[Any] = []
+            parts.append(b" /Pg " + self.page_ref(first_page))
+        kids: list[bytes] = []
         for kid in element.kids:
             if isinstance(kid, Element):
                 child = self._element(kid, ref)
@@ -608,17 +672,17 @@ class _StructureWriter:
             elif isinstance(kid, MarkedContent):
                 self.page_mcids[kid.page][kid.mcid] = ref
                 if kid.page == first_page:
-                    kids.append(kid.mcid)
+                    kids.append(b"%d" % kid.mcid)
                 else:
-                    kids.append(_Dictionary({"Type": "/MCR", "Pg": self.page_ref(kid.page), "MCID": kid.mcid}))
+                    kids.append(b"<</Type /MCR /Pg %s /MCID %d>>" % (self.page_ref(kid.page), kid.mcid))
             else:
                 link = self._link(kid, ref, inside_link=element.role == "Link")
                 if link is not None:
                     kids.append(link)
-        node["K"] = kids[0] if len(kids) == 1 else kids
+        parts.append(b" /K " + (kids[0] if len(kids) == 1 else _array(kids)) + b">>")
         return ref
 
-    def _link(self, kid: LinkAnnotation, parent_ref: Any, inside_link: bool = False) -> Any:
+    def _link(self, kid: LinkAnnotation, parent_ref: bytes, inside_link: bool = False) -> bytes | None:
         """The annotation as an object reference (OBJR), with a description (/Contents) when it has none.
         `inside_link`: the parent is the Link element that holds the link's text, and gets the OBJR itself;
         otherwise a Link element is made around it (a link whose text was not found)."""
@@ -632,12 +696,13 @@ class _StructureWriter:
             if uri is not None and "Contents" not in annotation:
                 annotation["Contents"] = uri
         page = self.page_ref(kid.page)
-        objr = _Dictionary({"Type": "/OBJR", "Obj": self.doc.Reference(annotation), "Pg": page})
+        objr = b"<</Type /OBJR /Obj %s /Pg %s>>" % (self.ref(annotation), page)
         if inside_link:
             self.links.append((annotation, parent_ref))
             return objr
-        node = _Dictionary({"Type": "/StructElem", "S": "/Link", "P": parent_ref, "Pg": page, "K": objr})
-        ref = self.doc.Reference(node)
+        node = _Ready()
+        ref = self.ref(node)
+        node.parts.append(b"<</Type /StructElem /S /Link /P %s /Pg %s /K %s>>" % (parent_ref, page, objr))
         self.links.append((annotation, ref))
         return ref
 
