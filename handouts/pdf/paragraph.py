@@ -513,7 +513,7 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
     text operations). Neighbouring pieces in one font, size, colour and language are one glyph stream (spaces
     included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
     do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
-    /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
+    /ActualText span that gives the characters, for copying, search and screen readers (see `_piece_clusters`).
     The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
     stream."""
     out: list[tuple[Any, str, float, shaping.Ops]] = []
@@ -527,15 +527,17 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
         spans: dict[int, tuple[int, str]] = {}
         languages: list[tuple[int, int, str]] = []
         segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
+        parts: list[shaping.Placed] = []
         for k, piece in enumerate(visual[i:j]):
             begin = len(glyphs)
             if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
                 spans.update(_merge_spans(segment, glyphs))
                 segment = {}
-            for cluster, text in _clusters(piece):
-                if text is not None:
-                    segment.update(_spans(cluster, len(glyphs), text))
-                glyphs.extend(cluster)
+            drawn = _drawn(piece)
+            for start, end, text in drawn.spans:
+                segment[begin + start] = (begin + end, text)
+            glyphs.extend(drawn.glyphs)
+            parts.append(drawn.placed)
             if piece.lang:
                 operator = tagging.language_operator(piece.lang)
                 if languages and languages[-1][1:] == (begin, operator):
@@ -543,8 +545,7 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
                 else:
                     languages.append((begin, len(glyphs), operator))
         spans.update(_merge_spans(segment, glyphs))
-        run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
-        ops, _ = shaping.run_ops(run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
+        ops, _ = shaping.placed_ops(parts, x, y, marked=spans, languages=tuple(languages))
         out.append((frag.textColor, frag.fontName, frag.fontSize, ops))
         x += sum(piece.width for piece in visual[i:j])
         i = j
@@ -598,14 +599,38 @@ def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph])
     return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
-def _clusters(piece: Piece) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
-    """`_piece_clusters` of a piece: the same text in the same font and direction is shaped alike (the piece's run
-    is shaping.shape's), so the answer is kept by those three; a word recurs in a document and across its
-    papers and levels. About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a
-    bound of four thousand keeps a language's levels while memory stays flat."""
-    return _piece_clusters(piece.text, piece.run.font, piece.level % 2 == 1)
+@dataclass(frozen=True)
+class _Drawn:
+    """What drawing a piece needs wherever its line puts it: its glyphs, its /ActualText spans counted from
+    its first glyph (start, end, text: `_spans` of its clusters) and its glyphs made ready at its size
+    (shaping.Placed). A word is in a line of every paper and of every try of the spacing, and many words recur
+    in a document: this is worked out once per text, font, direction and size, and a line adds the x."""
+
+    glyphs: tuple[shaping.Glyph, ...]
+    spans: tuple[tuple[int, int, str], ...]
+    placed: shaping.Placed
 
 
+def _drawn(piece: Piece) -> _Drawn:
+    return _piece_drawn(piece.text, piece.run.font, piece.level % 2 == 1, piece.frag.fontSize)
+
+
+@lru_cache(maxsize=4096)
+def _piece_drawn(text: str, font: str, rtl: bool, size: float) -> _Drawn:
+    """`_Drawn` of a piece (see there); about as many as `_piece_clusters` (a piece's text recurs at the two or
+    three sizes of body text and headings)."""
+    run = shaping.shape(text, font, rtl)   # its clusters' glyphs, one after another
+    spans: list[tuple[int, int, str]] = []
+    start = 0
+    for cluster, chars in _piece_clusters(text, font, rtl):
+        if chars is not None:
+            spans.extend((first, end, span) for first, (end, span) in _spans(cluster, start, chars).items())
+        start += len(cluster)
+    return _Drawn(run.glyphs, tuple(spans), shaping.place(run, size))
+
+
+# About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a bound of four thousand keeps
+# a language's levels while memory stays flat.
 @lru_cache(maxsize=4096)
 def _piece_clusters(text: str, font: str, rtl: bool) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
@@ -660,4 +685,6 @@ def _drop_unsupported_controls(frags: list[Any]) -> None:
 
 
 def _same_ink(a: Any, b: Any) -> bool:
-    return a.fontName == b.fontName and a.fontSize == b.fontSize and a.textColor == b.textColor
+    # (the frags of a paragraph mostly share one colour object: `is` spares reportlab's Color.__eq__)
+    return a is b or (a.fontName == b.fontName and a.fontSize == b.fontSize
+                      and (a.textColor is b.textColor or a.textColor == b.textColor))
