@@ -31,7 +31,7 @@ import copy
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -101,6 +101,8 @@ class Piece:
     run: shaping.ShapedRun
     width: float
     lang: str | None = None
+    # how it is drawn wherever a line puts it (`_drawn`), once asked: a piece is kept with its paragraph's words
+    drawn: "_Drawn | None" = field(default=None, repr=False, compare=False)
 
     @classmethod
     def make(cls, text: str, frag: Any, level: int, lang: str | None = None) -> "Piece":
@@ -113,8 +115,9 @@ class Word:
     pieces: list[Piece]
     space: Piece | None = None   # the space that follows it, if any
 
-    @property
+    @cached_property
     def width(self) -> float:
+        # asked for every word at every width its paragraph is broken at; its pieces never change once cut
         return sum(p.width for p in self.pieces)
 
 
@@ -165,12 +168,15 @@ def _pieces(chars: list[tuple[str, int, int, str | None]], frags: Any) -> list[P
     """Group characters into pieces of one frag, one level and one language; `frags` is indexed by the second
     field."""
     pieces: list[Piece] = []
+    count = len(chars)
     start = 0
-    for i in range(1, len(chars) + 1):
-        if i == len(chars) or chars[i][1:] != chars[start][1:]:
-            _, index, level, lang = chars[start]
-            pieces.append(Piece.make("".join(c for c, _, _, _ in chars[start:i]), frags[index], level, lang))
-            start = i
+    while start < count:
+        _, index, level, lang = chars[start]
+        end = start + 1
+        while end < count and chars[end][1] == index and chars[end][2] == level and chars[end][3] == lang:
+            end += 1
+        pieces.append(Piece.make("".join([c[0] for c in chars[start:end]]), frags[index], level, lang))
+        start = end
     return pieces
 
 
@@ -612,7 +618,10 @@ class _Drawn:
 
 
 def _drawn(piece: Piece) -> _Drawn:
-    return _piece_drawn(piece.text, piece.run.font, piece.level % 2 == 1, piece.frag.fontSize)
+    drawn = piece.drawn
+    if drawn is None:
+        drawn = piece.drawn = _piece_drawn(piece.text, piece.run.font, piece.level % 2 == 1, piece.frag.fontSize)
+    return drawn
 
 
 @lru_cache(maxsize=4096)
