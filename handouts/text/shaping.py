@@ -14,7 +14,7 @@ Two outputs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -33,9 +33,14 @@ class ShapedRun:
     font: str                   # registered reportlab font name
     glyphs: tuple[Glyph, ...]   # in visual (left-to-right) order
     upem: int
+    # the glyphs' advances added up (font units): a run is measured at every size and in every word it makes
+    advance: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "advance", sum(g.x_advance for g in self.glyphs))
 
     def width(self, size: float) -> float:
-        return sum(g.x_advance for g in self.glyphs) * size / self.upem
+        return self.advance * size / self.upem
 
 
 def _ttfont(font: str) -> Any:
@@ -205,34 +210,32 @@ def placed_ops(parts: Any, x: float, y: float, marked: dict[int, tuple[int, str]
     # every index where a span may open or close; most lines have none, and the loop then asks nothing else
     boundaries = {*marked, *outer, *(end for end, _ in marked.values()), *(end for end, _ in outer.values())}
     closing: dict[int, int] = {}   # glyph index -> how many sequences end there
-    index = 0
-    for part in parts:
-        for char, dx, dy, advance, pen in part.items:
-            if index in boundaries and (index in closing or index in marked or index in outer):
-                # a span boundary: the pending string ends
-                if pending:
-                    ops += (TEXT, pending)
-                    pending = ""
-                ops += (CODE, "EMC") * closing.pop(index, 0)
-                for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
-                    if index in opening:
-                        end, operator = opening[index]
-                        ops += (CODE, operator)
-                        closing[end] = closing.get(end, 0) + 1
-            gx, gy = x + dx, y + dy
-            if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
-                pending += char
-            else:
-                if pending:
-                    ops += (TEXT, pending)
-                ops += (ORIGIN, fp_str(gx, gy))
-                pending, pen_x, origin_y = char, gx, gy
-            pen_x += pen
-            x += advance
-            index += 1
+    items = parts[0].items if len(parts) == 1 else [item for part in parts for item in part.items]
+    for index, (char, dx, dy, advance, pen) in enumerate(items):
+        if index in boundaries and (index in closing or index in marked or index in outer):
+            # a span boundary: the pending string ends
+            if pending:
+                ops += (TEXT, pending)
+                pending = ""
+            ops += (CODE, "EMC") * closing.pop(index, 0)
+            for opening in (outer, marked):   # a language span holds the /ActualText spans inside it
+                if index in opening:
+                    end, operator = opening[index]
+                    ops += (CODE, operator)
+                    closing[end] = closing.get(end, 0) + 1
+        gx, gy = x + dx, y + dy
+        if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
+            pending += char
+        else:
+            if pending:
+                ops += (TEXT, pending)
+            ops += (ORIGIN, fp_str(gx, gy))
+            pending, pen_x, origin_y = char, gx, gy
+        pen_x += pen
+        x += advance
     if pending:
         ops += (TEXT, pending)
-    ops += (CODE, "EMC") * closing.pop(index, 0)
+    ops += (CODE, "EMC") * closing.pop(len(items), 0)
     return tuple(ops), x
 
 
