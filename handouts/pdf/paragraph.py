@@ -529,28 +529,30 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
         j = i + 1
         while j < len(visual) and _same_ink(visual[j].frag, frag):
             j += 1
-        glyphs: list[shaping.Glyph] = []
+        count = 0   # glyphs so far
         spans: dict[int, tuple[int, str]] = {}
         languages: list[tuple[int, int, str]] = []
-        segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
+        segment: list[_Span] = []   # the spans since the language last changed, by start
         parts: list[shaping.Placed] = []
-        for k, piece in enumerate(visual[i:j]):
-            begin = len(glyphs)
-            if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
-                spans.update(_merge_spans(segment, glyphs))
-                segment = {}
+        for k in range(i, j):
+            piece = visual[k]
+            if k > i and piece.lang != visual[k - 1].lang and segment:   # spans are not merged across it
+                spans.update(_merge_spans(segment))
+                segment = []
             drawn = _drawn(piece)
-            for start, end, text in drawn.spans:
-                segment[begin + start] = (begin + end, text)
-            glyphs.extend(drawn.glyphs)
+            if drawn.spans:
+                segment.extend([(count + start, count + end, text, first, last)
+                                for start, end, text, first, last in drawn.spans] if count else drawn.spans)
             parts.append(drawn.placed)
+            begin, count = count, count + drawn.count
             if piece.lang:
                 operator = tagging.language_operator(piece.lang)
                 if languages and languages[-1][1:] == (begin, operator):
-                    languages[-1] = (languages[-1][0], len(glyphs), operator)
+                    languages[-1] = (languages[-1][0], count, operator)
                 else:
-                    languages.append((begin, len(glyphs), operator))
-        spans.update(_merge_spans(segment, glyphs))
+                    languages.append((begin, count, operator))
+        if segment:
+            spans.update(_merge_spans(segment))
         ops, _ = shaping.placed_ops(parts, x, y, marked=spans, languages=tuple(languages))
         out.append((frag.textColor, frag.fontName, frag.fontSize, ops))
         x += sum(piece.width for piece in visual[i:j])
@@ -583,37 +585,41 @@ def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int
     return out
 
 
-def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph]) -> dict[int, tuple[int, str]]:
-    """Neighbouring spans as one, which keeps the content stream short (an Arabic word is one span, not one per
-    letter): empty ones (the marks at the end of one cluster and the start of the next), and ones with text
-    that start and end on glyphs that advance, whose texts follow each other in drawing order as the
-    extractors read them. Returns glyph index -> (end, BDC operator)."""
-    def solid(start: int, end: int) -> bool:
-        return glyphs[start].x_advance != 0 and glyphs[end - 1].x_advance != 0
+# An /ActualText span of a piece or a line: (start, end, text, whether its first glyph advances, whether its last
+# glyph does), glyphs counted from the piece's or the line's first.
+_Span = tuple[int, int, str, bool, bool]
 
+
+def _merge_spans(spans: list[_Span]) -> dict[int, tuple[int, str]]:
+    """Neighbouring spans (`spans` by start) as one, which keeps the content stream short (an Arabic word is one
+    span, not one per letter): empty ones (the marks at the end of one cluster and the start of the next), and
+    ones with text that start and end on glyphs that advance, whose texts follow each other in drawing order as
+    the extractors read them. Returns glyph index -> (end, BDC operator)."""
     merged: dict[int, tuple[int, str]] = {}
     last: int | None = None
-    for start in sorted(spans):
-        end, text = spans[start]
+    solid_start = solid_end = False   # do the first glyph of the span being built and its last one advance?
+    for start, end, text, first_advances, last_advances in spans:
         if last is not None and merged[last][0] == start:
             previous = merged[last][1]
-            if (previous == text == "") or (previous and text and solid(last, start) and solid(start, end)):
+            if (previous == text == "") or (previous and text and solid_start and solid_end and first_advances
+                                           and last_advances):
                 merged[last] = (end, previous + text)
+                solid_end = last_advances
                 continue
         merged[start] = (end, text)
-        last = start
+        last, solid_start, solid_end = start, first_advances, last_advances
     return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
 @dataclass(frozen=True)
 class _Drawn:
-    """What drawing a piece needs wherever its line puts it: its glyphs, its /ActualText spans counted from
-    its first glyph (start, end, text: `_spans` of its clusters) and its glyphs made ready at its size
-    (shaping.Placed). A word is in a line of every paper and of every try of the spacing, and many words recur
-    in a document: this is worked out once per text, font, direction and size, and a line adds the x."""
+    """What drawing a piece needs wherever its line puts it: how many glyphs it has, its /ActualText spans
+    counted from its first glyph (`_piece_spans`) and its glyphs made ready at its size (shaping.Placed). A word
+    is in a line of every paper and of every try of the spacing, and many words recur in a document: this is
+    worked out once per text, font, direction and size, and a line adds the x."""
 
-    glyphs: tuple[shaping.Glyph, ...]
-    spans: tuple[tuple[int, int, str], ...]
+    count: int
+    spans: tuple[_Span, ...]
     placed: shaping.Placed
 
 
@@ -626,21 +632,29 @@ def _drawn(piece: Piece) -> _Drawn:
 
 @lru_cache(maxsize=4096)
 def _piece_drawn(text: str, font: str, rtl: bool, size: float) -> _Drawn:
-    """`_Drawn` of a piece (see there); about as many as `_piece_clusters` (a piece's text recurs at the two or
-    three sizes of body text and headings)."""
-    run = shaping.shape(text, font, rtl)   # its clusters' glyphs, one after another
-    spans: list[tuple[int, int, str]] = []
-    start = 0
-    for cluster, chars in _piece_clusters(text, font, rtl):
-        if chars is not None:
-            spans.extend((first, end, span) for first, (end, span) in _spans(cluster, start, chars).items())
-        start += len(cluster)
-    return _Drawn(run.glyphs, tuple(spans), shaping.place(run, size))
+    """`_Drawn` of a piece (see there); a piece's text recurs at the two or three sizes of body text and
+    headings, and its spans (`_piece_spans`) are the same at each."""
+    run = shaping.shape(text, font, rtl)
+    return _Drawn(len(run.glyphs), _piece_spans(text, font, rtl), shaping.place(run, size))
 
 
 # About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a bound of four thousand keeps
 # a language's levels while memory stays flat.
 @lru_cache(maxsize=4096)
+def _piece_spans(text: str, font: str, rtl: bool) -> tuple[_Span, ...]:
+    """The /ActualText spans of a piece's clusters (`_piece_clusters`, `_spans`), by start, each with whether
+    its first and last glyphs advance (what `_merge_spans` asks of its neighbours)."""
+    spans: list[_Span] = []
+    start = 0
+    for cluster, chars in _piece_clusters(text, font, rtl):
+        if chars is not None:
+            for first, (end, span) in _spans(cluster, start, chars).items():
+                spans.append((first, end, span, cluster[first - start].x_advance != 0,
+                              cluster[end - 1 - start].x_advance != 0))
+        start += len(cluster)
+    return tuple(sorted(spans))
+
+
 def _piece_clusters(text: str, font: str, rtl: bool) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
     extractors would not read them back whole from the glyphs, else None.
