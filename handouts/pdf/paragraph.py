@@ -32,6 +32,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -126,15 +127,19 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False, latin: str | None = N
     """`latin`: the language of Latin runs in this document (None in a Latin-script one); `own`: the document's
     language, which a run marked with it does not need."""
     chars: list[tuple[str, int]] = []
+    texts: list[str] = []
+    marked: list[str | None] = []   # each character's frag's language
     for index, frag in enumerate(frags):
         text = getattr(frag, "text", "")
         if not text or hasattr(frag, "cbDefn"):
             continue
-        chars.extend((c, index) for c in bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " ")))
-    text = "".join(c for c, _ in chars)
+        text = bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " "))
+        texts.append(text)
+        chars.extend(zip(text, repeat(index)))
+        marked.extend(repeat(getattr(frag, "lang", None), len(text)))
+    text = "".join(texts)
     levels = bidi.levels(text, rtl and bidi.mostly_right_to_left(text))
-    langs = [None if lang == own else lang
-             for lang in scripts.languages(text, [getattr(frags[i], "lang", None) for _, i in chars], latin)]
+    langs = [None if lang == own else lang for lang in scripts.languages(text, marked, latin)]
     words: list[Word] = []
     current: list[tuple[str, int, int, str | None]] = []   # (char, frag index, level, language)
     isolated = 0  # inside LRI…PDI (a phone number, a URL): spaces there do not break the line
@@ -144,22 +149,25 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False, latin: str | None = N
             words.append(Word(_pieces(current, frags)))
             current.clear()
 
+    keep = current.append
+    count = len(chars)
     for position, ((char, index), level, lang) in enumerate(zip(chars, levels, langs)):
-        if char in (bidi.LRI, bidi.RLI):
-            isolated += 1
-        elif char == bidi.PDI:
-            isolated = max(0, isolated - 1)
-        following = chars[position + 1][0] if position + 1 < len(chars) else ""
-        if char == " " and (isolated > 0 or (cjk and current and following in CANNOT_START)):
-            current.append((char, index, level, lang))
-        elif char == " ":
-            flush()
-            if words and words[-1].space is None:
-                words[-1].space = Piece.make(" ", frags[index], level, lang)
-        elif char not in _CONTROLS:
+        if char == " ":
+            if isolated > 0 or (cjk and current and position + 1 < count and chars[position + 1][0] in CANNOT_START):
+                keep((char, index, level, lang))
+            else:
+                flush()
+                if words and words[-1].space is None:
+                    words[-1].space = Piece.make(" ", frags[index], level, lang)
+        elif char in _CONTROLS:   # never drawn; the isolates among them keep their content on one line
+            if char == bidi.LRI or char == bidi.RLI:
+                isolated += 1
+            elif char == bidi.PDI:
+                isolated = max(0, isolated - 1)
+        else:
             if cjk and current and not isolated and _cjk_break(current[-1][0], char):
                 flush()
-            current.append((char, index, level, lang))
+            keep((char, index, level, lang))
     flush()
     return words
 
