@@ -187,10 +187,11 @@ def place(run: ShapedRun, size: float) -> Placed:
     ttf = _ttfont(run.font)
     widths, default_width = ttf.face.charWidths, ttf.face.defaultWidth   # the face's getCharWidth, inlined
     scale = size / run.upem
+    known = _known_chars(ttf)
     glyph_char_of = glyph_chars(run.font)
     items = []
     for g in run.glyphs:
-        char = glyph_char_of(g.gid, g.x_advance)
+        char = known.get(g.gid) or glyph_char_of(g.gid, g.x_advance)
         items.append((char, g.x_offset * scale, g.y_offset * scale, g.x_advance * scale,
                       widths.get(ord(char), default_width) * size / 1000))
     return Placed(tuple(items))
