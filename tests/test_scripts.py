@@ -183,6 +183,55 @@ def test_multi_line_shaped_paragraph_does_not_crash(library):
     assert _drawn_outlines(_pdf([para]))
 
 
+# -- a word's glyphs worked out once (shaping.place, paragraph._piece_drawn) -------------------------------------
+
+@pytest.mark.parametrize("lang, words, rtl", [("ar", ARABIC.split()[:3], True), ("hi", HINDI.split()[:3], False)])
+def test_placed_words_give_the_operations_of_one_whole_run(library, lang, words, rtl):
+    """A line's glyph stream is made from its words placed one by one (each kept once, wherever a line puts
+    it): the same text operations as the line's glyphs placed in one go, and the x after it that HarfBuzz's
+    advances give."""
+    from handouts.text import shaping
+
+    font = _chain(library, lang).primary.name
+    runs = []
+    for k, word in enumerate(words):
+        runs.append(shaping.shape(word, font, rtl))
+        if k < len(words) - 1:
+            runs.append(shaping.shape(" ", font, rtl))
+    whole = shaping.ShapedRun(font, tuple(g for run in runs for g in run.glyphs), runs[0].upem)
+    first, last = 1, len(runs[0].glyphs) + 1     # an /ActualText span crossing the first word's end
+    marked = {first: (last, "/Span <</ActualText (x)>> BDC")}
+    ops, end = shaping.placed_ops([shaping.place(run, 11) for run in runs], 30.5, 700.25, marked)
+    assert (ops, end) == shaping.run_ops(whole, 11, 30.5, 700.25, marked)
+    assert end == pytest.approx(30.5 + sum(g.x_advance for g in whole.glyphs) * 11 / whole.upem)
+    assert ops.count(shaping.CODE) == 2 and ops[ops.index(shaping.CODE) + 1].endswith("BDC")
+    shown = "".join(ops[i + 1] for i in range(0, len(ops), 2) if ops[i] == shaping.TEXT)
+    glyph_char = shaping.glyph_chars(font)
+    assert shown == "".join(glyph_char(g.gid, g.x_advance) for g in whole.glyphs)
+
+
+def test_pieces_drawn_from_kept_words_give_the_bytes_of_fresh_ones(library, monkeypatch):
+    """The same Arabic and Hindi paragraphs drawn with nothing kept, and again after their words were drawn in
+    other lines (another width, where they sit elsewhere): the same PDF bytes."""
+    from handouts.pdf import paragraph as module
+
+    def pdf(width: float) -> bytes:
+        monkeypatch.setattr(module, "_SHARED", type(module._SHARED)())   # fresh words and lines every time
+        paragraphs = [Paragraph(text_markup((text + " ") * 4, _chain(library, lang)),
+                                _style(_chain(library, lang), rtl=rtl))
+                      for lang, text, rtl in (("ar", ARABIC, True), ("hi", HINDI, False))]
+        return _pdf(paragraphs, width)
+
+    module._piece_drawn.cache_clear()
+    fresh = pdf(500)
+    assert module._piece_drawn.cache_info().currsize > 0
+    pdf(380)
+    assert module._piece_drawn.cache_info().hits > 0
+    assert pdf(500) == fresh
+    module._piece_drawn.cache_clear()
+    assert pdf(500) == fresh
+
+
 # -- whole leaflets from the fixture content ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,8 @@ import copy
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -101,6 +102,8 @@ class Piece:
     run: shaping.ShapedRun
     width: float
     lang: str | None = None
+    # how it is drawn wherever a line puts it (`_drawn`), once asked: a piece is kept with its paragraph's words
+    drawn: "_Drawn | None" = field(default=None, repr=False, compare=False)
 
     @classmethod
     def make(cls, text: str, frag: Any, level: int, lang: str | None = None) -> "Piece":
@@ -113,8 +116,9 @@ class Word:
     pieces: list[Piece]
     space: Piece | None = None   # the space that follows it, if any
 
-    @property
+    @cached_property
     def width(self) -> float:
+        # asked for every word at every width its paragraph is broken at; its pieces never change once cut
         return sum(p.width for p in self.pieces)
 
 
@@ -123,15 +127,19 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False, latin: str | None = N
     """`latin`: the language of Latin runs in this document (None in a Latin-script one); `own`: the document's
     language, which a run marked with it does not need."""
     chars: list[tuple[str, int]] = []
+    texts: list[str] = []
+    marked: list[str | None] = []   # each character's frag's language
     for index, frag in enumerate(frags):
         text = getattr(frag, "text", "")
         if not text or hasattr(frag, "cbDefn"):
             continue
-        chars.extend((c, index) for c in bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " ")))
-    text = "".join(c for c, _ in chars)
+        text = bidi.isolate_ltr_units(text.replace("\n", " ").replace("\t", " "))
+        texts.append(text)
+        chars.extend(zip(text, repeat(index)))
+        marked.extend(repeat(getattr(frag, "lang", None), len(text)))
+    text = "".join(texts)
     levels = bidi.levels(text, rtl and bidi.mostly_right_to_left(text))
-    langs = [None if lang == own else lang
-             for lang in scripts.languages(text, [getattr(frags[i], "lang", None) for _, i in chars], latin)]
+    langs = [None if lang == own else lang for lang in scripts.languages(text, marked, latin)]
     words: list[Word] = []
     current: list[tuple[str, int, int, str | None]] = []   # (char, frag index, level, language)
     isolated = 0  # inside LRI…PDI (a phone number, a URL): spaces there do not break the line
@@ -141,22 +149,25 @@ def _words(frags: list[Any], rtl: bool, cjk: bool = False, latin: str | None = N
             words.append(Word(_pieces(current, frags)))
             current.clear()
 
+    keep = current.append
+    count = len(chars)
     for position, ((char, index), level, lang) in enumerate(zip(chars, levels, langs)):
-        if char in (bidi.LRI, bidi.RLI):
-            isolated += 1
-        elif char == bidi.PDI:
-            isolated = max(0, isolated - 1)
-        following = chars[position + 1][0] if position + 1 < len(chars) else ""
-        if char == " " and (isolated > 0 or (cjk and current and following in CANNOT_START)):
-            current.append((char, index, level, lang))
-        elif char == " ":
-            flush()
-            if words and words[-1].space is None:
-                words[-1].space = Piece.make(" ", frags[index], level, lang)
-        elif char not in _CONTROLS:
+        if char == " ":
+            if isolated > 0 or (cjk and current and position + 1 < count and chars[position + 1][0] in CANNOT_START):
+                keep((char, index, level, lang))
+            else:
+                flush()
+                if words and words[-1].space is None:
+                    words[-1].space = Piece.make(" ", frags[index], level, lang)
+        elif char in _CONTROLS:   # never drawn; the isolates among them keep their content on one line
+            if char == bidi.LRI or char == bidi.RLI:
+                isolated += 1
+            elif char == bidi.PDI:
+                isolated = max(0, isolated - 1)
+        else:
             if cjk and current and not isolated and _cjk_break(current[-1][0], char):
                 flush()
-            current.append((char, index, level, lang))
+            keep((char, index, level, lang))
     flush()
     return words
 
@@ -165,12 +176,15 @@ def _pieces(chars: list[tuple[str, int, int, str | None]], frags: Any) -> list[P
     """Group characters into pieces of one frag, one level and one language; `frags` is indexed by the second
     field."""
     pieces: list[Piece] = []
+    count = len(chars)
     start = 0
-    for i in range(1, len(chars) + 1):
-        if i == len(chars) or chars[i][1:] != chars[start][1:]:
-            _, index, level, lang = chars[start]
-            pieces.append(Piece.make("".join(c for c, _, _, _ in chars[start:i]), frags[index], level, lang))
-            start = i
+    while start < count:
+        _, index, level, lang = chars[start]
+        end = start + 1
+        while end < count and chars[end][1] == index and chars[end][2] == level and chars[end][3] == lang:
+            end += 1
+        pieces.append(Piece.make("".join([c[0] for c in chars[start:end]]), frags[index], level, lang))
+        start = end
     return pieces
 
 
@@ -513,7 +527,7 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
     text operations). Neighbouring pieces in one font, size, colour and language are one glyph stream (spaces
     included), so the content stream stays short and text extraction sees whole lines. A cluster whose glyphs
     do not map back to its characters (a joining form, a conjunct, a vowel mark) is marked with an
-    /ActualText span that gives the characters, for copying, search and screen readers (see `_clusters`).
+    /ActualText span that gives the characters, for copying, search and screen readers (see `_piece_clusters`).
     The pieces in another language are wrapped in /Lang spans (tagging.language_operator) inside the same
     stream."""
     out: list[tuple[Any, str, float, shaping.Ops]] = []
@@ -523,28 +537,31 @@ def _glyph_runs(visual: list[Piece], x: float, y: float) -> list[tuple[Any, str,
         j = i + 1
         while j < len(visual) and _same_ink(visual[j].frag, frag):
             j += 1
-        glyphs: list[shaping.Glyph] = []
+        count = 0   # glyphs so far
         spans: dict[int, tuple[int, str]] = {}
         languages: list[tuple[int, int, str]] = []
-        segment: dict[int, tuple[int, str]] = {}   # the spans since the language last changed
-        for k, piece in enumerate(visual[i:j]):
-            begin = len(glyphs)
-            if k and piece.lang != visual[i + k - 1].lang:   # spans are not merged across it
-                spans.update(_merge_spans(segment, glyphs))
-                segment = {}
-            for cluster, text in _clusters(piece):
-                if text is not None:
-                    segment.update(_spans(cluster, len(glyphs), text))
-                glyphs.extend(cluster)
+        segment: list[_Span] = []   # the spans since the language last changed, by start
+        parts: list[shaping.Placed] = []
+        for k in range(i, j):
+            piece = visual[k]
+            if k > i and piece.lang != visual[k - 1].lang and segment:   # spans are not merged across it
+                spans.update(_merge_spans(segment))
+                segment = []
+            drawn = _drawn(piece)
+            if drawn.spans:
+                segment.extend([(count + start, count + end, text, first, last)
+                                for start, end, text, first, last in drawn.spans] if count else drawn.spans)
+            parts.append(drawn.placed)
+            begin, count = count, count + drawn.count
             if piece.lang:
                 operator = tagging.language_operator(piece.lang)
                 if languages and languages[-1][1:] == (begin, operator):
-                    languages[-1] = (languages[-1][0], len(glyphs), operator)
+                    languages[-1] = (languages[-1][0], count, operator)
                 else:
-                    languages.append((begin, len(glyphs), operator))
-        spans.update(_merge_spans(segment, glyphs))
-        run = shaping.ShapedRun(frag.fontName, tuple(glyphs), visual[i].run.upem)
-        ops, _ = shaping.run_ops(run, frag.fontSize, x, y, marked=spans, languages=tuple(languages))
+                    languages.append((begin, count, operator))
+        if segment:
+            spans.update(_merge_spans(segment))
+        ops, _ = shaping.placed_ops(parts, x, y, marked=spans, languages=tuple(languages))
         out.append((frag.textColor, frag.fontName, frag.fontSize, ops))
         x += sum(piece.width for piece in visual[i:j])
         i = j
@@ -576,37 +593,76 @@ def _spans(glyphs: tuple[shaping.Glyph, ...], start: int, text: str) -> dict[int
     return out
 
 
-def _merge_spans(spans: dict[int, tuple[int, str]], glyphs: list[shaping.Glyph]) -> dict[int, tuple[int, str]]:
-    """Neighbouring spans as one, which keeps the content stream short (an Arabic word is one span, not one per
-    letter): empty ones (the marks at the end of one cluster and the start of the next), and ones with text
-    that start and end on glyphs that advance, whose texts follow each other in drawing order as the
-    extractors read them. Returns glyph index -> (end, BDC operator)."""
-    def solid(start: int, end: int) -> bool:
-        return glyphs[start].x_advance != 0 and glyphs[end - 1].x_advance != 0
+# An /ActualText span of a piece or a line: (start, end, text, whether its first glyph advances, whether its last
+# glyph does), glyphs counted from the piece's or the line's first.
+_Span = tuple[int, int, str, bool, bool]
 
+
+def _merge_spans(spans: list[_Span]) -> dict[int, tuple[int, str]]:
+    """Neighbouring spans (`spans` by start) as one, which keeps the content stream short (an Arabic word is one
+    span, not one per letter): empty ones (the marks at the end of one cluster and the start of the next), and
+    ones with text that start and end on glyphs that advance, whose texts follow each other in drawing order as
+    the extractors read them. Returns glyph index -> (end, BDC operator)."""
     merged: dict[int, tuple[int, str]] = {}
     last: int | None = None
-    for start in sorted(spans):
-        end, text = spans[start]
+    solid_start = solid_end = False   # do the first glyph of the span being built and its last one advance?
+    for start, end, text, first_advances, last_advances in spans:
         if last is not None and merged[last][0] == start:
             previous = merged[last][1]
-            if (previous == text == "") or (previous and text and solid(last, start) and solid(start, end)):
+            if (previous == text == "") or (previous and text and solid_start and solid_end and first_advances
+                                           and last_advances):
                 merged[last] = (end, previous + text)
+                solid_end = last_advances
                 continue
         merged[start] = (end, text)
-        last = start
+        last, solid_start, solid_end = start, first_advances, last_advances
     return {start: (end, tagging.actual_text_operator(text)) for start, (end, text) in merged.items()}
 
 
-def _clusters(piece: Piece) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
-    """`_piece_clusters` of a piece: the same text in the same font and direction is shaped alike (the piece's run
-    is shaping.shape's), so the answer is kept by those three; a word recurs in a document and across its
-    papers and levels. About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a
-    bound of four thousand keeps a language's levels while memory stays flat."""
-    return _piece_clusters(piece.text, piece.run.font, piece.level % 2 == 1)
+@dataclass(frozen=True)
+class _Drawn:
+    """What drawing a piece needs wherever its line puts it: how many glyphs it has, its /ActualText spans
+    counted from its first glyph (`_piece_spans`) and its glyphs made ready at its size (shaping.Placed). A word
+    is in a line of every paper and of every try of the spacing, and many words recur in a document: this is
+    worked out once per text, font, direction and size, and a line adds the x."""
+
+    count: int
+    spans: tuple[_Span, ...]
+    placed: shaping.Placed
+
+
+def _drawn(piece: Piece) -> _Drawn:
+    drawn = piece.drawn
+    if drawn is None:
+        drawn = piece.drawn = _piece_drawn(piece.text, piece.run.font, piece.level % 2 == 1, piece.frag.fontSize)
+    return drawn
 
 
 @lru_cache(maxsize=4096)
+def _piece_drawn(text: str, font: str, rtl: bool, size: float) -> _Drawn:
+    """`_Drawn` of a piece (see there); a piece's text recurs at the two or three sizes of body text and
+    headings, and its spans (`_piece_spans`) are the same at each."""
+    run = shaping.shape(text, font, rtl)
+    return _Drawn(len(run.glyphs), _piece_spans(text, font, rtl), shaping.place(run, size))
+
+
+# About 600 bytes each: a shaped leaflet has about a thousand different pieces, and a bound of four thousand keeps
+# a language's levels while memory stays flat.
+@lru_cache(maxsize=4096)
+def _piece_spans(text: str, font: str, rtl: bool) -> tuple[_Span, ...]:
+    """The /ActualText spans of a piece's clusters (`_piece_clusters`, `_spans`), by start, each with whether
+    its first and last glyphs advance (what `_merge_spans` asks of its neighbours)."""
+    spans: list[_Span] = []
+    start = 0
+    for cluster, chars in _piece_clusters(text, font, rtl):
+        if chars is not None:
+            for first, (end, span) in _spans(cluster, start, chars).items():
+                spans.append((first, end, span, cluster[first - start].x_advance != 0,
+                              cluster[end - 1 - start].x_advance != 0))
+        start += len(cluster)
+    return tuple(sorted(spans))
+
+
 def _piece_clusters(text: str, font: str, rtl: bool) -> tuple[tuple[tuple[shaping.Glyph, ...], str | None], ...]:
     """The piece's glyphs (visual order) cut into HarfBuzz clusters, each with the characters it stands for when
     extractors would not read them back whole from the glyphs, else None.
@@ -660,4 +716,6 @@ def _drop_unsupported_controls(frags: list[Any]) -> None:
 
 
 def _same_ink(a: Any, b: Any) -> bool:
-    return a.fontName == b.fontName and a.fontSize == b.fontSize and a.textColor == b.textColor
+    # (the frags of a paragraph mostly share one colour object: `is` spares reportlab's Color.__eq__)
+    return a is b or (a.fontName == b.fontName and a.fontSize == b.fontSize
+                      and (a.textColor is b.textColor or a.textColor == b.textColor))

@@ -420,6 +420,7 @@ class FontChain:
             return [(self.primary, text)] if text else []   # the common case: the body font has it all
         result: list[tuple[Family, str]] = []
         drop_uncovered = not self.right_to_left
+        chosen: dict[str, Family] = {}   # family_for of each character: a paragraph asks again for every letter
         for char in text:
             if drop_uncovered and char not in " \n\t" and (ord(char) in _INVISIBLE
                                                           or unicodedata.category(char) == "Cf"):
@@ -431,7 +432,9 @@ class FontChain:
                 if ord(char) not in _INVISIBLE and ord(char) not in coverage(family.face("regular").path):
                     family = self.family_for(char, where=where)
             else:
-                family = self.family_for(char, where=where)
+                family = chosen.get(char)
+                if family is None:
+                    family = chosen[char] = self.family_for(char, where=where)
             if result and result[-1][0] is family:
                 result[-1] = (family, result[-1][1] + char)
             else:

@@ -14,7 +14,7 @@ Two outputs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -33,9 +33,14 @@ class ShapedRun:
     font: str                   # registered reportlab font name
     glyphs: tuple[Glyph, ...]   # in visual (left-to-right) order
     upem: int
+    # the glyphs' advances added up (font units): a run is measured at every size and in every word it makes
+    advance: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "advance", sum(g.x_advance for g in self.glyphs))
 
     def width(self, size: float) -> float:
-        return sum(g.x_advance for g in self.glyphs) * size / self.upem
+        return self.advance * size / self.upem
 
 
 def _ttfont(font: str) -> Any:
@@ -162,11 +167,42 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     and the position alone, so a caller that draws the same line at the same place again (a paragraph in every
     try of a leaflet's spacing, handouts.pdf.paragraph) keeps them and calls draw_ops; the PDF's own encoding
     of the strings (font subsets, per document) is left to the canvas each time."""
-    from reportlab.lib.rl_accel import fp_str
+    return placed_ops((place(run, size),), x, y, marked, languages)
 
+
+@dataclass(frozen=True)
+class Placed:
+    """A run of glyphs made ready to be written at one size: for each glyph (char, dx, dy, advance, pen), the
+    character that shows it (glyph_char), HarfBuzz's offsets and advance in points, and how far the PDF pen
+    moves for that character. None of it depends on where the run is drawn, so a word laid out in many lines
+    (every paper, every level of a leaflet) is worked out once (handouts.pdf.paragraph keeps one per shaped
+    piece) and each line only adds positions (placed_ops)."""
+
+    items: tuple[tuple[str, float, float, float, float], ...]
+
+
+def place(run: ShapedRun, size: float) -> Placed:
+    """`Placed` of a shaped run at `size`. The numbers are the very products run_ops multiplied glyph by glyph
+    before (offset × size / upem, the face's width × size / 1000), so the positions and bytes stay the same."""
     ttf = _ttfont(run.font)
     widths, default_width = ttf.face.charWidths, ttf.face.defaultWidth   # the face's getCharWidth, inlined
     scale = size / run.upem
+    known = _known_chars(ttf)
+    glyph_char_of = glyph_chars(run.font)
+    items = []
+    for g in run.glyphs:
+        char = known.get(g.gid) or glyph_char_of(g.gid, g.x_advance)
+        items.append((char, g.x_offset * scale, g.y_offset * scale, g.x_advance * scale,
+                      widths.get(ord(char), default_width) * size / 1000))
+    return Placed(tuple(items))
+
+
+def placed_ops(parts: Any, x: float, y: float, marked: dict[int, tuple[int, str]] | None = None,
+               languages: tuple[tuple[int, int, str], ...] = ()) -> tuple[Ops, float]:
+    """run_ops of the glyphs of `parts` (Placed, one after another, in one font and size) from x on baseline y;
+    `marked` and `languages` count glyphs over all the parts."""
+    from reportlab.lib.rl_accel import fp_str
+
     ops: list[Any] = []
     pending = ""
     pen_x = origin_y = 0.0  # where the PDF pen stands after `pending`, and that string's baseline
@@ -175,9 +211,8 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
     # every index where a span may open or close; most lines have none, and the loop then asks nothing else
     boundaries = {*marked, *outer, *(end for end, _ in marked.values()), *(end for end, _ in outer.values())}
     closing: dict[int, int] = {}   # glyph index -> how many sequences end there
-    known = _known_chars(ttf)
-    glyph_char_of = glyph_chars(run.font)
-    for index, g in enumerate(run.glyphs):
+    items = parts[0].items if len(parts) == 1 else [item for part in parts for item in part.items]
+    for index, (char, dx, dy, advance, pen) in enumerate(items):
         if index in boundaries and (index in closing or index in marked or index in outer):
             # a span boundary: the pending string ends
             if pending:
@@ -189,8 +224,7 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                     end, operator = opening[index]
                     ops += (CODE, operator)
                     closing[end] = closing.get(end, 0) + 1
-        gx, gy = x + g.x_offset * scale, y + g.y_offset * scale
-        char = known.get(g.gid) or glyph_char_of(g.gid, g.x_advance)
+        gx, gy = x + dx, y + dy
         if index and abs(gx - pen_x) < 0.01 and gy == origin_y:   # the pen is already there
             pending += char
         else:
@@ -198,11 +232,11 @@ def run_ops(run: ShapedRun, size: float, x: float, y: float, marked: dict[int, t
                 ops += (TEXT, pending)
             ops += (ORIGIN, fp_str(gx, gy))
             pending, pen_x, origin_y = char, gx, gy
-        pen_x += widths.get(ord(char), default_width) * size / 1000
-        x += g.x_advance * scale
+        pen_x += pen
+        x += advance
     if pending:
         ops += (TEXT, pending)
-    ops += (CODE, "EMC") * closing.pop(len(run.glyphs), 0)
+    ops += (CODE, "EMC") * closing.pop(len(items), 0)
     return tuple(ops), x
 
 
