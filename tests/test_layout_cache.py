@@ -88,3 +88,46 @@ def test_kept_layout_gives_the_bytes_of_a_fresh_one(lang, level, monkeypatch):
     assert _render(job) == fresh
     _render(Job("back-mouse", lang, level, "leaflet", "letter"))
     assert _render(job) == fresh
+
+
+def _documents(count: int, start: int = 0) -> list[list[str]]:
+    """`count` documents of three paragraphs each, none shared with another."""
+    return [[f"Paragraph {n} of document {d}." for n in range(3)] for d in range(start, start + count)]
+
+
+def _build(document: list[str], style) -> None:
+    paragraph.begin_document()
+    for text in document:
+        Paragraph(text, style).wrap(200, 500)
+
+
+def test_the_documents_built_in_a_row_share_their_paragraphs(breaks):
+    """Six documents built round-robin (the benchmark's English leaflets, a worker's papers of a language):
+    every paragraph of the second round is the first round's, its lines not broken again."""
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    documents = _documents(paragraph._DOCUMENTS_KEPT)
+    for document in documents:
+        _build(document, style)
+    first_round = len(breaks)
+    assert first_round == 3 * len(documents)
+    kept = dict(paragraph._SHARED)
+    for document in documents:
+        _build(document, style)
+    assert len(breaks) == first_round
+    assert all(paragraph._SHARED[key] is shared for key, shared in kept.items())
+
+
+def test_the_shared_paragraphs_stay_bounded(breaks, monkeypatch):
+    """Paragraphs of documents older than the last few are let go, and a caller that never begins a document
+    keeps at most _SHARED_KEPT."""
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    for document in _documents(40):
+        _build(document, style)
+    assert len(paragraph._SHARED) == 3 * (paragraph._DOCUMENTS_KEPT + 1)
+    oldest = paragraph._document - paragraph._DOCUMENTS_KEPT
+    assert all(shared.used >= oldest for shared in paragraph._SHARED.values())
+    monkeypatch.setattr(paragraph, "_SHARED_KEPT", 10)
+    for n in range(50):   # one document, many paragraphs
+        Paragraph(f"Line {n} of a long document.", style)
+    assert len(paragraph._SHARED) == 10
+    assert "Line 49 of a long document." in next(reversed(paragraph._SHARED))

@@ -257,13 +257,41 @@ class _Shared:
     words: list[Word] | None = None
     lines: dict[float, list[list[Word]]] = field(default_factory=dict)
     plans: dict[tuple[int, float, float], _LinePlan] = field(default_factory=dict)
+    used: int = 0                # the last document that used it (begin_document)
 
 
-_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()
-# Paragraphs kept: one document's worth (a detailed leaflet has 176, each try of its spacing the same ones), so
-# memory stays flat however many documents one process builds: a few MB for an Arabic leaflet, most of it the
-# glyph operations of its lines.
-_SHARED_KEPT = 200
+_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()   # least recently used first
+# Paragraphs kept: those used in the last _DOCUMENTS_KEPT documents (begin_document), so that the documents one
+# process builds in a row share them (the benchmark's six English documents round-robin, a worker's papers of a
+# level) while memory stays flat however many documents it builds: a level's leaflet has up to 178 paragraphs,
+# the three levels of a language 485, a few MB for Arabic, most of it the glyph operations of its lines.
+_DOCUMENTS_KEPT = 6
+# ... and never more than this many, for a caller that never says where a document begins.
+_SHARED_KEPT = 1000
+_document = 0   # the number of the document being built (begin_document)
+
+
+def begin_document() -> None:
+    """A new document begins (handouts.pdf.render.draw_leaflet): paragraphs that neither it nor the
+    _DOCUMENTS_KEPT documents before it used are let go (a paragraph of the first of six documents built
+    round-robin is used again by the seventh)."""
+    global _document
+    _document += 1
+    _evict()
+
+
+def _keep(key: tuple, shared: _Shared) -> None:
+    """`shared` was just used by this document: last to go."""
+    shared.used = _document
+    _SHARED[key] = shared
+    _SHARED.move_to_end(key)
+    _evict()
+
+
+def _evict() -> None:
+    oldest = _document - _DOCUMENTS_KEPT
+    while _SHARED and (len(_SHARED) > _SHARED_KEPT or next(iter(_SHARED.values())).used < oldest):
+        _SHARED.popitem(last=False)
 # Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
 _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 
@@ -317,7 +345,7 @@ class Paragraph(_RLParagraph):
             key = _shared_key(text, style, bulletText, self.caseSensitive)
             shared = _SHARED.get(key) if key is not None else None
             if shared is not None:
-                _SHARED.move_to_end(key)
+                _keep(key, shared)
                 self._shared = shared
                 # reportlab's own line layout replaces the frags list (breakLines): its own copy of the list
                 self._parsed = shared.frags if shared.own else list(shared.frags)
@@ -333,11 +361,10 @@ class Paragraph(_RLParagraph):
                 bulletText = bullet_frags
             if key is not None and parsed_style is style:
                 own = needs_layout(style) or has_language_runs(frags)
-                self._shared = _SHARED[key] = _Shared(text, frags, bulletText, own)
+                self._shared = _Shared(text, frags, bulletText, own)
+                _keep(key, self._shared)
                 self._parsed = frags if own else list(frags)
                 frags = self._parsed
-                while len(_SHARED) > _SHARED_KEPT:
-                    _SHARED.popitem(last=False)
             style = parsed_style
         super()._setup(text, style, bulletText, frags, cleaner)
 
