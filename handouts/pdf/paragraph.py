@@ -280,12 +280,15 @@ def begin_document() -> None:
     _evict()
 
 
-def _keep(key: tuple, shared: _Shared) -> None:
-    """`shared` was just used by this document: last to go."""
+def _keep(key: tuple, shared: _Shared, *, new: bool) -> None:
+    """`shared` was just used by this document: last to go. (Each use of the key hashes the style's values,
+    colours among them, whose hash is Python code: once to find it, once here.)"""
     shared.used = _document
-    _SHARED[key] = shared
-    _SHARED.move_to_end(key)
-    _evict()
+    if new:
+        _SHARED[key] = shared
+        _evict()
+    else:
+        _SHARED.move_to_end(key)
 
 
 def _evict() -> None:
@@ -345,7 +348,7 @@ class Paragraph(_RLParagraph):
             key = _shared_key(text, style, bulletText, self.caseSensitive)
             shared = _SHARED.get(key) if key is not None else None
             if shared is not None:
-                _keep(key, shared)
+                _keep(key, shared, new=False)
                 self._shared = shared
                 # reportlab's own line layout replaces the frags list (breakLines): its own copy of the list
                 self._parsed = shared.frags if shared.own else list(shared.frags)
@@ -362,7 +365,7 @@ class Paragraph(_RLParagraph):
             if key is not None and parsed_style is style:
                 own = needs_layout(style) or has_language_runs(frags)
                 self._shared = _Shared(text, frags, bulletText, own)
-                _keep(key, self._shared)
+                _keep(key, self._shared, new=True)
                 self._parsed = frags if own else list(frags)
                 frags = self._parsed
             style = parsed_style
