@@ -131,3 +131,14 @@ def test_the_shared_paragraphs_stay_bounded(breaks, monkeypatch):
         Paragraph(f"Line {n} of a long document.", style)
     assert len(paragraph._SHARED) == 10
     assert "Line 49 of a long document." in next(reversed(paragraph._SHARED))
+
+
+def test_styles_alike_but_for_their_spacing_have_one_key():
+    """Each try of a leaflet's spacing makes its styles again: their keys are one object (compared by identity,
+    hashed once), a style that draws differently has another, and an unhashable value has none."""
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14, spaceAfter=6)
+    tighter = style.clone("body", spaceAfter=4, spaceBefore=2)
+    assert paragraph._style_key(tighter) is paragraph._style_key(style) is not None
+    assert paragraph._style_key(style.clone("body", fontSize=12)) != paragraph._style_key(style)
+    assert paragraph._style_key(style.clone("body", textLanguage=["en"])) is None
+    assert paragraph._shared_key(TEXT, tighter, None, 1) == paragraph._shared_key(TEXT, style, None, 1)

@@ -302,17 +302,66 @@ _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
     """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
     None where a part cannot be a key."""
-    # The style's attributes in the order they were set (a style made the same way in every try of the spacing
-    # lists them alike; sorting them cost more than the rest of the lookup).
-    attributes = dict(vars(style))
-    for name in _SPACING:
-        attributes.pop(name, None)
-    key = (text, bullet, case_sensitive, tuple(attributes.items()))
+    style_key = _style_key(style)
+    if style_key is None:
+        return None
+    key = (text, bullet, case_sensitive, style_key)
     try:
         hash(key)
     except TypeError:   # an unhashable value
         return None
     return key
+
+
+class _StyleKey:
+    """A style's attributes but for the space around it, in the order they were set (a style made the same way
+    in every try of the spacing lists them alike; sorting them cost more than the rest of the lookup). Hashed
+    once: its values include colours, whose hash is Python code, and every paragraph of the style is looked up
+    by it; one per distinct style (`_STYLE_KEYS`), so that the keys of two tries' paragraphs compare by
+    identity."""
+
+    __slots__ = ("items", "hash")
+
+    def __init__(self, items: tuple) -> None:
+        self.items = items
+        self.hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, _StyleKey) and self.hash == other.hash
+                                 and self.items == other.items)
+
+
+# id(style) -> (the style, kept so that its id is not reused; its key), and each distinct key once. A style is
+# not changed once made (handouts.pdf.styles makes new ones, by clone); both are emptied when they grow past
+# _STYLES_KEPT (a document's tries make a few dozen styles).
+_BY_STYLE: dict[int, tuple[Any, "_StyleKey | None"]] = {}
+_STYLE_KEYS: dict[_StyleKey, _StyleKey] = {}
+_STYLES_KEPT = 512
+
+
+def _style_key(style: Any) -> "_StyleKey | None":
+    """`style`'s _StyleKey; None when one of its values cannot be hashed."""
+    known = _BY_STYLE.get(id(style))
+    if known is not None and known[0] is style:
+        return known[1]
+    attributes = dict(vars(style))
+    for name in _SPACING:
+        attributes.pop(name, None)
+    try:
+        made: _StyleKey | None = _StyleKey(tuple(attributes.items()))
+    except TypeError:   # an unhashable value
+        made = None
+    if made is not None:
+        if len(_STYLE_KEYS) > _STYLES_KEPT:
+            _STYLE_KEYS.clear()
+        made = _STYLE_KEYS.setdefault(made, made)
+    if len(_BY_STYLE) > _STYLES_KEPT:
+        _BY_STYLE.clear()
+    _BY_STYLE[id(style)] = (style, made)
+    return made
 
 
 # What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
