@@ -142,3 +142,20 @@ def test_styles_alike_but_for_their_spacing_have_one_key():
     assert paragraph._style_key(style.clone("body", fontSize=12)) != paragraph._style_key(style)
     assert paragraph._style_key(style.clone("body", textLanguage=["en"])) is None
     assert paragraph._shared_key(TEXT, tighter, None, 1) == paragraph._shared_key(TEXT, style, None, 1)
+
+
+def test_glyph_operations_are_let_go_when_a_document_does_not_use_them(monkeypatch):
+    """Shaped lines' glyph operations (most of the memory kept) stay while the next document may draw the same
+    lines again, and go once a document has not used the paragraph; its words and lines stay."""
+    monkeypatch.setattr(paragraph, "_SHARED", type(paragraph._SHARED)())
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    paragraph.begin_document()
+    Paragraph(TEXT, style).wrap(200, 500)
+    shared = next(iter(paragraph._SHARED.values()))
+    shared.plans[(0, 0.0, 0.0)] = "a plan"
+    kept = shared.plans
+    paragraph.begin_document()   # the next document: it may draw the paragraph at the same place
+    assert shared.plans is kept
+    paragraph.begin_document()   # the one after: the last document did not use it
+    assert shared.plans == {} and kept == {(0, 0.0, 0.0): "a plan"}
+    assert shared.lines or shared.broken

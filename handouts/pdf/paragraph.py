@@ -247,7 +247,8 @@ class _Shared:
     is made again in every try of a leaflet's spacing (handouts.pdf.render), which changes nothing but the
     space around it. Parsed once, cut into words once, broken into lines once per width, and each line's
     glyphs worked out once per place (the part of drawing that does not depend on the document: the PDF's own
-    encoding of the text is done by the canvas each time). Nothing in it is changed once made."""
+    encoding of the text is done by the canvas each time). Nothing in it is changed once made, but for the
+    glyph operations, let go when a document did not use it (begin_document)."""
 
     text: str                    # the markup, as reportlab's cleaner left it
     frags: list[Any]
@@ -278,6 +279,14 @@ def begin_document() -> None:
     global _document
     _document += 1
     _evict()
+    # The glyph operations of each line's place are most of a shaped paragraph's memory, and another document
+    # draws its lines elsewhere (another paper, another column): those of paragraphs the last document did not
+    # use are let go (a new dictionary: a paragraph still alive keeps the one it has).
+    for shared in _SHARED.values():
+        if shared.used >= _document - 1:
+            break
+        if shared.plans:
+            shared.plans = {}
 
 
 def _keep(key: tuple, shared: _Shared, *, new: bool) -> None:
