@@ -159,3 +159,24 @@ def test_glyph_operations_are_let_go_when_a_document_does_not_use_them(monkeypat
     paragraph.begin_document()   # the one after: the last document did not use it
     assert shared.plans == {} and kept == {(0, 0.0, 0.0): "a plan"}
     assert shared.lines or shared.broken
+
+
+def test_paragraphs_laid_out_here_are_kept_by_count(monkeypatch):
+    """Shaped and right-to-left paragraphs (several times a Latin one's memory) stay at most _OWN_KEPT, the
+    least recently used going first, whatever the documents."""
+    from handouts.text.fonts import FontLibrary, font_chain
+
+    monkeypatch.setattr(paragraph, "_SHARED", type(paragraph._SHARED)())
+    monkeypatch.setattr(paragraph, "_OWN", type(paragraph._OWN)())
+    monkeypatch.setattr(paragraph, "_OWN_KEPT", 5)
+    font = font_chain(FontLibrary(default_layouts_dir()), "noto-sans", [], "en").primary.name
+    rtl = ParagraphStyle("body", fontName=font, fontSize=11, leading=14, textDirection="rtl", alignment=2)
+    latin = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    paragraph.begin_document()
+    for n in range(8):
+        Paragraph(f"Line {n}.", rtl)
+        Paragraph(f"Line {n}.", latin)
+    own = [key for key, shared in paragraph._SHARED.items() if shared.own]
+    assert len(own) == 5 and list(paragraph._OWN) == own
+    assert "Line 7." in own[-1][0] and "Line 3." in own[0][0]
+    assert sum(not shared.own for shared in paragraph._SHARED.values()) == 8

@@ -269,6 +269,12 @@ _SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()   # least recently used f
 _DOCUMENTS_KEPT = 6
 # ... and never more than this many, for a caller that never says where a document begins.
 _SHARED_KEPT = 1000
+# Paragraphs laid out here (shaped, right to left, Chinese: `_Shared.own`) keep several times what a Latin one
+# keeps (each word's glyphs, each line's glyph operations) and are kept by count, one document's worth, as
+# before: the documents such a worker builds in a row share nothing but a level's two papers, and its memory is
+# the one near the limit (the all-cores matrix's largest worker). Their keys, least recently used first.
+_OWN: "OrderedDict[tuple, None]" = OrderedDict()
+_OWN_KEPT = 200
 _document = 0   # the number of the document being built (begin_document)
 
 
@@ -293,6 +299,9 @@ def _keep(key: tuple, shared: _Shared, *, new: bool) -> None:
     """`shared` was just used by this document: last to go. (Each use of the key hashes the style's values,
     colours among them, whose hash is Python code: once to find it, once here.)"""
     shared.used = _document
+    if shared.own:
+        _OWN.pop(key, None)
+        _OWN[key] = None
     if new:
         _SHARED[key] = shared
         _evict()
@@ -303,7 +312,11 @@ def _keep(key: tuple, shared: _Shared, *, new: bool) -> None:
 def _evict() -> None:
     oldest = _document - _DOCUMENTS_KEPT
     while _SHARED and (len(_SHARED) > _SHARED_KEPT or next(iter(_SHARED.values())).used < oldest):
-        _SHARED.popitem(last=False)
+        key, shared = _SHARED.popitem(last=False)
+        if shared.own:
+            _OWN.pop(key, None)
+    while len(_OWN) > _OWN_KEPT:
+        _SHARED.pop(_OWN.popitem(last=False)[0], None)
 # Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
 _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 
