@@ -261,7 +261,8 @@ class _Shared:
     is made again in every try of a leaflet's spacing (handouts.pdf.render), which changes nothing but the
     space around it. Parsed once, cut into words once, broken into lines once per width, and each line's
     glyphs worked out once per place (the part of drawing that does not depend on the document: the PDF's own
-    encoding of the text is done by the canvas each time). Nothing in it is changed once made."""
+    encoding of the text is done by the canvas each time). Nothing in it is changed once made, but for the
+    glyph operations, let go when a document did not use it (begin_document)."""
 
     text: str                    # the markup, as reportlab's cleaner left it
     frags: list[Any]
@@ -271,13 +272,65 @@ class _Shared:
     words: list[Word] | None = None
     lines: dict[float, list[list[Word]]] = field(default_factory=dict)
     plans: dict[tuple[int, float, float], _LinePlan] = field(default_factory=dict)
+    used: int = 0                # the last document that used it (begin_document)
 
 
-_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()
-# Paragraphs kept: one document's worth (a detailed leaflet has 176, each try of its spacing the same ones), so
-# memory stays flat however many documents one process builds: a few MB for an Arabic leaflet, most of it the
-# glyph operations of its lines.
-_SHARED_KEPT = 200
+_SHARED: "OrderedDict[tuple, _Shared]" = OrderedDict()   # least recently used first
+# Paragraphs kept: those used in the last _DOCUMENTS_KEPT documents (begin_document), so that the documents one
+# process builds in a row share them (the benchmark's six English documents round-robin, a worker's papers of a
+# level) while memory stays flat however many documents it builds: a level's leaflet has up to 178 paragraphs,
+# the three levels of a language 485, a few MB for Arabic, most of it the glyph operations of its lines.
+_DOCUMENTS_KEPT = 6
+# ... and never more than this many, for a caller that never says where a document begins.
+_SHARED_KEPT = 1000
+# Paragraphs laid out here (shaped, right to left, Chinese: `_Shared.own`) keep several times what a Latin one
+# keeps (each word's glyphs, each line's glyph operations) and are kept by count, one document's worth, as
+# before: the documents such a worker builds in a row share nothing but a level's two papers, and its memory is
+# the one near the limit (the all-cores matrix's largest worker). Their keys, least recently used first.
+_OWN: "OrderedDict[tuple, None]" = OrderedDict()
+_OWN_KEPT = 200
+_document = 0   # the number of the document being built (begin_document)
+
+
+def begin_document() -> None:
+    """A new document begins (handouts.pdf.render.draw_leaflet): paragraphs that neither it nor the
+    _DOCUMENTS_KEPT documents before it used are let go (a paragraph of the first of six documents built
+    round-robin is used again by the seventh)."""
+    global _document
+    _document += 1
+    _evict()
+    # The glyph operations of each line's place are most of a shaped paragraph's memory, and another document
+    # draws its lines elsewhere (another paper, another column): those of paragraphs the last document did not
+    # use are let go (a new dictionary: a paragraph still alive keeps the one it has).
+    for shared in _SHARED.values():
+        if shared.used >= _document - 1:
+            break
+        if shared.plans:
+            shared.plans = {}
+
+
+def _keep(key: tuple, shared: _Shared, *, new: bool) -> None:
+    """`shared` was just used by this document: last to go. (Each use of the key hashes the style's values,
+    colours among them, whose hash is Python code: once to find it, once here.)"""
+    shared.used = _document
+    if shared.own:
+        _OWN.pop(key, None)
+        _OWN[key] = None
+    if new:
+        _SHARED[key] = shared
+        _evict()
+    else:
+        _SHARED.move_to_end(key)
+
+
+def _evict() -> None:
+    oldest = _document - _DOCUMENTS_KEPT
+    while _SHARED and (len(_SHARED) > _SHARED_KEPT or next(iter(_SHARED.values())).used < oldest):
+        key, shared = _SHARED.popitem(last=False)
+        if shared.own:
+            _OWN.pop(key, None)
+    while len(_OWN) > _OWN_KEPT:
+        _SHARED.pop(_OWN.popitem(last=False)[0], None)
 # Style attributes that do not change how a paragraph is parsed, broken or drawn inside its box.
 _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 
@@ -285,17 +338,66 @@ _SPACING = frozenset({"name", "parent", "spaceBefore", "spaceAfter"})
 def _shared_key(text: Any, style: Any, bullet: Any, case_sensitive: Any) -> tuple | None:
     """The paragraphs that share a `_Shared`: the same markup, bullet and style but for the space around it;
     None where a part cannot be a key."""
-    # The style's attributes in the order they were set (a style made the same way in every try of the spacing
-    # lists them alike; sorting them cost more than the rest of the lookup).
-    attributes = dict(vars(style))
-    for name in _SPACING:
-        attributes.pop(name, None)
-    key = (text, bullet, case_sensitive, tuple(attributes.items()))
+    style_key = _style_key(style)
+    if style_key is None:
+        return None
+    key = (text, bullet, case_sensitive, style_key)
     try:
         hash(key)
     except TypeError:   # an unhashable value
         return None
     return key
+
+
+class _StyleKey:
+    """A style's attributes but for the space around it, in the order they were set (a style made the same way
+    in every try of the spacing lists them alike; sorting them cost more than the rest of the lookup). Hashed
+    once: its values include colours, whose hash is Python code, and every paragraph of the style is looked up
+    by it; one per distinct style (`_STYLE_KEYS`), so that the keys of two tries' paragraphs compare by
+    identity."""
+
+    __slots__ = ("items", "hash")
+
+    def __init__(self, items: tuple) -> None:
+        self.items = items
+        self.hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, _StyleKey) and self.hash == other.hash
+                                 and self.items == other.items)
+
+
+# id(style) -> (the style, kept so that its id is not reused; its key), and each distinct key once. A style is
+# not changed once made (handouts.pdf.styles makes new ones, by clone); both are emptied when they grow past
+# _STYLES_KEPT (a document's tries make a few dozen styles).
+_BY_STYLE: dict[int, tuple[Any, "_StyleKey | None"]] = {}
+_STYLE_KEYS: dict[_StyleKey, _StyleKey] = {}
+_STYLES_KEPT = 512
+
+
+def _style_key(style: Any) -> "_StyleKey | None":
+    """`style`'s _StyleKey; None when one of its values cannot be hashed."""
+    known = _BY_STYLE.get(id(style))
+    if known is not None and known[0] is style:
+        return known[1]
+    attributes = dict(vars(style))
+    for name in _SPACING:
+        attributes.pop(name, None)
+    try:
+        made: _StyleKey | None = _StyleKey(tuple(attributes.items()))
+    except TypeError:   # an unhashable value
+        made = None
+    if made is not None:
+        if len(_STYLE_KEYS) > _STYLES_KEPT:
+            _STYLE_KEYS.clear()
+        made = _STYLE_KEYS.setdefault(made, made)
+    if len(_BY_STYLE) > _STYLES_KEPT:
+        _BY_STYLE.clear()
+    _BY_STYLE[id(style)] = (style, made)
+    return made
 
 
 # What reportlab's Paragraph.breakLines sets on the paragraph besides the lines it returns.
@@ -331,7 +433,7 @@ class Paragraph(_RLParagraph):
             key = _shared_key(text, style, bulletText, self.caseSensitive)
             shared = _SHARED.get(key) if key is not None else None
             if shared is not None:
-                _SHARED.move_to_end(key)
+                _keep(key, shared, new=False)
                 self._shared = shared
                 # reportlab's own line layout replaces the frags list (breakLines): its own copy of the list
                 self._parsed = shared.frags if shared.own else list(shared.frags)
@@ -347,11 +449,10 @@ class Paragraph(_RLParagraph):
                 bulletText = bullet_frags
             if key is not None and parsed_style is style:
                 own = needs_layout(style) or has_language_runs(frags)
-                self._shared = _SHARED[key] = _Shared(text, frags, bulletText, own)
+                self._shared = _Shared(text, frags, bulletText, own)
+                _keep(key, self._shared, new=True)
                 self._parsed = frags if own else list(frags)
                 frags = self._parsed
-                while len(_SHARED) > _SHARED_KEPT:
-                    _SHARED.popitem(last=False)
             style = parsed_style
         super()._setup(text, style, bulletText, frags, cleaner)
 

@@ -26,7 +26,7 @@ from handouts.content.languages import Language
 from handouts.config.layouts import Layout
 from handouts.text.bidi import isolate
 from handouts.text.markup import text_markup
-from handouts.pdf.paragraph import Paragraph  # reportlab's, plus shaped and right-to-left line layout
+from handouts.pdf.paragraph import Paragraph, begin_document  # reportlab's, plus shaped and right-to-left lines
 from handouts.pdf.notes import closing_area
 from handouts.pdf.pdfdoc import Furniture, Measured, PageGeometry, cover_space, measure_pages, stack_height
 from handouts.pdf.styles import build_styles
@@ -55,6 +55,7 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
     kept is then drawn where it was placed (_draw_measured): one drawn pass per leaflet however many tries it
     takes. The spacing chosen, and the file, are the same as drawing every try would give."""
     from handouts import figures as figures_pkg
+    begin_document()   # the paragraphs the last few documents used stay shared (handouts.pdf.paragraph)
     chain = font_chain(fonts, language.body_font, list(language.fallback_fonts), language.code)
     check_figures(document, figures_pkg.FIGURE_IDS, figures_pkg.label_keys)
     args = (document, language, layout, paper, chain, clinic, personal)
