@@ -5,8 +5,6 @@ kept, and a cold build that finds everything cached does not import the parsers 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from handouts import diskcache
 from handouts.diskcache import cache_dir, entry_path, remembered
 from handouts.errors import ContentError, LayoutError
-from tests.trees import english_tree, replace_in
+from tests.trees import english_tree, replace_in, two_cold_builds
 
 
 @pytest.fixture
@@ -329,22 +327,9 @@ finally:
 def test_a_cold_build_with_everything_cached_imports_no_parser_or_schema(tmp_path):
     """The second cold process finds the layouts, fonts, language, topic and document in the cache: it builds the
     same bytes without importing the YAML parser, the schemas, Markdown or Jinja2 (or a process pool)."""
-    content, layouts = english_tree(tmp_path, levels=("easy",))
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    (cache_dir() / "fonts").mkdir(parents=True, exist_ok=True)
-    (folder / "fonts").symlink_to(cache_dir() / "fonts", target_is_directory=True)   # the machine's instances
-    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
-    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "--force", "-q"]
-    runs = []
-    for out in ("first", "second"):
-        result = subprocess.run([sys.executable, "-c", COLD, *args, "--out", str(tmp_path / out)], env=env,
-                                capture_output=True, text=True, check=True)
-        runs.append(result.stdout.split())
+    runs = [printed.split() for printed in two_cold_builds(tmp_path, COLD)]
     assert {"pydantic", "yaml", "markdown_it", "jinja2"} <= set(runs[0])   # the first one had to read the files
     assert runs[1] == []
-    relpath = "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"
-    assert (tmp_path / "first" / relpath).read_bytes() == (tmp_path / "second" / relpath).read_bytes()
 
 
 def test_each_kind_keeps_only_its_newest_entries(cache, monkeypatch):

@@ -4,18 +4,14 @@ PDF), and a font file with other bytes is parsed again."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from reportlab.pdfbase import ttfonts
 
-from handouts.diskcache import cache_dir
 from handouts.text import fontkeep, fonts
 from tests import test_diskcache
-from tests.trees import english_tree
+from tests.trees import two_cold_builds
 
 SHIPPED = Path(__file__).resolve().parents[1] / "handouts" / "fonts"
 CHINESE = SHIPPED / "DroidSansFallbackFull.ttf"
@@ -111,18 +107,5 @@ finally:
 
 
 def test_a_second_process_registers_its_fonts_without_parsing_them_and_writes_the_same_bytes(tmp_path):
-    content, layouts = english_tree(tmp_path, levels=("easy",))
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    (cache_dir() / "fonts").mkdir(parents=True, exist_ok=True)
-    (folder / "fonts").symlink_to(cache_dir() / "fonts", target_is_directory=True)   # the machine's instances
-    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
-    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "--force", "-q"]
-    parsed = []
-    for out in ("first", "second"):
-        result = subprocess.run([sys.executable, "-c", COUNTED, *args, "--out", str(tmp_path / out)], env=env,
-                                capture_output=True, text=True, check=True)
-        parsed.append(int(result.stdout.split()[-1]))
+    parsed = [int(printed.split()[-1]) for printed in two_cold_builds(tmp_path, COUNTED)]
     assert parsed[0] > 0 and parsed[1] == 0
-    relpath = "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"
-    assert (tmp_path / "first" / relpath).read_bytes() == (tmp_path / "second" / relpath).read_bytes()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import CONTENT, LAYOUTS
@@ -25,3 +28,24 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def two_cold_builds(tmp_path: Path, script: str) -> list[str]:
+    """Two builds of the English easy leaflet (A4), each a new process running `script` (python -c, given the
+    CLI's arguments), with a cache folder of their own that links the machine's font instances (made once per
+    machine, seconds each): the second finds what the first kept. Asserts that both wrote the same bytes and
+    returns what each printed."""
+    from handouts.diskcache import cache_dir
+
+    content, layouts = english_tree(tmp_path, levels=("easy",))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (cache_dir() / "fonts").mkdir(parents=True, exist_ok=True)
+    (folder / "fonts").symlink_to(cache_dir() / "fonts", target_is_directory=True)
+    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
+    args = ["build", "--content", str(content), "--layouts", str(layouts), "--paper", "a4", "--force", "-q"]
+    printed = [subprocess.run([sys.executable, "-c", script, *args, "--out", str(tmp_path / out)], env=env,
+                              capture_output=True, text=True, check=True).stdout for out in ("first", "second")]
+    relpath = "back-mouse/en/back-mouse_en_easy_leaflet_a4.pdf"
+    assert (tmp_path / "first" / relpath).read_bytes() == (tmp_path / "second" / relpath).read_bytes()
+    return printed
