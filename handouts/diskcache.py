@@ -1,6 +1,7 @@
-"""What a process would otherwise make again on every start, kept on disk for the next one: hyphenation patterns,
-a font's character map and its parsed face (handouts.text.fontkeep), the tool's own fingerprint, validated layouts, language entries, topics and templated documents, dates in a
-locale, figures' recorded forms (handouts.pdf.figurekeep).
+"""What a process would otherwise make again on every start, kept on disk for the next one: hyphenation patterns, a
+font's character map and its parsed face (handouts.text.fontkeep), the tool's own fingerprint, validated layouts,
+language entries, topics and templated documents, dates in a locale, figures' recorded forms
+(handouts.pdf.figurekeep).
 
 A cold `handouts build` of one leaflet spent most of its time importing the YAML parser, the schemas, Markdown and
 Jinja2 and running them over files that had not changed since the last build. An entry here is named by a hash of

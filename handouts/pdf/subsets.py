@@ -5,9 +5,9 @@ the file is written): a few tens of kilobytes of font tables built in Python, an
 every document. The A4 and Letter versions of a document (which the matrix builds one after the other) nearly
 always use the same characters of the same faces, so the same subset was built and compressed twice.
 
-`remember_subsets(face)` makes the face's makeSubset keep its most recent results, keyed by what its bytes
-depend on: the face (its font file) and the original glyph of each code of the subset, in order (the codes'
-glyphs make the subset's glyph table and its cmap; the codes themselves are not written). handouts.pdf.finishing compresses the font
+`remember_subsets(face)` makes the face's makeSubset keep its most recent results, keyed by what its bytes depend
+on: the face (its font file) and the original glyph of each code of the subset, in order (the codes' glyphs make the
+subset's glyph table and its cmap; the codes themselves are not written). handouts.pdf.finishing compresses the font
 streams through a remembering FlateDecode filter (`FONT_FLATE`): the same subset compresses to the same bytes.
 Both bounded, so a worker's memory stays flat.
 """

@@ -17,8 +17,8 @@ reportlab writes no structure of its own, so tagging happens in two steps.
    and borders, rules, tick boxes, QR codes, link underlines) as artifacts; when the file is saved,
    `Tagger.write_tree` builds the structure tree (StructTreeRoot → Document → H1/H2/H3, P, L/LI/Lbl/LBody,
    Figure with /Alt, Div), objects of reportlab's document written as ready bytes: the /ParentTree, page
-   /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the annotation as an OBJR and the link's
-   visible text, as PDF/UA asks) and `/MarkInfo <</Marked true>>`. Text is never made an artifact: text
+   /StructParents and `/Tabs /S`, Link elements for the link annotations (each holding the annotation as an
+   OBJR and the link's visible text, as PDF/UA asks) and `/MarkInfo <</Marked true>>`. Text is never made an artifact: text
    outside a leaf is a bug the tests catch.
    `ReadingRank` reorders the Document's children where drawing order is not reading order (the tri-fold).
 

@@ -4,11 +4,11 @@ without parsing the file again.
 reportlab's TTFont parses the whole file when it is made (TTFontFile.extractInfo: the table directory, names,
 metrics, the character map, every glyph's width and position): some 5 ms a face on a cold leaflet, a third of a
 second over the faces of the default matrix. What it leaves is plain data (dicts, lists, numbers, names), a pure
-function of the file's bytes and reportlab's version: kept under the hash of the bytes (text.fonts._font_key),
-the name it is registered under and the reportlab settings parsing reads (_settings), with reportlab's and
-uharfbuzz's versions (a changed file, setting or library gives another key). The raw bytes are not kept: they are read from the file as reportlab reads them, because
-makeSubset cuts each embedded subset out of them and HarfBuzz shapes from them, so the subset is the same bytes
-whether the face was parsed or restored (tests compare whole PDFs).
+function of the file's bytes and reportlab's version: kept under the hash of the bytes (text.fonts._font_key), the
+name it is registered under and the reportlab settings parsing reads (_settings), with reportlab's and uharfbuzz's
+versions (a changed file, setting or library gives another key). The raw bytes are not kept: they are read from the
+file as reportlab reads them, because makeSubset cuts each embedded subset out of them and HarfBuzz shapes from
+them, so the subset is the same bytes whether the face was parsed or restored (tests compare whole PDFs).
 """
 
 from __future__ import annotations
