@@ -280,3 +280,26 @@ def test_a_personal_copy_ends_on_one_writing_area_its_my_questions(tmp_path):
         rules = [line for line in last.lines if line["width"] > 100]
     assert text.count("Mis preguntas") == 1 and "Notas" not in text
     assert "Mis preguntas" in last.extract_text() and len(rules) >= 6
+
+
+def test_a_long_numbered_list_keeps_its_labels_clear_of_its_text(english, tmp_path):
+    """The references run to twelve: "10." is wider than the usual 1.3 em indent, and the labels ran into the
+    text ("10.Copeman"; in an Arabic column, where the labels stand on the right, "J11."). Each label of two
+    digits is now a word of its own, a few points from the nearest word on its line."""
+    import pdfplumber
+
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("ar",), levels=("detailed",), papers=("a4",))
+    leaflets = [english / "back-mouse/en/back-mouse_en_detailed_leaflet_a4.pdf", *tmp_path.rglob("*.pdf")]
+    for leaflet in leaflets:
+        found = set()
+        with pdfplumber.open(leaflet) as pdf:
+            for page in pdf.pages:
+                words = page.extract_words()
+                for label in (w for w in words if w["text"] in ("10.", "11.", "12.")):
+                    line = [w for w in words if w is not label and abs(w["top"] - label["top"]) < 2]
+                    gap = min(min(abs(w["x0"] - label["x1"]), abs(label["x0"] - w["x1"])) for w in line)
+                    assert gap >= 3, (leaflet.name, label["text"], gap)
+                    found.add(label["text"])
+        assert found == {"10.", "11.", "12."}, (leaflet.name, found)

@@ -180,7 +180,8 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
     if block.checklist:
         return checklist_table(block, ctx, width, section_id)
     items = []
-    indent = s.body.fontSize * 1.3
+    bullet_font = ctx.chain.family_for("0" if block.ordered else "•").name   # CJK faces lack • and 0-9
+    indent = _label_indent(block, first_number, bullet_font, s.body.fontSize)
     for item in block.items:
         parts: list[Flowable] = []
         for sub in item:
@@ -196,7 +197,7 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
         bulletType="1" if block.ordered else "bullet",
         start=first_number if block.ordered else "•",
         bulletFormat="%s." if block.ordered else None,
-        bulletFontName=ctx.chain.family_for("0" if block.ordered else "•").name,  # CJK faces lack • and 0-9
+        bulletFontName=bullet_font,
         bulletFontSize=s.body.fontSize,
         bulletColor=palette(ctx.layout)["accent"],
         leftIndent=0 if rtl else indent,
@@ -205,6 +206,19 @@ def list_flowable(block: model.ListBlock, ctx: RenderContext, width: float, sect
         bulletDir="rtl" if rtl else "ltr",
         spaceAfter=s.body.spaceAfter * 0.5,
     )
+
+
+def _label_indent(block: model.ListBlock, first_number: int, font: str, size: float) -> float:
+    """How far a list's text stands in from its labels' edge: 1.3 em, or the widest number label ("12.") and a
+    gap of 0.45 em, so that a long numbered list (the references) never runs its labels into the text ("10.Copeman",
+    and in a right-to-left column "The1."). reportlab puts the labels at the outer edge, left-aligned."""
+    indent = size * 1.3
+    if not block.ordered or not block.items:
+        return indent
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    widest = stringWidth(f"{first_number + len(block.items) - 1}.", font, size)
+    return max(indent, widest + size * 0.45)
 
 
 def _tick_box(size: float, colour: colors.Color, font: str) -> Drawing:
