@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -197,3 +198,38 @@ def test_a_build_that_stops_early_ends_its_workers(tmp_path):
     results.close()
     assert multiprocessing.active_children() == []
     assert not any(alive(pid) for pid in workers)
+
+
+_POOL = None
+
+
+def _write_half_a_result() -> None:
+    """In a worker: the start of a result message (its length says 100 bytes, one follows), then wait to be
+    stopped, as a worker does that is ended while it writes a document back."""
+    _POOL._result_queue._writer._send(struct.pack("!i", 100) + b"x")
+    time.sleep(60)
+
+
+def test_stopping_the_workers_never_leaves_the_pool_thread_waiting(tmp_path):
+    """A worker ended in the middle of writing its result left the pool's thread reading the rest forever, and
+    the build hung at exit (Python joins that thread): after _stop_pool the thread has ended."""
+    global _POOL
+    from concurrent.futures import ProcessPoolExecutor
+
+    from handouts.build.matrix import _stop_pool
+
+    _POOL = pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pool.submit(_write_half_a_result)
+        manager = pool._executor_manager_thread
+        reader = pool._result_queue._reader
+        deadline = time.monotonic() + 30
+        while not reader.poll(0.05) and time.monotonic() < deadline:
+            pass
+        time.sleep(0.2)   # the pool's thread is now in the middle of that message
+        _stop_pool(pool)
+        manager.join(timeout=10)
+        assert not manager.is_alive()
+        assert multiprocessing.active_children() == []
+    finally:
+        _POOL = None

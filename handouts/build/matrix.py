@@ -225,6 +225,8 @@ def _worker_init(parent: int) -> None:
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop now: drop queued jobs and end the workers instead of waiting for the documents they render."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API; shutdown clears it
+    manager = getattr(pool, "_executor_manager_thread", None)   # shutdown clears these too
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -233,6 +235,13 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():   # busy in C code past its SIGTERM (a loaded machine): it must still go
             process.kill()
             process.join(timeout=5)
+    if results is not None:
+        # A worker ended while it wrote a result leaves half a message in the pipe: the pool's thread, reading the
+        # rest, would wait forever (and the interpreter at exit with it). With the workers gone, this process
+        # holds the last writing end: closing it ends that read.
+        results._writer.close()
+    if manager is not None:   # it reaps the workers too: until it ends, one it reaped can still read as running
+        manager.join(timeout=5)
 
 
 def schedule(jobs: list[Job], content_dir: Path) -> list[list[Job]]:
