@@ -239,24 +239,27 @@ def _fascia(f: Frame) -> None:
 
 
 # ---------------------------------------------------------------- how it feels
-@figure("how-it-feels", keys=("lump", "moves", "tender"), size=(290.0, 190.0))
+@figure("how-it-feels", keys=("lump", "moves", "tender"), size=(290.0, 214.0))
 def draw_how_it_feels(f: Frame) -> None:
-    """A finger presses a lump under the skin: it slides, and it is tender."""
+    """A finger presses a lump under the skin: it slides, and it is tender. "It slides under your finger" sits
+    centred under the arrow, inside the fat and across its width: at the side of the arrow it had a third of the
+    width and ran out of the drawing at the easy level's label size."""
     pal = f.pal
     ink = pal.ink
-    x0, x1, bottom = 8.0, f.width - 8, 14.0
-    lx, top = 128.0, 70.0                  # lump centre x, skin surface y
+    x0, x1, bottom = 8.0, f.width - 8, 8.0
+    lx, top = 128.0, 94.0                  # lump centre x, skin surface y
     surf = [(x0, top), (lx - 50, top), (lx - 24, top + 8), (lx, top + 13),
             (lx + 24, top + 8), (lx + 50, top), (x1, top)]
     under = [(x0, top - 9)] + [(x, y - 9) for x, y in surf[1:-1]] + [(x1, top - 9)]
     f.add(filled(smooth_top_block([(x0, bottom)] + under + [(x1, bottom)]), pal.fat, ink))
+    lump_y, arrow_y = top - 18, top - 40
     # ghost positions: where the lump slides to
     for dx in (-22, 22):
-        g = ellipse(lx + dx, 52, 25, 13, None, pal.line, THIN)
+        g = ellipse(lx + dx, lump_y, 25, 13, None, pal.line, THIN)
         g.strokeDashArray = [3, 3]
         f.add(g)
-    f.add(ellipse(lx, 52, 25, 13, pal.nodule, ink, LINE + 0.3))
-    f.add(arrow(lx - 48, 27, lx + 48, 27, pal.accent, BOLD, 7, double=True))
+    f.add(ellipse(lx, lump_y, 25, 13, pal.nodule, ink, LINE + 0.3))
+    f.add(arrow(lx - 48, arrow_y, lx + 48, arrow_y, pal.accent, BOLD, 7, double=True))
     f.add(filled(_band(surf, under), pal.skin_tone(1), ink))
     # finger pressing at the top of the bump
     tip = (lx + 1, top + 13 + 5)
@@ -269,9 +272,10 @@ def draw_how_it_feels(f: Frame) -> None:
         f.add(line(tip[0] + r0 * math.cos(a), tip[1] - 2 + r0 * math.sin(a),
                    tip[0] + r1 * math.cos(a), tip[1] - 2 + r1 * math.sin(a), pal.warning, BOLD))
 
-    f.label("tender", 88, 140, LABEL, "end", valign="middle", max_width=80)
-    f.leader(91, 140, tip[0] - 15, tip[1] + 20)
-    f.label("lump", 206, 100, LABEL, "start", valign="middle", max_width=f.width - 212)
-    f.leader(203, 100, lx + 20, 58)
-    f.label("moves", lx + 56, 27, LABEL, "start", valign="middle",
-            max_width=f.width - lx - 64)
+    f.label("tender", 88, top + 70, LABEL, "end", valign="middle", max_width=80)
+    f.leader(91, top + 70, tip[0] - 15, tip[1] + 20)
+    f.label("lump", 206, top + 30, LABEL, "start", valign="middle", max_width=f.width - 212)
+    f.leader(203, top + 30, lx + 20, lump_y + 6)
+    # between the arrow and the bottom of the fat, the fat's width less a margin each side
+    f.label("moves", f.width / 2, (arrow_y - 7 + bottom + 3) / 2, LABEL, "middle", valign="middle",
+            max_width=x1 - x0 - 16)
