@@ -332,12 +332,14 @@ def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, secti
         text.extend(_cell_content(block_flowables(sub, ctx, width - pic_w - 12, section_id)))
     row = [fig, text]
     cols = [pic_w + 12, width - pic_w - 12]
-    if ctx.language.rtl:
+    gutter = [("LEFTPADDING", (0, 0), (-1, -1), 0)]   # the picture's cell holds the 12 pt gap on the text's side
+    if ctx.language.rtl:   # mirrored: the picture on the right, its gap on its left (the labels face the text)
         row.reverse()
         cols.reverse()
+        gutter.append(("LEFTPADDING", (1, 0), (1, 0), 12))
     table = tagging.TagTable([row], colWidths=cols, hAlign="LEFT", tag_role="Div")  # picture + words: one Div
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.chain.primary.name), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               *gutter, ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     table.spaceAfter = s.body.fontSize * 0.5
     return table
