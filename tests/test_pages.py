@@ -303,3 +303,42 @@ def test_a_long_numbered_list_keeps_its_labels_clear_of_its_text(english, tmp_pa
                     assert gap >= 3, (leaflet.name, label["text"], gap)
                     found.add(label["text"])
         assert found == {"10.", "11.", "12."}, (leaflet.name, found)
+
+
+def _figure_gaps(path: Path) -> list[tuple[int, float]]:
+    """For each figure drawn beside text: (page, the space in points between the drawing and the nearest
+    character beside it). A figure is a run of shapes narrower than most of the page that overlap vertically;
+    its labels in Arabic and Hindi are outlines, so every character beside it is the body's."""
+    import pdfplumber
+
+    gaps = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            shapes = sorted((s for s in page.curves + page.rects + page.lines if s["x1"] - s["x0"] < 0.6 * page.width),
+                            key=lambda s: s["top"])
+            boxes: list[list[float]] = []
+            for s in shapes:
+                if boxes and s["top"] <= boxes[-1][3] + 2:
+                    b = boxes[-1]
+                    boxes[-1] = [min(b[0], s["x0"]), b[1], max(b[2], s["x1"]), max(b[3], s["bottom"])]
+                else:
+                    boxes.append([s["x0"], s["top"], s["x1"], s["bottom"]])
+            for x0, top, x1, bottom in boxes:
+                beside = [c for c in page.chars if top < (c["top"] + c["bottom"]) / 2 < bottom
+                          and (c["x1"] <= x0 or c["x0"] >= x1)]
+                if bottom - top >= 40 and beside:
+                    gaps.append((number, min(x0 - c["x1"] if c["x1"] <= x0 else c["x0"] - x1 for c in beside)))
+    return gaps
+
+
+def test_a_picture_beside_text_keeps_its_gap_on_the_texts_side_in_both_directions(tmp_path):
+    """The easy level sets its pictures beside their words with a 12 pt gap. Mirrored for Arabic, the gap had
+    gone to the outer margin and the labels stood 2 to 5 points from the sentence beside them, read as part of
+    it; Hindi (left to right, labels also drawn as outlines) is the unmirrored control."""
+    from tests.conftest import build_into
+
+    build_into(tmp_path, topics=("back-mouse",), langs=("ar", "hi"), levels=("easy",), papers=("a4",))
+    for lang in ("ar", "hi"):
+        gaps = _figure_gaps(tmp_path / f"back-mouse/{lang}/back-mouse_{lang}_easy_leaflet_a4.pdf")
+        assert len(gaps) >= 10, (lang, gaps)
+        assert min(gap for _, gap in gaps) >= 10, (lang, gaps)
