@@ -342,3 +342,31 @@ def test_a_picture_beside_text_keeps_its_gap_on_the_texts_side_in_both_direction
         gaps = _figure_gaps(tmp_path / f"back-mouse/{lang}/back-mouse_{lang}_easy_leaflet_a4.pdf")
         assert len(gaps) >= 10, (lang, gaps)
         assert min(gap for _, gap in gaps) >= 10, (lang, gaps)
+
+
+# Each English level's emergency tier: its lead-in, its last sign and what to do.
+EMERGENCY_TIERS = {
+    "easy": ("Get help now if:", "control your wee or poo", "go to the emergency department now"),
+    "standard": ("Call your local emergency number", "control your bladder or bowels",
+                 "Do the same if you feel very ill"),
+    "detailed": ("Call your local emergency number", "control of your bladder or bowels",
+                 "If you feel very ill, get emergency help"),
+}
+
+
+def test_the_emergency_signs_and_what_to_do_stay_on_one_page(english):
+    """A warning box split at a page foot had left "call your local emergency number or go to the emergency
+    department now" alone on the next page, under the signs it is for (en easy A4, pages 8 and 9): the lead-in,
+    the signs and the action of a box's tier are now kept in one column, at every level and on both papers.
+    Each page is read whole and by halves, since the words of two columns interleave when read whole."""
+    import pdfplumber
+
+    for level, phrases in EMERGENCY_TIERS.items():
+        for paper in ("a4", "letter"):
+            path = english / f"back-mouse/en/back-mouse_en_{level}_leaflet_{paper}.pdf"
+            with pdfplumber.open(path) as pdf:
+                regions = [" ".join((region.extract_text() or "").split()) for page in pdf.pages
+                           for region in (page, page.crop((0, 0, page.width / 2, page.height)),
+                                          page.crop((page.width / 2, 0, page.width, page.height)))]
+            assert all(any(phrase in text for text in regions) for phrase in phrases), path.name
+            assert any(all(phrase in text for phrase in phrases) for text in regions), path.name

@@ -284,7 +284,9 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
     if block.title:
         title_style = s.box_title.clone("box_title_w", textColor=c["warning"]) if warning else s.box_title
         rows.append([ctx.text(block.title, title_style, tag_role=f"H{title_level}")])
+    spans: list[tuple[int, int]] = []   # each block's rows, first and last
     for sub in block.blocks:
+        start = len(rows)
         if isinstance(sub, model.ListBlock) and not sub.checklist:
             key = object()  # the rows of one list stay one list (L) in the tagged PDF
             for number, item in enumerate(sub.items, 1):  # one row per item keeps long boxes splittable
@@ -292,6 +294,8 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
                                            tag_key=key, first_number=number)])
         else:
             rows.append([_cell_content(block_flowables(sub, ctx, inner, section_id))])
+        spans.append((start, len(rows) - 1))
+    kept = _kept_tiers(block.blocks, spans, rows, inner)
     if not rows:
         rows.append([Spacer(1, 1)])
     if block.title and len(rows) > 1:
@@ -299,10 +303,12 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
         # alone; with its first two items when there are two, since a first item is often one line long and a
         # title keeps with at least two lines
         cell = [rows[0][0]]
-        for _ in range(2 if len(rows) > 2 else 1):
+        merged = 2 if len(rows) > 2 else 1
+        for _ in range(merged):
             first = rows.pop(1)[0]
             cell.extend(first if isinstance(first, list) else [first])
         rows[0] = [cell]
+        kept = [(max(0, a - merged), b - merged) for a, b in kept if b - merged > 0]
     border = c["warning"] if warning else c["rule"]
     table = tagging.TagTable(rows, colWidths=[width], hAlign="LEFT", tag_role="Div")  # a box: one Div when tagged
     table.setStyle(TableStyle([
@@ -312,11 +318,59 @@ def box_flowable(block: model.Box, ctx: RenderContext, width: float, section_id:
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
+        *[("NOSPLIT", (0, first), (-1, last)) for first, last in kept],
     ]))
     table.spaceBefore = s.body.fontSize * 0.4
     table.spaceAfter = s.body.fontSize * 0.9
     table.box_kind = block.kind  # read by tagging and tests
     return table
+
+
+# A tier of a box ("Get help now if:", its list, what to do) is kept in one column when it is at most this tall
+# (points); a taller one keeps its lead-in with two items and its last item with what to do. Well under any
+# frame, so that a kept tier always fits the next one.
+TIER_KEPT_HEIGHT = 260.0
+
+
+def _kept_tiers(blocks: tuple, spans: list[tuple[int, int]], rows: list[list[object]], width: float
+                ) -> list[tuple[int, int]]:
+    """The rows of a box that a page break may not come between, as (first, last) ranges: in a warning box
+    the action after a list of signs ("call 999 now") is what the list is for, and split from it at a page foot
+    the reader of the first page sees the signs and not what to do. A tier is a paragraph that leads into a
+    list, the list, and the paragraph after it when that does not lead into the next list. A tier that ends on
+    such an action is kept whole; one without keeps its lead-in with two items (as a box's title does), since
+    keeping every tier whole left the foot of many columns empty and added a page to three leaflets."""
+    kept: list[tuple[int, int]] = []
+    for index, sub in enumerate(blocks):
+        if not isinstance(sub, model.ListBlock) or sub.checklist:
+            continue
+        first, last = spans[index]
+        lead = index > 0 and isinstance(blocks[index - 1], model.Paragraph)
+        after = (index + 1 < len(blocks) and isinstance(blocks[index + 1], model.Paragraph)
+                 and not (index + 2 < len(blocks) and isinstance(blocks[index + 2], model.ListBlock)))
+        start = spans[index - 1][0] if lead else first
+        end = spans[index + 1][1] if after else last
+        if end == start:
+            continue
+        if after and _rows_height(rows[start:end + 1], width) <= TIER_KEPT_HEIGHT:
+            kept.append((start, end))
+            continue
+        if lead:
+            kept.append((start, min(first + 1, last)))
+        if after:
+            kept.append((last, end))
+    return kept
+
+
+def _rows_height(rows: list[list[object]], width: float) -> float:
+    """The height of these rows' content at `width` (what the box's table will wrap them to, so the wraps are
+    reused), measured as the table measures its cells: with no canvas."""
+    total = 0.0
+    for row in rows:
+        cell = row[0]
+        for flowable in cell if isinstance(cell, list) else [cell]:
+            total += flowable.wrapOn(None, width, 1e6)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def picture_row(block: model.PictureRow, ctx: RenderContext, width: float, section_id: str) -> Table:
