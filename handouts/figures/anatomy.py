@@ -81,13 +81,13 @@ def draw_where_it_happens(f: Frame) -> None:
     f.leader(99, 178, cx - 1, 178)
     f.label("lower-back", 96, 146, LABEL, "end", valign="middle", max_width=88)
     f.leader(99, 146, cx - 22, 141)
-    f.label("sacrum", 96, 76, LABEL, "end", valign="middle", max_width=88)
+    f.label("sacrum", 96, 76, LABEL, "end", valign="middle", max_width=88, max_lines=3)   # room below the hip
     f.leader(99, 76, cx - 4, 80)
     f.label("hip-bone", 266, 128, LABEL, "start", valign="middle", max_width=88)
     f.leader(263, 128, cx + 50, 112)
-    # legend
-    _marker(f, 272, 52)
-    f.label("usual-places", 284, 52, LABEL, "start", valign="middle", max_width=72,
+    # legend: in the right column's line (x=266), its marker in the space beside the shorts
+    _marker(f, 254, 52)
+    f.label("usual-places", 266, 52, LABEL, "start", valign="middle", max_width=90,
             max_lines=3, bold=True)
 
 
@@ -274,7 +274,7 @@ def draw_how_it_feels(f: Frame) -> None:
 
     f.label("tender", 88, top + 70, LABEL, "end", valign="middle", max_width=80)
     f.leader(91, top + 70, tip[0] - 15, tip[1] + 20)
-    f.label("lump", 206, top + 30, LABEL, "start", valign="middle", max_width=f.width - 212)
+    f.label("lump", 206, top + 30, LABEL, "start", valign="middle", max_width=f.width - 212, max_lines=3)
     f.leader(203, top + 30, lx + 20, lump_y + 6)
     # between the arrow and the bottom of the fat, the fat's width less a margin each side
     f.label("moves", f.width / 2, (arrow_y - 7 + bottom + 3) / 2, LABEL, "middle", valign="middle",

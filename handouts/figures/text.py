@@ -102,9 +102,27 @@ def _two_line_split(text: str, font: str, size: float, chain: "FontChain | None"
     return best
 
 
+def _three_line_split(text: str, font: str, size: float, chain: "FontChain | None" = None
+                      ) -> tuple[str, ...] | None:
+    """Best split of ``text`` into three lines, as _two_line_split splits into two: for a label whose caller
+    allows a third line (a legend in a narrow corner), which at two lines had to be squeezed to half its
+    width at the easy level's label size."""
+    words = text.split()
+    if len(words) >= 3:
+        joined = " ".join
+        cands = [(joined(words[:i]), joined(words[i:j]), joined(words[j:]))
+                 for i in range(1, len(words) - 1) for j in range(i + 1, len(words))]
+    else:
+        cuts = [i for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])] if len(words) == 1 else []
+        cands = [(text[:i], text[i:j], text[j:]) for a, i in enumerate(cuts) for j in cuts[a + 1:]]
+    if not cands:
+        return None
+    return min(cands, key=lambda cand: _width(cand, font, size, chain))
+
+
 def fit_text(text: str, font: str, size: float, max_width: float | None,
              max_lines: int = 2, min_size: float | None = None, chain: "FontChain | None" = None) -> Fitted:
-    """Fit ``text`` into ``max_width``: wrap to two lines, then shrink.
+    """Fit ``text`` into ``max_width``: wrap to two lines (three where `max_lines` allows), then shrink.
 
     Why this order: a slightly smaller font is worse for low-vision readers
     than a second line, so we wrap first at full size and only then shrink, down
@@ -123,6 +141,10 @@ def fit_text(text: str, font: str, size: float, max_width: float | None,
             options = [forced]
             if max_lines >= 2:
                 split = _two_line_split(text, font, s, chain)
+                if split:
+                    options.append(split)
+            if max_lines >= 3:
+                split = _three_line_split(text, font, s, chain)
                 if split:
                     options.append(split)
         for lines in options:

@@ -166,6 +166,21 @@ def test_long_labels_wrap_or_shrink_to_fit(style):
     assert all(isinstance(s, String) for s in g.contents)
 
 
+def test_a_label_allowed_three_lines_takes_them_before_it_is_squeezed(style):
+    """The legend of "where it happens" asks for three lines; only two were ever tried, and at the easy level's
+    label size "Usual places for a back mouse" was squeezed to 42 % of its width. Three lines of full-width
+    letters now come first; at two lines the same text is squeezed, as before."""
+    text = "Usual places for a back mouse"
+    three = fit_text(text, style.font, 22.4, 90, max_lines=3, min_size=22.4)
+    assert len(three.lines) == 3 and " ".join(three.lines) == text
+    two = fit_text(text, style.font, 22.4, 90, max_lines=2, min_size=22.4)
+    assert len(two.lines) == 2 and three.hscale > two.hscale
+    widths = [pdfmetrics.stringWidth(line, style.font, three.size) * three.hscale for line in three.lines]
+    assert max(widths) <= 90 + 1e-6
+    wide = fit_text(text, style.font, 10, 200, max_lines=3)   # one line fits: no wrap at all
+    assert wide.lines == (text,) and wide.hscale == 1.0
+
+
 LONG = "Una etiqueta muy larga que un traductor podría escribir sin pensar"
 
 
