@@ -81,40 +81,22 @@ def _width(lines: tuple[str, ...], font: str, size: float, chain: "FontChain | N
     return max(_line_width(line, font, size, chain) for line in lines)
 
 
-def _two_line_split(text: str, font: str, size: float, chain: "FontChain | None" = None
-                    ) -> tuple[str, ...] | None:
-    """Best split of ``text`` into two lines at a space, or between two CJK characters where the text has no
+def _split(text: str, count: int, font: str, size: float, chain: "FontChain | None" = None
+           ) -> tuple[str, ...] | None:
+    """Best split of ``text`` into `count` lines at spaces, or between two CJK characters where the text has no
     space (Chinese and Japanese break between characters; squeezing a long Chinese label instead makes it
-    unreadable). The narrowest result wins."""
+    unreadable). The narrowest result wins (the first of equals)."""
+    from itertools import combinations
+
     words = text.split()
     if len(words) >= 2:
-        cands = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        parts, glue = words, " "
+        cuts = range(1, len(words))
     else:
-        cands = [(text[:i], text[i:]) for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])]
-    if not cands:
-        return None
-    best: tuple[str, ...] | None = None
-    best_w = float("inf")
-    for cand in cands:
-        w = _width(cand, font, size, chain)
-        if w < best_w:
-            best, best_w = cand, w
-    return best
-
-
-def _three_line_split(text: str, font: str, size: float, chain: "FontChain | None" = None
-                      ) -> tuple[str, ...] | None:
-    """Best split of ``text`` into three lines, as _two_line_split splits into two: for a label whose caller
-    allows a third line (a legend in a narrow corner), which at two lines had to be squeezed to half its
-    width at the easy level's label size."""
-    words = text.split()
-    if len(words) >= 3:
-        joined = " ".join
-        cands = [(joined(words[:i]), joined(words[i:j]), joined(words[j:]))
-                 for i in range(1, len(words) - 1) for j in range(i + 1, len(words))]
-    else:
-        cuts = [i for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])] if len(words) == 1 else []
-        cands = [(text[:i], text[i:j], text[j:]) for a, i in enumerate(cuts) for j in cuts[a + 1:]]
+        parts, glue = list(text), ""
+        cuts = [i for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])]
+    cands = [tuple(glue.join(parts[a:b]) for a, b in zip((0, *chosen), (*chosen, len(parts))))
+             for chosen in combinations(cuts, count - 1)]
     if not cands:
         return None
     return min(cands, key=lambda cand: _width(cand, font, size, chain))
@@ -122,7 +104,7 @@ def _three_line_split(text: str, font: str, size: float, chain: "FontChain | Non
 
 def fit_text(text: str, font: str, size: float, max_width: float | None,
              max_lines: int = 2, min_size: float | None = None, chain: "FontChain | None" = None) -> Fitted:
-    """Fit ``text`` into ``max_width``: wrap to two lines (three where `max_lines` allows), then shrink.
+    """Fit ``text`` into ``max_width``: wrap to up to `max_lines` lines (two unless asked), then shrink.
 
     Why this order: a slightly smaller font is worse for low-vision readers
     than a second line, so we wrap first at full size and only then shrink, down
@@ -139,12 +121,8 @@ def fit_text(text: str, font: str, size: float, max_width: float | None,
             options = [forced]
         else:
             options = [forced]
-            if max_lines >= 2:
-                split = _two_line_split(text, font, s, chain)
-                if split:
-                    options.append(split)
-            if max_lines >= 3:
-                split = _three_line_split(text, font, s, chain)
+            for count in range(2, max_lines + 1):
+                split = _split(text, count, font, s, chain)
                 if split:
                     options.append(split)
         for lines in options:

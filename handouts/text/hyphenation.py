@@ -54,9 +54,9 @@ def _expand(kept: tuple) -> Any:
         return kept[1]
     _, keys, offsets, values, maxlen = kept
     patterns = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    # Most patterns share their (offset, values) with many others (German's 40,000 have a few thousand
-    # distinct ones): one object each, instead of a tuple and a byte string per pattern, took a worker's
-    # dictionaries from some 15 MB to a third of that.
+    # Most patterns share their (offset, values) with many others (German's 66,441 patterns have 2,465
+    # distinct ones, English's 11,015 have 1,562): one object each, instead of a tuple and a byte string per
+    # pattern, took five languages' dictionaries from 16.3 to 10.6 MB of a process.
     distinct: dict[tuple[int, bytes], tuple[int, bytes]] = {}
     patterns.patterns = {key: distinct.setdefault(pair, pair)
                          for key, pair in zip(keys.split("\n"), zip(offsets, values.split(_SEPARATOR)))}
