@@ -83,15 +83,18 @@ def _width(lines: tuple[str, ...], font: str, size: float, chain: "FontChain | N
 
 def _split(text: str, count: int, font: str, size: float, chain: "FontChain | None" = None
            ) -> tuple[str, ...] | None:
-    """Best split of ``text`` into `count` lines at spaces, or between two CJK characters where the text has no
-    space (Chinese and Japanese break between characters; squeezing a long Chinese label instead makes it
-    unreadable). The narrowest result wins (the first of equals)."""
+    """Best split of ``text`` into `count` lines at spaces, or into two between two CJK characters where the
+    text has no space (Chinese and Japanese break between characters; squeezing a long Chinese label instead
+    makes it unreadable). Not into three there: with no word boundaries to go by, a third line cut words in two
+    (脊|柱最下端, "spine" split). The narrowest result wins (the first of equals)."""
     from itertools import combinations
 
     words = text.split()
     if len(words) >= 2:
         parts, glue = words, " "
         cuts = range(1, len(words))
+    elif count > 2:
+        return None
     else:
         parts, glue = list(text), ""
         cuts = [i for i in range(1, len(text)) if _cjk_break(text[i - 1], text[i])]

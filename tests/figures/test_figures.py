@@ -179,6 +179,9 @@ def test_a_label_allowed_three_lines_takes_them_before_it_is_squeezed(style):
     assert max(widths) <= 90 + 1e-6
     wide = fit_text(text, style.font, 10, 200, max_lines=3)   # one line fits: no wrap at all
     assert wide.lines == (text,) and wide.hscale == 1.0
+    # Chinese has no spaces to break at: it still gets two lines at most (a third cut 脊柱, "spine", in two)
+    chinese = fit_text("脊柱最下端（骶骨）", style.font, 22.4, 60, max_lines=3, min_size=22.4)
+    assert len(chinese.lines) == 2 and "".join(chinese.lines) == "脊柱最下端（骶骨）"
 
 
 LONG = "Una etiqueta muy larga que un traductor podría escribir sin pensar"
