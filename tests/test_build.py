@@ -183,3 +183,25 @@ def test_a_font_packages_installed_version_is_an_input(tmp_path, monkeypatch):
     monkeypatch.setattr(inputs, "_package_version",
                         lambda package: "99.0" if package == "fontpkg_noto_sans" else real(package))
     assert inputs._fonts_fingerprint.__wrapped__(layouts) != before
+
+
+def test_an_interrupt_during_a_write_waits_for_the_rename(tmp_path, monkeypatch):
+    """Ctrl-C while a file is being written (CI once caught it between `mkstemp` and the clean-up): the file is
+    completed and renamed first, then the interrupt arrives; no temporary file is left."""
+    import pytest
+
+    from handouts.build import matrix
+
+    real_fsync = os.fsync
+
+    def fsync_then_interrupt(fd):
+        signal.raise_signal(signal.SIGINT)
+        real_fsync(fd)
+
+    monkeypatch.setattr(matrix.os, "fsync", fsync_then_interrupt)
+    target = tmp_path / "manifest.json"
+    with pytest.raises(KeyboardInterrupt):
+        matrix.atomic_write(target, b"complete\n")
+    assert target.read_bytes() == b"complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
