@@ -68,8 +68,11 @@ class _Group(click.Group):
     """Turns an unexpected exception into one line (the traceback only with --debug)."""
 
     def invoke(self, ctx: click.Context):
+        from handouts.build.interrupts import Terminated, sigterm_raises
+
         try:
-            return super().invoke(ctx)
+            with sigterm_raises():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except BrokenPipeError:
@@ -78,8 +81,13 @@ class _Group(click.Group):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(0) from None
-        except KeyboardInterrupt:
-            raise click.ClickException("interrupted; finished files and the manifest are complete") from None
+        except KeyboardInterrupt as exc:
+            # 128 + the signal's number, as a shell reports it: a pipeline can tell a stop from a failure
+            builds = ctx.invoked_subcommand == "build" or ctx.info_name == "manifest"
+            stop = click.ClickException(("stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted")
+                                        + ("; finished files and the manifest are complete" if builds else ""))
+            stop.exit_code = 143 if isinstance(exc, Terminated) else 130
+            raise stop from None
         except Exception as exc:
             if ctx.meta.get("handouts.debug"):
                 raise

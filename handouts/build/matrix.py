@@ -23,8 +23,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from handouts import __version__
 from handouts.build.fhir_output import (RECORDED_FORMATS, leaflet_record, record_entry, record_intact, record_path,
                                         remove_record)
+from handouts.build.interrupts import default_sigterm, signals_held
 from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined
@@ -181,34 +180,10 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends, then deliver them. Python runs a handler between any two
-    bytecodes, so Ctrl-C could land after `mkstemp` made the file and before the `try` that removes it: CI saw a
-    stray `.manifest.json.*.tmp` that way. Only the main thread may set handlers; elsewhere nothing is held (the
-    signal is handled in the main thread anyway)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = {}
-    for number in (signal.SIGINT, signal.SIGTERM):
-        handler = signal.getsignal(number)
-        if handler is not None:   # None: set outside Python, so it could not be put back
-            previous[number] = signal.signal(number, lambda signum, _frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        for number in dict.fromkeys(caught):
-            signal.raise_signal(number)   # now handled as it would have been: KeyboardInterrupt, or the end
-
-
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same directory, then rename: readers see all or nothing, and an
     interrupt waits the few milliseconds until the file is either in place or gone."""
-    with _signals_held():
+    with signals_held():
         _write_then_rename(path, data)
 
 
@@ -242,6 +217,7 @@ def _write_then_rename(path: Path, data: bytes) -> None:
 def _worker_init(parent: int) -> None:
     """Make a worker die with the build. Without this, `kill -9` of the build left workers rendering (and
     holding the output lock, which they inherit) with nobody to collect their results."""
+    default_sigterm()
     if sys.platform.startswith("linux"):
         import ctypes   # here: a build that forks no worker never loads it
 
