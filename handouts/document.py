@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable
 
 from handouts import __version__
@@ -145,3 +146,17 @@ def check_figures(document: model.Document, known: tuple[str, ...], label_keys: 
         if missing:
             raise FigureError(f"figure '{fid}' lacks label(s) {', '.join(missing)}", path=figures_file,
                               hint="add them under 'labels'")
+    for fid in document.unshown_needs():
+        raise FigureError(f"'{{needs={fid}}}' points to a figure this document does not show", path=document.path,
+                          line=line_holding(document.path, f"needs={fid}"),
+                          hint=f"show it (![Caption](figure:{fid}) or '::: picture {fid}') or name the figure "
+                               "the words point to")
+
+
+def line_holding(path: Path, text: str) -> int | None:
+    """The first line of the file that holds `text` (errors about spans, which do not record their line)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if text in line), None)

@@ -75,8 +75,8 @@ def test_markup_keeps_bold_and_links_inside():
 @pytest.mark.parametrize("text, message", [
     ("one\n\ntwo [MRI]{lang=xx} three", "unknown language 'xx'"),
     ("one\n\ntwo [MRI]{lang=eng} three", "language 'eng' is written 'en'"),
-    ("one\n\ntwo [MRI]{.term} three", "a bracketed span takes only a language: found 'class'"),
-    ("one\n\ntwo [MRI]{lang=en onclick=x} three", "a bracketed span takes only a language: found 'onclick'"),
+    ("one\n\ntwo [MRI]{.term} three", "a bracketed span takes only 'lang' or 'needs': found 'class'"),
+    ("one\n\ntwo [MRI]{lang=en onclick=x} three", "a bracketed span takes only 'lang' or 'needs': found 'onclick'"),
     ("one\n\ntwo [[MRI]{lang=en} scan](https://x.org)", "a link's text cannot hold a language span"),
 ])
 def test_a_wrong_span_is_one_error_naming_its_line(text, message):

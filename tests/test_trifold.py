@@ -260,3 +260,18 @@ def test_a_branded_easy_read_trifold_fits_in_every_language(tmp_path):
     built = build_into(tmp_path / "out", topics=("back-mouse",), langs=("de", "es", "pt"), levels=("easy",),
                        layouts=("trifold",), papers=("a4",), clinic=load_clinic(profile))
     assert len(built) == 3
+
+
+@pytest.mark.parametrize("lang, level, words", [("en", "easy", "stretches"), ("en", "standard", "stretches"),
+                                                ("ar", "standard", "الإطالة")])
+def test_the_checklist_sends_no_one_to_stretches_the_sheet_leaves_out(trifolds, tmp_path, lang, level, words):
+    """The tri-fold keeps the self-care checklist but not the stretches: the item that says to do them
+    (`{needs=selfcare-stretch}`) is left out, and the leaflet, which shows them, keeps it."""
+    from tests.pdfread import extracted_words
+
+    sheet = " ".join(extracted_words(pdf(trifolds, lang, level, "a4")))
+    assert words not in sheet
+    assert "selfcare-stretch" not in sheet and "needs=" not in sheet
+    build_into(tmp_path, langs=(lang,), levels=(level,), layouts=("leaflet",), papers=("a4",))
+    leaflet = " ".join(extracted_words(tmp_path / f"back-mouse/{lang}/back-mouse_{lang}_{level}_leaflet_a4.pdf"))
+    assert words in leaflet and "needs=" not in leaflet

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from handouts.content import model
+from handouts.document import line_holding
 from handouts.errors import HandoutsError, UsageError
 from handouts.content.reader import (RawDocument, document_languages, document_levels, read_document, read_topic,
                                      split_document, topic_ids)
@@ -508,6 +509,9 @@ def _check_figures(result: DocumentResult, document: model.Document, figure_ids:
         if unknown:
             result.add("figures", f"unknown figure id(s): {', '.join(unknown)}", document.path)
     texts_path = document.path.parent / "figures.yaml"
+    for fid in document.unshown_needs():
+        result.add("figures", f"'{{needs={fid}}}' points to a figure this document does not show", document.path,
+                   line_holding(document.path, f"needs={fid}"))
     lacking = [f for f in used if f not in document.figures]
     if lacking:
         result.add("figures", f"no text alternative for figure(s): {', '.join(lacking)}", texts_path,

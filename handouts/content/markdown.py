@@ -2,8 +2,9 @@
 
 markdown-it-py does the parsing (CommonMark); this module only maps its tokens to the model and implements the
 leaflet extensions documented in content/README.md: `::: keypoints|summary|warning|checklist` boxes,
-`::: picture FIGURE-ID` Easy Read rows, `![Caption](figure:ID)` figures and `[words]{lang=en}` runs in another
-language (Pandoc's bracketed span, read by mdit-py-plugins' attrs plugin; `lang` is its only attribute).
+`::: picture FIGURE-ID` Easy Read rows, `![Caption](figure:ID)` figures, `[words]{lang=en}` runs in another
+language and `[words]{needs=FIGURE-ID}` words that point to a figure (Pandoc's bracketed span, read by
+mdit-py-plugins' attrs plugin; `lang` and `needs` are its only attributes).
 
 Whatever the content format forbids is refused here, with its line, rather than printed as literal text or
 dropped: raw HTML (the parser recognises it so that it can be refused), containers that nest, are not closed or
@@ -13,6 +14,8 @@ may carry. `handouts check` parses through this module too, so it reports the sa
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote
@@ -212,32 +215,33 @@ class _Stream:
             before = next((s.text[-1] for s in reversed(spans[:index]) if s.text and s.text != _SOFT_BREAK), "")
             after = next((s.text[0] for s in spans[index + 1:] if s.text and s.text != _SOFT_BREAK), "")
             joined = "" if _is_wide(before) or _is_wide(after) else " "
-            spans[index] = Span(joined, span.bold, span.italic, span.href, span.lang)
+            spans[index] = replace(span, text=joined)
         yield from (span for span in spans if span.text)
 
     def _spans(self, inline: Token) -> Iterator[Span]:
         bold = italic = 0
         href: str | None = None
-        langs: list[str] = []   # the open language spans, innermost last
+        opened: list[tuple[str | None, str | None]] = []   # (lang, needs) of the open spans, innermost last
         spans = any(child.type == "span_open" for child in inline.children or [])
         for child in inline.children or []:
             kind = child.type
-            lang = langs[-1] if langs else None
+            lang = next((lang for lang, _ in reversed(opened) if lang), None)
+            needs = next((needs for _, needs in reversed(opened) if needs), None)
             if kind == "text" or kind == "code_inline":
                 if spans and "](" in child.content:   # the parser gave up on the link around a span
                     raise self.error(inline, "a link's text cannot hold a language span",
                                      "put the whole link inside the span: [[words](https://...)]{lang=en}",
                                      child.content)
                 if child.content:
-                    yield Span(child.content, bool(bold), bool(italic), href, lang)
+                    yield Span(child.content, bool(bold), bool(italic), href, lang, needs)
             elif kind == "softbreak":
-                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href, lang)
+                yield Span(_SOFT_BREAK, bool(bold), bool(italic), href, lang, needs)
             elif kind == "hardbreak":
-                yield Span(" ", bool(bold), bool(italic), href, lang)
+                yield Span(" ", bool(bold), bool(italic), href, lang, needs)
             elif kind == "span_open":
-                langs.append(self.language(inline, child))
+                opened.append(self.span_attributes(inline, child))
             elif kind == "span_close":
-                langs.pop()
+                opened.pop()
             elif kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -262,15 +266,23 @@ class _Stream:
             else:
                 raise self.error(inline, f"unsupported inline element '{kind}'", "see content/README.md")
 
-    def language(self, inline: Token, span: Token) -> str:
-        """The language of a `[words]{lang=xx}` span: its only attribute, a language tag CLDR knows."""
+    def span_attributes(self, inline: Token, span: Token) -> tuple[str | None, str | None]:
+        """(lang, needs) of a bracketed span: `lang` a language tag CLDR knows, `needs` a figure id (which
+        handouts.document.check_figures checks against the document's figures)."""
         attrs = {**span.attrs, **span.meta.get("insecure_attrs", {})}
-        other = sorted(str(key) for key in attrs if key != "lang")
-        if other or "lang" not in attrs:
-            found = f"'{other[0]}'" if other else "no 'lang'"
-            raise self.error(inline, f"a bracketed span takes only a language: found {found}",
-                             "write [words]{lang=en}", "]{")
-        code = str(attrs["lang"])
+        other = sorted(str(key) for key in attrs if key not in ("lang", "needs"))
+        if other or not attrs:
+            found = f"'{other[0]}'" if other else "nothing"
+            raise self.error(inline, f"a bracketed span takes only 'lang' or 'needs': found {found}",
+                             "write [words]{lang=en} or [words]{needs=FIGURE-ID}", "]{")
+        needs = str(attrs["needs"]).strip() if "needs" in attrs else None
+        if needs is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", needs):
+            raise self.error(inline, f"'needs={needs}' is not a figure id",
+                             "name a figure as in figures.yaml, e.g. needs=selfcare-stretch", f"needs={needs}")
+        return (self.language(inline, str(attrs["lang"])) if "lang" in attrs else None), needs
+
+    def language(self, inline: Token, code: str) -> str:
+        """A span's `lang`: a language tag CLDR knows."""
         try:
             return language_tag(code)
         except UnknownLanguage as exc:

@@ -30,13 +30,15 @@ LINK_SCHEMES: tuple[str, ...] = ("http://", "https://", "tel:", "mailto:")
 @dataclass(frozen=True)
 class Span:
     """A run of inline text with one set of attributes; `href` makes it a live link; `lang` (a BCP 47 tag) says
-    it is in another language than the document (content markup `[words]{lang=en}`)."""
+    it is in another language than the document (content markup `[words]{lang=en}`); `needs` names the figure
+    the words point to ("do the three stretches"), so a layout that leaves that figure out leaves them out too."""
 
     text: str
     bold: bool = False
     italic: bool = False
     href: str | None = None
     lang: str | None = None
+    needs: str | None = None   # a figure id (`[words]{needs=ID}`): see `without_items_needing`
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,12 @@ class Document:
         """Every figure the prose refers to, in reading order."""
         return [block.figure_id for _, block in self.blocks() if isinstance(block, (Figure, PictureRow))]
 
+    def unshown_needs(self) -> list[str]:
+        """Figures that words point to (`{needs=ID}`) but that the document itself never shows: a mistake."""
+        shown = set(self.figure_ids())
+        return list(dict.fromkeys(span.needs for _, block in self.blocks() if isinstance(block, (Paragraph, Heading))
+                                  for span in block.spans if span.needs and span.needs not in shown))
+
 
 def walk(blocks: Iterable[Block]) -> Iterator[Block]:
     """Every block depth first, in reading order: a box, a picture row or a list comes before what it holds.
@@ -232,3 +240,39 @@ def walk(blocks: Iterable[Block]) -> Iterator[Block]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from walk(item)
+
+
+def spans_of(block: Block) -> Iterator[Span]:
+    """Every span a block holds, its children's included."""
+    for inner in walk((block,)):
+        if isinstance(inner, (Paragraph, Heading)):
+            yield from inner.spans
+
+
+def needed_figures(block: Block) -> set[str]:
+    """The figures a block's words point to (`{needs=ID}`)."""
+    return {span.needs for span in spans_of(block) if span.needs}
+
+
+def without_items_needing(blocks: Iterable[Block], shown: set[str]) -> list[Block]:
+    """The blocks with every list item dropped whose words point to a figure not in `shown`, and any list or box
+    left empty by that: a tri-fold keeps the checklist but not the stretches, so "Do the three gentle stretches"
+    would send a patient to instructions the sheet does not have."""
+    kept: list[Block] = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            items = tuple(tuple(without_items_needing(item, shown)) for item in block.items
+                          if not _own_needs(item) - shown)   # a nested list's items are judged on their own
+            if items:
+                kept.append(ListBlock(block.ordered, items, block.checklist))
+        elif isinstance(block, Box):
+            inner = without_items_needing(block.blocks, shown)
+            if any(not isinstance(b, Heading) for b in inner):
+                kept.append(Box(block.kind, block.title, tuple(inner)))
+        else:
+            kept.append(block)
+    return kept
+
+
+def _own_needs(item: tuple[Block, ...]) -> set[str]:
+    return {span.needs for block in item if isinstance(block, Paragraph) for span in block.spans if span.needs}

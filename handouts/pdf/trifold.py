@@ -157,6 +157,17 @@ class _Builder:
         self.styles, self.chain, self.draw, self.clinic, self.personal = styles, chain, draw, clinic, personal
         self.has_cover = any("cover" in p.content for p in layout.panels)
         self.cover_picture: tuple[str, float] | None = None   # (figure id, width), see fit_cover_picture
+        self.shown = self.shown_figures()
+
+    def shown_figures(self) -> set[str]:
+        """Every figure some panel shows: words that point to any other (`{needs=ID}`) are left out."""
+        shown = set()
+        for panel in self.layout.panels:
+            for pick in panel.sections:
+                section = self.document.section_with(pick.role)
+                blocks = [b for b in section.blocks if block_wanted(b, pick.blocks)] if section else []
+                shown.update(b.figure_id for b in model.walk(blocks) if isinstance(b, (model.Figure, model.PictureRow)))
+        return shown
 
     def ctx(self, width: float) -> RenderContext:
         return RenderContext(self.document, self.language, self.layout, self.styles, self.chain, width, self.draw)
@@ -305,6 +316,7 @@ class _Builder:
             blocks = [b for b in blocks if not (isinstance(b, model.Figure) and b.figure_id == self.cover_picture[0])]
         if pick.role == "red-flags" and "contact" in self._contact_owner_content():
             blocks = [b for b in blocks if b not in self.contact_blocks()]
+        blocks = model.without_items_needing(blocks, self.shown)
         if not blocks:
             return []
         heading = SectionHeading(self.markup(section.title), self.styles.h2, outline_title=section.title,
