@@ -68,7 +68,7 @@ class _Group(click.Group):
     """Turns an unexpected exception into one line (the traceback only with --debug)."""
 
     def invoke(self, ctx: click.Context):
-        from handouts.build.interrupts import Terminated, sigterm_raises
+        from handouts.interrupts import Terminated, sigterm_raises
 
         try:
             with sigterm_raises():

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "handouts"
 # The steps in the order data flows through them. A module may import from its own step and earlier ones.
 STEPS = ["base", "content", "config", "text", "figures", "document", "pdf", "post", "html", "check", "writers",
          "record", "build", "web", "cli"]
-BASE = {"__init__", "errors", "suggest", "paths", "confine", "dates", "timing", "diskcache", "importcache"}
+BASE = {"__init__", "errors", "suggest", "paths", "confine", "dates", "timing", "diskcache", "importcache", "interrupts"}
 
 
 def _module(path: Path) -> str:

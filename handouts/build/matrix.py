@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from handouts import __version__
 from handouts.build.fhir_output import (RECORDED_FORMATS, leaflet_record, record_entry, record_intact, record_path,
                                         remove_record)
-from handouts.build.interrupts import default_sigterm, signals_held
+from handouts.interrupts import default_sigterm, signals_held
 from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined

@@ -1,4 +1,5 @@
-"""Stopping a build cleanly, however it is stopped.
+"""Stopping a build cleanly, however it is stopped. (Not in handouts.build: the CLI loads this before the pipeline,
+and a process that has loaded part of handouts.build records no import cache, see handouts.importcache.)
 
 Python ends a process on SIGTERM (a cancelled CI job, `kill`, a container stopping) without running any
 `finally`, so the output lock file stayed behind; SIGTERM is therefore raised as `Terminated`, a kind of
