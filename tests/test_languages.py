@@ -86,3 +86,19 @@ def test_language_is_tagged_with_every_section_heading(built, lang):
         assert len(headings) == len(read_topic(CONTENT, "back-mouse").section_ids)
         for page in pdf.pages:
             assert page.get("/Tabs") == "/S"
+
+
+def test_latin_in_bold_chinese_text_is_bold(built):
+    """Digits and Latin letters come from the fallback family (the Chinese face has none); inside bold text they
+    are that family's bold, as the Chinese around them is (the red flags open with "如果肿块有下面的情况，请在2周内
+    看医生"). A font switch used to drop the weight, so the digit stood out thin."""
+    import pdfplumber
+
+    path = built / "back-mouse/zh-Hans/back-mouse_zh-Hans_standard_leaflet_a4.pdf"
+    with pdfplumber.open(path) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    texts = "".join(c["text"] for c in chars)
+    start = texts.index("如果肿块有下面的情况，请在2周内看医生")
+    digit = chars[start + len("如果肿块有下面的情况，请在")]
+    assert digit["text"] == "2" and "wght700" in digit["fontname"], digit["fontname"]
+    assert any(c["text"].isdigit() and "Regular" in c["fontname"] for c in chars)   # the body's digits stay regular

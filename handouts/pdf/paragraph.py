@@ -37,7 +37,8 @@ from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.platypus import Paragraph as _RLParagraph
-from reportlab.platypus.paraparser import ParaParser
+from reportlab.lib.fonts import ps2tt
+from reportlab.platypus.paraparser import ParaParser, _spanAttrMap
 from reportlab.platypus.paragraph import textTransformFrags
 
 from handouts.text import bidi, scripts
@@ -82,7 +83,17 @@ def has_language_runs(frags: list[Any]) -> bool:
 
 
 class _Parser(ParaParser):
-    """reportlab's markup parser, plus a `lang` attribute on <span>: the frags inside carry it as `lang`."""
+    """reportlab's markup parser, plus a `lang` attribute on <span>: the frags inside carry it as `lang`; and a
+    <font face> that keeps the weight and slant around it."""
+
+    def start_font(self, attr: dict[str, str]) -> None:
+        """Our markup's only <font face> switches family, for characters the body font lacks (handouts.text.markup
+        names the family): the text keeps the weight and slant around it. reportlab's parser takes them from the
+        face named, the family's regular one, so the digits of a bold Chinese heading ("拉伸1") were regular."""
+        attributes = self.getAttributes(attr, _spanAttrMap)
+        if "fontName" in attributes:
+            attributes["fontName"] = ps2tt(attributes["fontName"])[0]   # the family; bold and italic inherited
+        self._push("font", **attributes)
 
     def start_span(self, attr: dict[str, str]) -> None:
         lang = attr.pop("lang", None)

@@ -332,6 +332,12 @@ def _register(family: Family) -> None:
         addMapping(name, 1, 0, names["bold"])
         addMapping(name, 0, 1, names["italic"])
         addMapping(name, 1, 1, names["bolditalic"])
+    for style in ("bolditalic", "italic", "bold", "regular"):
+        # Each face then reads back (reportlab's ps2tt) as the family in its own weight and slant. A face that
+        # stands in for a missing one (no italic: the regular face) reads as the plainer style: the last mapping
+        # wins, and the loop above left a regular face reading as italic (an Arabic paragraph's "MRI" would have
+        # turned italic once a fallback run kept the weight and slant around it, handouts.pdf.paragraph._Parser).
+        addMapping(family.name, "bold" in style, "italic" in style, names[style])
     del pdfmetrics  # imported for its side effect of being loaded once
 
 
