@@ -67,10 +67,11 @@ def local_number(value: int, locale: str) -> str:
     return text.translate({ord("0") + i: zero + i for i in range(10)}) if zero else text
 
 
-def publisher(topic: model.Topic, clinic: Clinic | None) -> str:
+def publisher(topic: model.Topic, clinic: Clinic | None, lang: str) -> str:
     """Who stands behind this copy: the clinic that hands it out when there is a profile, otherwise the topic's
-    own `publisher` (topic.yaml). Never the tool: a leaflet is its publisher's, not its typesetter's."""
-    return (clinic.name if clinic and clinic.name else topic.publisher) or ""
+    own `publisher` (topic.yaml), in the copy's language when it names one. Never the tool: a leaflet is its
+    publisher's, not its typesetter's."""
+    return (clinic.name if clinic and clinic.name else topic.publisher_in(lang)) or ""
 
 
 def metadata(document: model.Document, language: Language, clinic: Clinic | None) -> dict[str, str]:
@@ -78,7 +79,7 @@ def metadata(document: model.Document, language: Language, clinic: Clinic | None
     title = document.title + (f": {document.subtitle}" if document.subtitle else "")
     return {
         "title": title,
-        "author": publisher(topic, clinic),
+        "author": publisher(topic, clinic, language.code),
         "subject": f"{document.subtitle or document.title} ({document.level})",
         "keywords": ", ".join(topic.keywords.get(language.code) or topic.keywords.get("en") or []),
         "creator": f"handouts {__version__}",
@@ -103,11 +104,12 @@ def review_trail(document: model.Document, language: Language, clinic: Clinic | 
     and the date, or that no clinician has yet. Every writer prints these same lines."""
     topic = document.topic
     lines = []
-    by = publisher(topic, clinic)
-    if by:
+    by = publisher(topic, clinic, language.code)
+    author = topic.author_in(language.code)
+    if by and by != author:   # a team that both wrote and published the text is named once
         lines.append(language.s("produced_by", publisher=by))
-    if topic.author:
-        lines.append(language.s("written_by", author=topic.author))
+    if author:
+        lines.append(language.s("written_by", author=author))
     reviewer = topic.reviewer
     if reviewer.present and reviewer.reviewed is not None:
         lines.append(language.s("reviewed_by", name=reviewer.name, role=reviewer.role,

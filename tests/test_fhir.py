@@ -93,7 +93,8 @@ def test_every_pdf_has_a_valid_document_reference_whose_hash_and_size_are_the_fi
         assert reference.docStatus == ("final" if lang == "en" else "preliminary")   # es is a draft translation
         moment = dt.datetime.fromtimestamp(int(EPOCH), tz=dt.timezone.utc)
         assert reference.date == moment and attachment.creation == moment
-        assert reference.author[0].display == "Patient information team"   # the topic's publisher
+        assert reference.author[0].display == {"en": "Patient information team",   # the topic's publisher, in
+                                               "es": "Equipo de información al paciente"}[lang]   # the language
         assert attachment.title == reference.description and attachment.title.startswith(
             "Back mouse" if lang == "en" else "Ratón de espalda")
         assert reference.id == str(uuid.uuid5(NAMESPACE, pdf))

@@ -524,7 +524,7 @@ def test_booklet_pages_are_numbered_as_the_reader_holds_them(monkeypatch):
     footers = [re.search(r"Page (\d+) of (\d+)", text).groups() for text in texts]
     assert [int(n) for n, _ in footers] == list(range(1, pages)) + [held]   # the back cover is the last page
     assert {int(total) for _, total in footers} == {held}
-    assert "Produced by" in texts[-1] and all("Produced by" not in text for text in texts[:-1])
+    assert "Written by" in texts[-1] and all("Written by" not in text for text in texts[:-1])
     sheets = [p.extract_text() for p in PdfReader(io.BytesIO(booklet)).pages]
     assert f"Page {held} of {held}" in sheets[0] and f"Page 1 of {held}" in sheets[0]   # the outer sheet
     for number in range(pages, held):   # the notes pages, between the text and the back cover

@@ -169,6 +169,16 @@ class Topic:
     sections: tuple[SectionSpec, ...] = ()
     author: str = ""
     reviewer: Reviewer = field(default_factory=Reviewer)
+    # the publisher's and the author's names in other languages (topic.yaml may give one per language): an
+    # Arabic leaflet's running header should not be the only English on its pages
+    publisher_names: dict[str, str] = field(default_factory=dict)
+    author_names: dict[str, str] = field(default_factory=dict)
+
+    def publisher_in(self, lang: str) -> str:
+        return self.publisher_names.get(lang) or self.publisher
+
+    def author_in(self, lang: str) -> str:
+        return self.author_names.get(lang) or self.author
 
     @property
     def section_ids(self) -> tuple[str, ...]:

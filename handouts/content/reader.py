@@ -113,12 +113,17 @@ def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
     from handouts.content.schema import TopicFile, validate
 
     data = validate(TopicFile, parse_yaml(text, path=path), path=path)
+    for name in ("publisher", "author"):
+        value = getattr(data, name)
+        if isinstance(value, dict) and not value.get("en", "").strip():
+            raise ContentError(f"'{name}' gives names per language but none for 'en'", path=path,
+                               hint="add 'en:': it stands in for every language without a name of its own")
     return Topic(
         id=topic_id,
         path=path.parent,
         titles=dict(data.title),
         subtitles=dict(data.subtitle),
-        publisher=data.publisher,
+        publisher=_in_english(data.publisher),
         published=data.published,
         review=data.review,
         version=data.version,
@@ -126,9 +131,20 @@ def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
         references=tuple(Reference(ref.id if ref.id is not None else str(index), ref.text, ref.url or "")
                          for index, ref in enumerate(data.references)),
         sections=_section_specs(data.sections, path),
-        author=data.author.strip(),
+        author=_in_english(data.author),
         reviewer=_reviewer(data, path),
+        publisher_names=_per_language(data.publisher),
+        author_names=_per_language(data.author),
     )
+
+
+def _in_english(value: str | dict[str, str]) -> str:
+    """A name topic.yaml gives once, or per language: the English one stands in for a language it lacks."""
+    return (value if isinstance(value, str) else value.get("en", "")).strip()
+
+
+def _per_language(value: str | dict[str, str]) -> dict[str, str]:
+    return {} if isinstance(value, str) else {lang: text.strip() for lang, text in value.items() if text.strip()}
 
 
 def _reviewer(data: TopicFile, path: Path) -> Reviewer:

@@ -114,8 +114,10 @@ class TopicFile(Schema):
     id: str | None = Field(None, description="The topic id (the folder's name)")
     title: dict[str, Text] = Field(description="Title per language code, e.g. {en: Back mouse}")
     subtitle: dict[str, Text] = Field({}, description="Subtitle per language code")
-    publisher: str = Field("", description="Who publishes the leaflet (printed in the small print)")
-    author: str = Field("", description="Who wrote the content (a team or a person)")
+    publisher: Text | dict[str, Text] = Field("", description="Who publishes the leaflet (the running header "
+                                              "and the small print): a name, or one per language code with 'en'")
+    author: Text | dict[str, Text] = Field("", description="Who wrote the content (a team or a person): a name, "
+                                           "or one per language code with 'en'")
     reviewer: Reviewer | None = Field(None, description="The clinician who reviewed the content")
     published: IsoDate = Field(description="Publication date, YYYY-MM-DD")
     review: IsoDate = Field(description="Next review date, YYYY-MM-DD")

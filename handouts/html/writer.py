@@ -144,7 +144,7 @@ def _page_values(document: model.Document, language: Language, layout: Layout, c
         "dates": dates,
         "status": status,
         "draft": document.status == "draft",
-        "publisher": publisher(topic, clinic),
+        "publisher": publisher(topic, clinic, language.code),
         "clinic": _clinic_values(clinic, language),
         "svg": svg,
         "uid": svg.uid,

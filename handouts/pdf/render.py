@@ -48,7 +48,8 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
                  clinic: Clinic | None = None, personal: PersonalCopy | None = None, *, tagged: bool = True
                  ) -> DrawnPDF:
     """The pages of a leaflet (also large print and a booklet's pages before imposition), with the spacing that
-    leaves the last page at least a third full where one within END_BALANCING does. `tagged`: record marked
+    leaves the last page at least a third full where one within END_BALANCING does, else the first that gives
+    the fewest pages (a page less is worth a short last page). `tagged`: record marked
     content for a tagged PDF (every writer tags; a booklet's imposition carries the structure onto its sheets).
 
     Each try is only laid out (_measure_pages: platypus places every flowable, nothing is drawn), and the layout
@@ -73,8 +74,12 @@ def draw_leaflet(document: model.Document, language: Language, layout: Layout, p
             if _balanced(measured):
                 kept = measured
                 break
-        # else nothing within bounds pulls the last page back a page: the first try is kept, and its last
-        # column ends on a writing area (handouts.pdf.notes), which the fill measured here leaves out
+            if measured.pages < kept.pages:
+                # short, but a page shorter: better than the first try (one line less in the small print had made
+                # the English easy Letter leaflet 11 pages, where 10 fit with a last page 0.33 full)
+                kept = measured
+        # else no try fills the last page a third: the first with the fewest pages is kept, and its last column
+        # ends on a writing area (handouts.pdf.notes), which the fill measured here leaves out
     return _draw_measured(kept, document, language, chain, clinic, tagged)
 
 
@@ -219,6 +224,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         return text_markup(text, chain, where=str(document.path))
 
     footer = footer_line(document, language)
+    by = publisher(topic, clinic, language.code)
     page_labels: dict[tuple[int, int], str] = {}
 
     def page_label(page: int, pages: int) -> str:
@@ -230,7 +236,7 @@ def _furniture(document: model.Document, language: Language, ctx: RenderContext,
         title=t(document.title),
         subtitle=t(document.subtitle),
         header_left=t(document.title),
-        header_right=t(isolate(publisher(topic, clinic)) if language.rtl else publisher(topic, clinic)),
+        header_right=t(isolate(by) if language.rtl else by),
         footer_left=t(footer),
         footer_status=t(status_text(document, language)),
         page_label=page_label,
