@@ -21,6 +21,18 @@ def luminance(color: Color) -> float:
     return 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue
 
 
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio (1 to 21). Thin lines that carry meaning (heat lines, arrows) need at least 3:1
+    against what they are drawn on (WCAG 1.4.11, non-text contrast), in colour and in gray."""
+    def relative(color: Color) -> float:
+        channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                    for c in (color.red, color.green, color.blue)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    darker, lighter = sorted((relative(a), relative(b)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def to_gray(color: Color) -> Color:
     """The colour converted to its gray (luminance) equivalent."""
     g = luminance(color)
@@ -48,6 +60,7 @@ class Palette:
     accent: Color         # markers, helpful arrows, calm highlights
     warning: Color        # red-flag badges
     warm: Color           # heat pack / warmth
+    warm_line: Color      # heat lines: a thin stroke needs more contrast than a filled shape (see contrast)
     cool: Color           # cold pack / water
 
     def grayscale(self) -> "Palette":
@@ -87,6 +100,7 @@ class Palette:
         ]
         for i, tone in enumerate(self.skin):
             pairs.append((f"paper/skin[{i}]", self.paper, tone))
+        pairs.append(("soft/warm_line", self.soft, self.warm_line))
         for i, c in enumerate(self.cloth):
             pairs.append((f"cloth[{i}]/trousers", c, self.trousers))
         return pairs
@@ -115,5 +129,13 @@ DEFAULT_PALETTE = Palette(
     accent=HexColor("#2F7F8F"),
     warning=HexColor("#C0392B"),
     warm=HexColor("#E89A5B"),
+    warm_line=HexColor("#C4642A"),   # 3.5:1 on `soft` (the light orange of `warm` was 2:1, and faint in gray)
     cool=HexColor("#8CC4E0"),
 )
+
+
+def line_pairs(palette: Palette) -> list[tuple[str, Color, Color]]:
+    """(name, background, line) for thin strokes that carry meaning: each needs contrast() >= 3."""
+    return [("soft/warm_line", palette.soft, palette.warm_line), ("paper/warm_line", palette.paper, palette.warm_line),
+            ("soft/ink", palette.soft, palette.ink), ("soft/line", palette.soft, palette.line),
+            ("soft/accent", palette.soft, palette.accent), ("paper/accent", palette.paper, palette.accent)]

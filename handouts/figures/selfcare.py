@@ -39,7 +39,7 @@ def draw_heat(f: Frame) -> None:
     f.add(rect(76, GROUND + 50, 13, 22, pal.warm, pal.ink, 4))
     for i, y in enumerate((GROUND + 54, GROUND + 61, GROUND + 68)):
         wave = smooth_open([(95, y), (100, y + 3), (105, y - 1), (110, y + 2), (115, y)])
-        f.add(rounded(wave, BOLD, pal.warm))
+        f.add(rounded(wave, BOLD, pal.warm_line))
     _snowflake(f, 124, 124, 11)
 
 

@@ -50,9 +50,9 @@ def draw_fever(f: Frame) -> None:
         f.add(line(90, y, 95, y, pal.ink, THIN))
     for y in (70, 88, 106):
         wave = smooth_open([(48, y - 6), (52, y - 2), (48, y + 2), (52, y + 6)])
-        f.add(rounded(wave, BOLD, pal.warm))
+        f.add(rounded(wave, BOLD, pal.warm_line))
         wave2 = smooth_open([(108, y - 6), (112, y - 2), (108, y + 2), (112, y + 6)])
-        f.add(rounded(wave2, BOLD, pal.warm))
+        f.add(rounded(wave2, BOLD, pal.warm_line))
 
 
 @figure("flag-numbness", mirror_rtl=False)

@@ -222,6 +222,27 @@ def test_palette_adjacent_roles_differ_in_grayscale():
         assert abs(luminance(a) - luminance(b)) >= 0.15, name
 
 
+def test_thin_lines_that_carry_meaning_contrast_3_to_1_in_colour_and_in_gray():
+    """WCAG 1.4.11 (non-text contrast): the heat lines of the heat-pack and fever pictures were light orange on
+    the pale tile, 2:1, and nearly vanished on a grayscale printer."""
+    from handouts.figures.palette import contrast, line_pairs
+
+    for palette in (DEFAULT_PALETTE, DEFAULT_PALETTE.grayscale()):
+        for name, background, stroke in line_pairs(palette):
+            assert contrast(background, stroke) >= 3.0, name
+
+
+@pytest.mark.parametrize("fig_id", ["selfcare-heat", "flag-fever"])
+def test_heat_lines_are_drawn_in_the_line_colour(style, fig_id):
+    def shapes(node):
+        yield node
+        for child in getattr(node, "contents", []):
+            yield from shapes(child)
+
+    strokes = [getattr(s, "strokeColor", None) for s in shapes(draw_figure(fig_id, {}, style, 200))]
+    assert DEFAULT_PALETTE.warm_line in strokes
+
+
 def test_palette_has_several_skin_tones():
     tones = DEFAULT_PALETTE.skin
     assert len(tones) >= 3
