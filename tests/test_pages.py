@@ -370,3 +370,30 @@ def test_the_emergency_signs_and_what_to_do_stay_on_one_page(english):
                                           page.crop((page.width / 2, 0, page.width, page.height)))]
             assert all(any(phrase in text for text in regions) for phrase in phrases), path.name
             assert any(all(phrase in text for phrase in phrases) for text in regions), path.name
+
+
+def test_a_heading_stays_with_a_list_whose_first_item_is_one_line(tmp_path):
+    """KeepWithFirstLines keeps a heading where it is when two lines of what follows fit under it. A list splits
+    into its items, and only the first was measured: one line short of two, the heading and a whole 8-item list
+    moved to the next page and left half a page blank (the Spanish aftercare booklet)."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph
+    from reportlab.platypus.doctemplate import ActionFlowable
+
+    from handouts.pdf.pdfdoc import KeepWithFirstLines
+
+    body = ParagraphStyle("body", fontSize=10, leading=14)
+    heading = Paragraph("A heading", ParagraphStyle("h", fontSize=14, leading=18, keepWithNext=1))
+    items = ListFlowable([ListItem([Paragraph(text, body)]) for text in ("One line.", "Two.", "Three.", "Four.")])
+    kept = type("Kept", (KeepWithFirstLines,), {"min_height": body.leading * 2 - 0.5})([heading, items])
+    canvas = Canvas(io.BytesIO())
+    room = 18 + 14 * 3   # the heading and three lines: not the whole list
+    kept.wrapOn(canvas, 300, room)
+    parts = kept.splitOn(canvas, 300, room)
+    assert parts[0] is heading and not any(isinstance(p, ActionFlowable) for p in parts), parts
+    assert len(parts) == 5   # the heading, then the four items, placed as they fit
+    tight = kept.splitOn(canvas, 300, 18 + 14 * 1.2)   # room for one line only: both move on together
+    assert not tight or tight[0] is not heading

@@ -130,11 +130,29 @@ class KeepWithFirstLines(KeepTogether):
                 used += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
             room = aH - used - rest.getSpaceBefore()
             parts = rest.splitOn(self.canv, aW, room) if room > self.min_height else []
-            if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable):
-                _, first = parts[0].wrapOn(self.canv, aW, room)
-                if self.min_height <= first <= room:
-                    return [*head, *parts]
+            if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable) \
+                    and self.min_height <= _leading_height(parts, self.canv, aW, room, self.min_height) <= room:
+                return [*head, *parts]
         return super().split(aW, aH)
+
+
+def _leading_height(parts: list[Flowable], canv: Any, width: float, room: float, enough: float) -> float:
+    """How tall the first parts of a split stand under a heading, up to `enough` or until the next would not fit
+    in `room`. A list splits into its items: a first item of one line is short of two lines, but with the next
+    item it is not (a Spanish booklet left half a page blank before an 8-item list whose first item was short)."""
+    height = after = 0.0
+    for index, part in enumerate(parts):
+        if isinstance(part, ActionFlowable):
+            break
+        gap = max(part.getSpaceBefore() - after, 0.0) + after if index else 0.0   # as a frame spaces them
+        _, h = part.wrapOn(canv, width, room)
+        if index and height + gap + h > room:
+            break
+        height += gap + h
+        if height >= enough:
+            break
+        after = part.getSpaceAfter()
+    return height
 
 
 def _may_follow(flowable: Flowable) -> bool:
