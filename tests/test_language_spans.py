@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
 
-from handouts.cli import main
 from handouts.content.langtags import UnknownLanguage, direction, language_tag
 from handouts.content.languages import load_language
 from handouts.content.markdown import parse_blocks
@@ -26,7 +24,7 @@ from handouts.build.matrix import BuildOptions, build
 from tests.conftest import CONTENT, LAYOUTS, build_into
 from tests.pdfread import extracted_words, language_runs as pdf_language_runs
 from tests.test_tagging import _kids, _is_elem
-from tests.trees import english_tree, replace_in
+from tests.trees import english_tree, refused_in_standard, replace_in
 
 SHAPED = ("ar", "hi")
 
@@ -94,19 +92,7 @@ def test_language_tags():
 
 
 def test_cli_refuses_an_unknown_language_in_one_line(tmp_path):
-    content, layouts = english_tree(tmp_path, levels=("standard",))
-    level = content / "back-mouse/en/standard.md"
-    replace_in(level, "A back mouse", "A [back mouse]{lang=zz}")
-    line = next(n for n, text in enumerate(level.read_text(encoding="utf-8").splitlines(), 1) if "lang=zz" in text)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
-                                       "--level", "standard", "--paper", "a4", "--out", str(out)])
-    assert result.exit_code != 0
-    assert f"standard.md:{line}: unknown language 'zz'" in result.output
-    assert "internal error" not in result.output and "Traceback" not in result.output
-    assert not list(out.rglob("*.pdf"))
-    checked = CliRunner().invoke(main, ["check", "--content", str(content), "--layouts", str(layouts)])
-    assert checked.exit_code != 0 and f"standard.md:{line}: unknown language 'zz'" in checked.output
+    refused_in_standard(tmp_path, "A back mouse", "A [back mouse]{lang=zz}", "unknown language 'zz'")
 
 
 # ---------------------------------------------------------------------------------------------------------------

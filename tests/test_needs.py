@@ -4,13 +4,11 @@ words' list item out, and a mark that names a figure the document never shows is
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from handouts.cli import main
 from handouts.content.markdown import parse_blocks
 from handouts.content.model import Box, Heading, ListBlock, Paragraph, Span, without_items_needing
 from handouts.errors import ContentError
-from tests.trees import english_tree, replace_in
+from tests.trees import refused_in_standard
 
 
 def item(text: str, needs: str | None = None, *nested) -> tuple:
@@ -57,16 +55,5 @@ def test_items_pointing_to_a_figure_left_out_are_dropped():
 
 
 def test_a_mark_naming_a_figure_the_document_does_not_show_is_an_error(tmp_path):
-    content, layouts = english_tree(tmp_path, levels=("standard",))
-    level = content / "back-mouse/en/standard.md"
-    replace_in(level, "needs=selfcare-stretch", "needs=flag-fever")
-    line = next(n for n, text in enumerate(level.read_text(encoding="utf-8").splitlines(), 1) if "needs=" in text)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
-                                       "--level", "standard", "--paper", "a4", "--out", str(out)])
-    assert result.exit_code == 1
-    assert f"standard.md:{line}: '{{needs=flag-fever}}' points to a figure this document does not show" in result.output
-    assert "internal error" not in result.output and not list(out.rglob("*.pdf"))
-    checked = CliRunner().invoke(main, ["check", "--content", str(content), "--layouts", str(layouts)])
-    assert checked.exit_code == 1
-    assert f"standard.md:{line}: '{{needs=flag-fever}}' points to a figure this document does not show" in checked.output
+    refused_in_standard(tmp_path, "needs=selfcare-stretch", "needs=flag-fever",
+                        "'{needs=flag-fever}' points to a figure this document does not show")

@@ -24,6 +24,27 @@ def english_tree(root: Path, levels: tuple[str, ...] = ("easy", "standard", "det
     return content, layouts
 
 
+def refused_in_standard(tmp_path: Path, old: str, new: str, message: str) -> None:
+    """Edit the English standard level (`old` -> `new`): `build` and `check` each refuse it in one line that
+    names the file and the edited line, then `message`; the build writes no PDF and reports no internal error."""
+    from click.testing import CliRunner
+
+    from handouts.cli import main
+
+    content, layouts = english_tree(tmp_path, levels=("standard",))
+    level = content / "back-mouse/en/standard.md"
+    replace_in(level, old, new)
+    line = next(n for n, text in enumerate(level.read_text(encoding="utf-8").splitlines(), 1) if new in text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
+                                       "--level", "standard", "--paper", "a4", "--out", str(out)])
+    assert result.exit_code == 1 and f"standard.md:{line}: {message}" in result.output, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not list(out.rglob("*.pdf"))
+    checked = CliRunner().invoke(main, ["check", "--content", str(content), "--layouts", str(layouts)])
+    assert checked.exit_code == 1 and f"standard.md:{line}: {message}" in checked.output, checked.output
+
+
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
