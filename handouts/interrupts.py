@@ -10,6 +10,7 @@ with a temporary file left (CI once caught Ctrl-C between `mkstemp` and the clea
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -43,10 +44,15 @@ def sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def default_sigterm() -> None:
-    """For a forked worker: end on SIGTERM as a worker should (the build stops its workers with it), instead of
-    raising Terminated into the job it runs."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _default_sigterm_in_child() -> None:
+    """A forked worker ends on SIGTERM, as a worker should (the build stops its workers with it), from its first
+    instruction: had it kept the handler, a worker stopped before it ran its first job printed Terminated's
+    traceback (multiprocessing reports an exception in a process), and one in a job raised it into the job."""
+    if signal.getsignal(signal.SIGTERM) is _raise_terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
 
 
 @contextmanager

@@ -223,3 +223,22 @@ def test_an_interrupt_during_a_write_waits_for_the_rename(tmp_path, monkeypatch)
     assert target.read_bytes() == b"complete\n"
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_process_forked_during_a_build_ends_on_sigterm_at_once():
+    """The build raises Terminated on SIGTERM to clean up; its workers must not inherit that: one stopped before
+    its first job printed the exception's traceback, one in a job raised it into the job."""
+    from handouts.interrupts import sigterm_raises
+
+    with sigterm_raises():
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:   # the child: say which handler it has, then wait to be stopped
+            os.write(write, b"default" if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL else b"inherited")
+            time.sleep(30)
+            os._exit(0)
+        said = os.read(read, 20)
+        os.kill(pid, signal.SIGTERM)
+        _, status = os.waitpid(pid, 0)
+    assert said == b"default" and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL   # and the build's handler is gone after it

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from handouts import __version__
 from handouts.build.fhir_output import (RECORDED_FORMATS, leaflet_record, record_entry, record_intact, record_path,
                                         remove_record)
-from handouts.interrupts import default_sigterm, signals_held
+from handouts.interrupts import signals_held
 from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined
@@ -217,7 +217,6 @@ def _write_then_rename(path: Path, data: bytes) -> None:
 def _worker_init(parent: int) -> None:
     """Make a worker die with the build. Without this, `kill -9` of the build left workers rendering (and
     holding the output lock, which they inherit) with nobody to collect their results."""
-    default_sigterm()
     if sys.platform.startswith("linux"):
         import ctypes   # here: a build that forks no worker never loads it
 
