@@ -162,6 +162,15 @@ def test_exercises_alone_make_a_copy_without_a_leaflet(tmp_path):
     assert "Lift your hips up" in text            # the easy wording
     assert "What is a back mouse?" not in text
     assert only_pdf(out).name.startswith("exercises_en_easy_leaflet_a4_")
+    assert "Patient information team" in text and "handouts" not in text.lower()   # the header names no tool
+
+
+def test_a_copy_of_exercises_alone_names_its_publisher_in_its_language(tmp_path):
+    result, out = build_plan(tmp_path, topic=None, level="easy", lang="es",
+                             exercises=[{"id": "bridge", "sets": 1, "reps": 5, "hold_seconds": 5, "per_day": 1}])
+    assert result.exit_code == 0, result.output
+    text = normalized(only_pdf(out))
+    assert "Equipo de información al paciente" in text and "Patient information team" not in text
 
 
 @pytest.mark.parametrize("changes, field", [

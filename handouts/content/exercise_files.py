@@ -82,5 +82,5 @@ class LibraryFile(_Strict):
     version: str = Text
     published: _dt.date
     review: _dt.date
-    publisher: str = ""
+    publisher: str | dict[str, str] = ""   # a name, or one per language code with 'en' (as topic.yaml)
     order: list[str] = []

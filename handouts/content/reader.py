@@ -123,7 +123,7 @@ def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
         path=path.parent,
         titles=dict(data.title),
         subtitles=dict(data.subtitle),
-        publisher=_in_english(data.publisher),
+        publisher=in_english(data.publisher),
         published=data.published,
         review=data.review,
         version=data.version,
@@ -131,19 +131,20 @@ def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
         references=tuple(Reference(ref.id if ref.id is not None else str(index), ref.text, ref.url or "")
                          for index, ref in enumerate(data.references)),
         sections=_section_specs(data.sections, path),
-        author=_in_english(data.author),
+        author=in_english(data.author),
         reviewer=_reviewer(data, path),
-        publisher_names=_per_language(data.publisher),
-        author_names=_per_language(data.author),
+        publisher_names=per_language(data.publisher),
+        author_names=per_language(data.author),
     )
 
 
-def _in_english(value: str | dict[str, str]) -> str:
+def in_english(value: str | dict[str, str]) -> str:
     """A name topic.yaml gives once, or per language: the English one stands in for a language it lacks."""
     return (value if isinstance(value, str) else value.get("en", "")).strip()
 
 
-def _per_language(value: str | dict[str, str]) -> dict[str, str]:
+def per_language(value: str | dict[str, str]) -> dict[str, str]:
+    """The names a topic.yaml (or the exercise library) gives per language; none when it gives one name."""
     return {} if isinstance(value, str) else {lang: text.strip() for lang, text in value.items() if text.strip()}
 
 
