@@ -106,7 +106,7 @@ def test_a_name_per_language_needs_an_english_one(tmp_path):
     result = CliRunner().invoke(main, ["build", "--content", str(content), "--layouts", str(layouts),
                                        "--out", str(tmp_path / "out")])
     assert result.exit_code != 0
-    assert "topic.yaml: 'publisher' gives names per language but none for 'en'" in result.output, result.output
+    assert "topic.yaml: field 'publisher' gives names per language but none for 'en'" in result.output, result.output
     assert "internal error" not in result.output and not (tmp_path / "out" / "back-mouse").exists()
 
 

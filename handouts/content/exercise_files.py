@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from handouts.content.schema import Names
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -82,5 +84,5 @@ class LibraryFile(_Strict):
     version: str = Text
     published: _dt.date
     review: _dt.date
-    publisher: str | dict[str, str] = ""   # a name, or one per language code with 'en' (as topic.yaml)
+    publisher: Names = ""   # a name, or one per language code with 'en' (as topic.yaml)
     order: list[str] = []

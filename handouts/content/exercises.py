@@ -135,9 +135,6 @@ def library_topic(content_dir: Path, titles: dict[str, str]) -> Topic:
     exercises alone shows in its footer. `titles` are its title per language (the page furniture's)."""
     path = library_dir(content_dir) / "library.yaml"
     data = _library(path)
-    if isinstance(data.publisher, dict) and not data.publisher.get("en", "").strip():
-        raise ContentError("'publisher' gives names per language but none for 'en'", path=path,
-                           hint="add 'en:': it stands in for every language without a name of its own")
     return Topic(id="exercises", path=path.parent, titles=titles, subtitles={},
                  publisher=in_english(data.publisher), publisher_names=per_language(data.publisher),
                  published=data.published, review=data.review, version=data.version, keywords={},

@@ -252,18 +252,6 @@ def walk(blocks: Iterable[Block]) -> Iterator[Block]:
                 yield from walk(item)
 
 
-def spans_of(block: Block) -> Iterator[Span]:
-    """Every span a block holds, its children's included."""
-    for inner in walk((block,)):
-        if isinstance(inner, (Paragraph, Heading)):
-            yield from inner.spans
-
-
-def needed_figures(block: Block) -> set[str]:
-    """The figures a block's words point to (`{needs=ID}`)."""
-    return {span.needs for span in spans_of(block) if span.needs}
-
-
 def without_items_needing(blocks: Iterable[Block], shown: set[str]) -> list[Block]:
     """The blocks with every list item dropped whose words point to a figure not in `shown`, and any list or box
     left empty by that: a tri-fold keeps the checklist but not the stretches, so "Do the three gentle stretches"

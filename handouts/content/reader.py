@@ -113,11 +113,6 @@ def _parse_topic(topic_id: str, path: Path, text: str) -> Topic:
     from handouts.content.schema import TopicFile, validate
 
     data = validate(TopicFile, parse_yaml(text, path=path), path=path)
-    for name in ("publisher", "author"):
-        value = getattr(data, name)
-        if isinstance(value, dict) and not value.get("en", "").strip():
-            raise ContentError(f"'{name}' gives names per language but none for 'en'", path=path,
-                               hint="add 'en:': it stands in for every language without a name of its own")
     return Topic(
         id=topic_id,
         path=path.parent,

@@ -16,7 +16,7 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, RootModel, ValidationError,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, ValidationError,
                       model_validator)
 
 from handouts.content.model import LEVELS, ROLES
@@ -58,6 +58,18 @@ def _number_as_text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_number_as_text)]
+
+
+def _english_given(value: Any) -> Any:
+    if isinstance(value, dict) and not str(value.get("en", "")).strip():
+        raise ValueError("gives names per language but none for 'en' (add 'en:': it stands in for every language "
+                         "without a name of its own)")
+    return value
+
+
+# A name given once, or one per language code; English is required, as it stands in for the others (a translated
+# leaflet prints the name in its own language: its running header and small print).
+Names = Annotated[Union[Text, dict[str, Text]], AfterValidator(_english_given)]
 LevelName = Literal["easy", "standard", "detailed"]
 Role = Literal["intro", "red-flags", "actions", "signs", "diagnosis", "treatment", "prevention", "references"]
 assert typing.get_args(LevelName) == LEVELS and typing.get_args(Role) == ROLES
@@ -114,9 +126,9 @@ class TopicFile(Schema):
     id: str | None = Field(None, description="The topic id (the folder's name)")
     title: dict[str, Text] = Field(description="Title per language code, e.g. {en: Back mouse}")
     subtitle: dict[str, Text] = Field({}, description="Subtitle per language code")
-    publisher: Text | dict[str, Text] = Field("", description="Who publishes the leaflet (the running header "
+    publisher: Names = Field("", description="Who publishes the leaflet (the running header "
                                               "and the small print): a name, or one per language code with 'en'")
-    author: Text | dict[str, Text] = Field("", description="Who wrote the content (a team or a person): a name, "
+    author: Names = Field("", description="Who wrote the content (a team or a person): a name, "
                                            "or one per language code with 'en'")
     reviewer: Reviewer | None = Field(None, description="The clinician who reviewed the content")
     published: IsoDate = Field(description="Publication date, YYYY-MM-DD")
