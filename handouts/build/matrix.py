@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from handouts import __version__
 from handouts.build.fhir_output import (RECORDED_FORMATS, leaflet_record, record_entry, record_intact, record_path,
                                         remove_record)
-from handouts.interrupts import signals_held
 from handouts.build.locking import output_lock
 from handouts.build.plan import BuildOptions, Job, plan
 from handouts.confine import confined
@@ -39,6 +38,7 @@ from handouts.content.exercises import EXERCISES_ONLY, exercises_document
 from handouts.content.languages import load_language
 from handouts.content.reader import read_document, read_topic, topic_file
 from handouts.errors import HandoutsError, UsageError
+from handouts.interrupts import signals_held
 from handouts.writers import writer_for
 
 MANIFEST = "manifest.json"

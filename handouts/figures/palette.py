@@ -100,10 +100,15 @@ class Palette:
         ]
         for i, tone in enumerate(self.skin):
             pairs.append((f"paper/skin[{i}]", self.paper, tone))
-        pairs.append(("soft/warm_line", self.soft, self.warm_line))
         for i, c in enumerate(self.cloth):
             pairs.append((f"cloth[{i}]/trousers", c, self.trousers))
         return pairs
+
+    def line_pairs(self) -> list[tuple[str, Color, Color]]:
+        """(name, background, line) for thin strokes that carry meaning: each needs contrast() >= 3."""
+        return [("soft/warm_line", self.soft, self.warm_line), ("paper/warm_line", self.paper, self.warm_line),
+                ("soft/ink", self.soft, self.ink), ("soft/line", self.soft, self.line),
+                ("soft/accent", self.soft, self.accent), ("paper/accent", self.paper, self.accent)]
 
 
 DEFAULT_PALETTE = Palette(
@@ -133,9 +138,3 @@ DEFAULT_PALETTE = Palette(
     cool=HexColor("#8CC4E0"),
 )
 
-
-def line_pairs(palette: Palette) -> list[tuple[str, Color, Color]]:
-    """(name, background, line) for thin strokes that carry meaning: each needs contrast() >= 3."""
-    return [("soft/warm_line", palette.soft, palette.warm_line), ("paper/warm_line", palette.paper, palette.warm_line),
-            ("soft/ink", palette.soft, palette.ink), ("soft/line", palette.soft, palette.line),
-            ("soft/accent", palette.soft, palette.accent), ("paper/accent", palette.paper, palette.accent)]

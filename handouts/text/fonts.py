@@ -322,22 +322,15 @@ def _register(family: Family) -> None:
     for face in family.faces.values():
         _register_face(face.name, str(face.path))
     names = {style: family.face(style).name for style in STYLES}
-    addMapping(family.name, 0, 0, names["regular"])
-    addMapping(family.name, 1, 0, names["bold"])
-    addMapping(family.name, 0, 1, names["italic"])
-    addMapping(family.name, 1, 1, names["bolditalic"])
-    for style, name in names.items():
-        # Bold text in a fallback run asks reportlab for <b> of the face name, not the family name.
-        addMapping(name, 0, 0, names["regular"])
-        addMapping(name, 1, 0, names["bold"])
-        addMapping(name, 0, 1, names["italic"])
-        addMapping(name, 1, 1, names["bolditalic"])
-    for style in ("bolditalic", "italic", "bold", "regular"):
-        # Each face then reads back (reportlab's ps2tt) as the family in its own weight and slant. A face that
-        # stands in for a missing one (no italic: the regular face) reads as the plainer style: the last mapping
-        # wins, and the loop above left a regular face reading as italic (an Arabic paragraph's "MRI" would have
-        # turned italic once a fallback run kept the weight and slant around it, handouts.pdf.paragraph._Parser).
-        addMapping(family.name, "bold" in style, "italic" in style, names[style])
+    # Bold text in a fallback run asks reportlab for <b> of the face name, not the family name: every face name
+    # maps to the family's four styles. The family's own mappings come last, since the last one given for a face
+    # is what it reads back as (reportlab's ps2tt): the family in the face's own weight and slant, and a face that
+    # stands in for a missing one (no italic: the regular face) as the plainer style. Read back as italic, it
+    # turned an Arabic paragraph's "MRI" italic once a fallback run kept the weight and slant around it
+    # (handouts.pdf.paragraph._Parser).
+    for face_name in [*names.values(), family.name]:
+        for style in ("bolditalic", "italic", "bold", "regular"):
+            addMapping(face_name, "bold" in style, "italic" in style, names[style])
     del pdfmetrics  # imported for its side effect of being loaded once
 
 

@@ -225,10 +225,10 @@ def test_palette_adjacent_roles_differ_in_grayscale():
 def test_thin_lines_that_carry_meaning_contrast_3_to_1_in_colour_and_in_gray():
     """WCAG 1.4.11 (non-text contrast): the heat lines of the heat-pack and fever pictures were light orange on
     the pale tile, 2:1, and nearly vanished on a grayscale printer."""
-    from handouts.figures.palette import contrast, line_pairs
+    from handouts.figures.palette import contrast
 
     for palette in (DEFAULT_PALETTE, DEFAULT_PALETTE.grayscale()):
-        for name, background, stroke in line_pairs(palette):
+        for name, background, stroke in palette.line_pairs():
             assert contrast(background, stroke) >= 3.0, name
 
 
